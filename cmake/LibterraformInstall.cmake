@@ -1,0 +1,28 @@
+# install(): the library, its headers, and a CMake package:
+#   find_package(libterraform CONFIG REQUIRED)
+#   target_link_libraries(app PRIVATE libterraform::libterraform)
+include(CMakePackageConfigHelpers)
+
+set(LIBTERRAFORM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/libterraform)
+
+install(TARGETS libterraform EXPORT libterraformTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/libterraform
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT libterraformTargets
+  NAMESPACE libterraform::
+  DESTINATION ${LIBTERRAFORM_CMAKE_DIR})
+
+configure_package_config_file(
+  ${PROJECT_SOURCE_DIR}/cmake/libterraformConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/libterraformConfig.cmake
+  INSTALL_DESTINATION ${LIBTERRAFORM_CMAKE_DIR})
+write_basic_package_version_file(
+  ${PROJECT_BINARY_DIR}/libterraformConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/libterraformConfig.cmake
+  ${PROJECT_BINARY_DIR}/libterraformConfigVersion.cmake
+  DESTINATION ${LIBTERRAFORM_CMAKE_DIR})

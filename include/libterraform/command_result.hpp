@@ -1,0 +1,62 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace libterraform {
+
+// One diagnostic terraform reported with -json (validate's document, or a
+// "diagnostic" event of plan/apply/...).
+struct Diagnostic {
+  std::string severity;  // "error" or "warning"
+  std::string summary;
+  std::string detail;
+  std::string address;   // the resource address, when terraform names one
+  std::string filename;  // where in the configuration, when known
+  int line = 0;
+
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+// What one terraform command produced.
+struct CommandResult {
+  // Exit code; -N when terraform was ended by signal N.
+  int retcode = 0;
+  // Parsed stdout: one JSON document for commands that print one (validate -json,
+  // show -json, output -json, version -json, ...), an array of event objects for
+  // streaming commands (plan/apply/destroy/refresh/init/test -json), empty for text.
+  std::optional<nlohmann::json> value;
+  // stdout and stderr, whole. (Named after the Python library: `stdout` and
+  // `stderr` are macros in C.)
+  std::string output;
+  std::string error;
+  // The full argv, starting with the terraform binary. Holds -var values: use
+  // command_line() for anything that gets logged.
+  std::vector<std::string> argv;
+  std::filesystem::path working_dir;
+  std::chrono::milliseconds duration{0};
+  // An interrupt was sent (stop token, cancel, timeout, pool shutdown).
+  bool interrupted = false;
+  // The interrupt came from the command's timeout.
+  bool timed_out = false;
+
+  // Diagnostics found in `value`, errors and warnings, in terraform's order.
+  std::vector<Diagnostic> diagnostics() const;
+  // argv as one line with the value of every -var and -backend-config masked.
+  std::string command_line() const;
+};
+
+// What the generic run() resolves to, shaped for structured bindings:
+// `auto [retcode, output, error] = cli.run({"version"});`
+struct RunResult {
+  int retcode = 0;
+  std::string output;
+  std::string error;
+};
+
+}  // namespace libterraform

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace libterraform {
+
+struct CommandResult;
+struct Diagnostic;
+
+// Every failure the library reports has one of these codes, so a caller can tell
+// them apart without reading messages. The async API hands them out as
+// boost::system::error_code; the sync API throws an Error carrying one.
+enum class errc {
+  // terraform ran and exited with a failing code while `check` was set.
+  command_failed = 1,
+  // The command was interrupted (stop token, cancel) while `check` was set.
+  interrupted,
+  // The command ran past its timeout and was stopped.
+  timed_out,
+  // The terraform binary does not exist or is not executable.
+  binary_not_found,
+  // The module directory does not exist or is not a directory.
+  directory_not_found,
+  // The child process could not be started for another reason.
+  spawn_failed,
+  // An option value terraform would misread (empty name, NUL byte, bad number).
+  invalid_option,
+  // terraform printed output the library could not parse as JSON.
+  invalid_json,
+  // terraform's machine-readable UI reported a major version this library does not know.
+  unsupported_ui_version,
+  // A command name given as a string is not a known command.
+  unknown_command,
+  // A pool task was cancelled before it started.
+  cancelled,
+  // The pool worker running the task died (the error message names its signal).
+  worker_died,
+  // A pool worker failed while starting (its initializer threw or it died at once).
+  worker_start_failed,
+  // The pool was shut down before the task could run.
+  pool_shut_down,
+  // A malformed or truncated frame on a pool worker's channel.
+  protocol_error,
+};
+
+const boost::system::error_category& error_category() noexcept;
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), error_category()};
+}
+
+// Base of every exception the library throws. `code()` says what went wrong;
+// `result()` is what terraform produced when it ran at all (exit code, output,
+// argv), null otherwise. Messages never contain -var values or command output.
+class Error : public std::runtime_error {
+ public:
+  Error(boost::system::error_code code, const std::string& message,
+        std::shared_ptr<const CommandResult> result = nullptr);
+  Error(errc code, const std::string& message, std::shared_ptr<const CommandResult> result = nullptr)
+      : Error(make_error_code(code), message, std::move(result)) {}
+
+  const boost::system::error_code& code() const noexcept { return code_; }
+  const CommandResult* result() const noexcept { return result_.get(); }
+  const std::shared_ptr<const CommandResult>& shared_result() const noexcept { return result_; }
+
+ private:
+  boost::system::error_code code_;
+  std::shared_ptr<const CommandResult> result_;
+};
+
+// terraform exited with a code `check` treats as failure. Carries the whole result
+// and the diagnostics terraform printed with -json.
+class TerraformCommandError : public Error {
+ public:
+  explicit TerraformCommandError(std::shared_ptr<const CommandResult> result);
+
+  const CommandResult& command_result() const noexcept { return *result(); }
+  int retcode() const noexcept;
+  const std::vector<std::string>& argv() const noexcept;
+  const std::string& output() const noexcept;
+  const std::string& error() const noexcept;
+  const std::vector<Diagnostic>& diagnostics() const noexcept { return *diagnostics_; }
+
+ private:
+  std::shared_ptr<const std::vector<Diagnostic>> diagnostics_;
+};
+
+// The command ran past its timeout; terraform was interrupted and has exited.
+// `result()` holds what it printed until then.
+class CommandTimeoutError : public Error {
+ public:
+  explicit CommandTimeoutError(std::shared_ptr<const CommandResult> result);
+};
+
+// The command was interrupted on request while `check` was set.
+class CommandInterruptedError : public Error {
+ public:
+  explicit CommandInterruptedError(std::shared_ptr<const CommandResult> result);
+};
+
+// Rethrows the exception that matches `code`, with `result` attached: the inverse of
+// Error::code(), used where errors travel as codes (async handlers, pool frames).
+[[noreturn]] void throw_error(boost::system::error_code code, const std::string& message,
+                              std::shared_ptr<const CommandResult> result = nullptr);
+
+}  // namespace libterraform
+
+template <>
+struct boost::system::is_error_code_enum<libterraform::errc> : std::true_type {};

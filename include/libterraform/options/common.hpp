@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace libterraform {
+
+using Strings = std::vector<std::string>;
+using Variables = std::map<std::string, std::string>;  // -var name=value
+using Environment = std::map<std::string, std::string>;
+using Duration = std::chrono::milliseconds;  // -lock-timeout, timeouts
+
+// Receives one line of terraform's output, without its newline. Called on the thread
+// that runs the command (sync), on the pool's delivery threads (pool), or on the
+// operation's executor (async).
+using LineCallback = std::function<void(std::string_view line)>;
+
+// Fields every command's options struct ends with. Designated initializers must follow
+// declaration order: a struct lists its terraform flags first, alphabetically, then
+// these.
+//
+//   check       throw TerraformCommandError when terraform fails.
+//   timeout     interrupt terraform after this long; unset: the TerraformCommand's default.
+//   env         environment variables for this command, on top of the command's own.
+//   extra_args  extra arguments placed after the flags the struct builds, before any
+//               positional argument: for flags a newer terraform adds.
+//   on_output   each stdout line as it arrives; on_error: each stderr line.
+//   stop_token  a stop request interrupts terraform (SIGINT), like a timeout does.
+#define LIBTERRAFORM_COMMON_OPTIONS                                  \
+  bool check = false;                                                \
+  std::optional<std::chrono::milliseconds> timeout = std::nullopt;   \
+  ::libterraform::Environment env = {};                              \
+  ::libterraform::Strings extra_args = {};                           \
+  ::libterraform::LineCallback on_output = {};                       \
+  ::libterraform::LineCallback on_error = {};                        \
+  std::stop_token stop_token = {};
+
+// The common fields alone: what a command named at run time accepts
+// (TerraformPool::submit).
+struct CommonOptions {
+  LIBTERRAFORM_COMMON_OPTIONS
+};
+
+// Copies the common fields out of any options struct.
+template <class Options>
+CommonOptions common_options(const Options& o) {
+  return {o.check, o.timeout, o.env, o.extra_args, o.on_output, o.on_error, o.stop_token};
+}
+
+}  // namespace libterraform

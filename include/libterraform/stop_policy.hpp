@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+
+namespace libterraform {
+
+// What to send when terraform is still running after the grace period of an interrupt.
+enum class Escalation {
+  none,             // keep waiting: terraform is never forced (the default)
+  interrupt_again,  // a second SIGINT: terraform exits at once, "data loss may occur"
+  terminate,        // SIGTERM to the process group
+  kill,             // SIGKILL to the process group: no state written, lock left behind
+};
+
+// How a running command is stopped (cancel, stop token, timeout, pool shutdown).
+// The first step is always SIGINT to terraform's process group, which is what a
+// terminal's Ctrl-C does: terraform writes its state and releases its lock.
+struct StopPolicy {
+  // How long to wait after the first SIGINT before escalating.
+  std::chrono::milliseconds grace_period = std::chrono::seconds{30};
+  Escalation escalation = Escalation::none;
+};
+
+}  // namespace libterraform

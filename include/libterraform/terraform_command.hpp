@@ -1,0 +1,50 @@
+#pragma once
+
+#include "libterraform/command_methods.hpp"
+#include "libterraform/command_result.hpp"
+#include "libterraform/errors.hpp"
+#include "libterraform/terraform_options.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace libterraform {
+
+// Runs terraform commands in one module directory, one child process per call.
+//
+//   TerraformCommand cli{"path/to/module"};
+//   auto r = cli.validate({.check = true});
+//   bool ok = r.value->at("valid");
+//
+// Every command method (see CommandMethods and docs/commands.md) blocks until
+// terraform has exited and returns its CommandResult. Immutable after construction:
+// calls from several threads run at the same time, each in its own child. The
+// caller's working directory and environment are never changed.
+class TerraformCommand : public CommandMethods<TerraformCommand> {
+ public:
+  // `working_dir` empty: the caller's current directory at each call. Throws
+  // Error(binary_not_found) when the terraform binary cannot be found.
+  explicit TerraformCommand(std::filesystem::path working_dir = {}, TerraformOptions options = {});
+
+  const std::filesystem::path& working_dir() const noexcept { return working_dir_; }
+  const TerraformOptions& options() const noexcept { return options_; }
+  // The absolute path of the terraform binary the calls run.
+  const std::string& executable() const noexcept { return executable_; }
+
+  // Runs terraform with these arguments as they are, no flag added:
+  //   auto [retcode, output, error] = cli.run({"version", "-json"});
+  RunResult run(Arguments args, RunOptions options = {}) const;
+
+  // Runs a prepared command; the command methods call this.
+  CommandResult execute(detail::CommandSpec spec) const;
+  detail::FlagDefaults flag_defaults() const noexcept {
+    return {options_.no_color, options_.input};
+  }
+
+ private:
+  std::filesystem::path working_dir_;
+  TerraformOptions options_;
+  std::string executable_;
+};
+
+}  // namespace libterraform

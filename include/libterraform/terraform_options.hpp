@@ -1,0 +1,54 @@
+#pragma once
+
+#include "libterraform/options/common.hpp"
+#include "libterraform/stop_policy.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace libterraform {
+
+// How a TerraformCommand (or every worker of a TerraformPool) runs terraform.
+struct TerraformOptions {
+  // The binary: a name looked up on PATH (of the command's environment) or a path.
+  std::string terraform = "terraform";
+  // Environment variables on top of this process's environment, or instead of it
+  // when replace_env is set. TF_IN_AUTOMATION=1 is added unless set here.
+  Environment env = {};
+  bool replace_env = false;
+  // Defaults of the per-command `no_color` and `input` fields.
+  bool no_color = true;
+  bool input = false;
+  // Default per-command timeout; unset: none.
+  std::optional<Duration> timeout = {};
+  // How an interrupted or timed-out command is stopped.
+  StopPolicy stop_policy = {};
+};
+
+// Options of the generic run(): the arguments are passed to terraform as they are.
+struct RunOptions {
+  // Working directory; empty: the command's module directory (TerraformCommand) or the
+  // caller's current directory at submission (TerraformPool).
+  std::filesystem::path cwd = {};
+  // Text passed on terraform's standard input.
+  std::optional<std::string> input = {};
+  bool check = false;
+  std::optional<Duration> timeout = std::nullopt;
+  Environment env = {};
+  LineCallback on_output = {};
+  LineCallback on_error = {};
+  std::stop_token stop_token = {};
+};
+
+// Arguments of the generic run(), after the binary: `run("version")` or
+// `run({"state", "list"})`. One string is one argument: nothing is split.
+struct Arguments {
+  Strings items;
+  Arguments(const char* argument) : items{argument} {}
+  Arguments(std::string argument) : items{std::move(argument)} {}
+  Arguments(std::initializer_list<std::string> arguments) : items(arguments) {}
+  Arguments(Strings arguments) : items(std::move(arguments)) {}
+};
+
+}  // namespace libterraform

@@ -1,0 +1,48 @@
+#include "command/conclude.hpp"
+
+#include "command/output_parser.hpp"
+#include "libterraform/errors.hpp"
+
+namespace libterraform::detail {
+namespace {
+
+bool failed(const CommandSpec& spec, int retcode) {
+  return retcode != 0 && !(spec.detailed_exitcode && retcode == 2);
+}
+
+}  // namespace
+
+CommandResult Outcome::get() const {
+  if (error) std::rethrow_exception(error);
+  return *result;
+}
+
+Outcome conclude(const CommandSpec& spec, RawRun raw) {
+  auto result = std::make_shared<CommandResult>();
+  result->retcode = raw.exit.retcode;
+  result->argv = std::move(raw.argv);
+  result->working_dir = std::move(raw.working_dir);
+  result->duration = raw.exit.duration;
+  result->interrupted = raw.exit.stop_reason != process::StopReason::none;
+  result->timed_out = raw.exit.stop_reason == process::StopReason::timed_out;
+  ParsedOutput parsed = parse_output(spec.format, raw.output);
+  result->value = std::move(parsed.value);
+  result->output = std::move(raw.output);
+  result->error = std::move(raw.error);
+
+  Outcome outcome{result, nullptr};
+  const bool failing = failed(spec, result->retcode);
+  if (result->timed_out) {
+    outcome.error = std::make_exception_ptr(CommandTimeoutError(result));
+  } else if (spec.common.check && failing) {
+    outcome.error = result->interrupted
+                        ? std::make_exception_ptr(CommandInterruptedError(result))
+                        : std::make_exception_ptr(TerraformCommandError(result));
+  } else if (parsed.failure && !failing) {
+    outcome.error = std::make_exception_ptr(
+        Error(errc::invalid_json, "terraform " + spec.name + " printed " + *parsed.failure, result));
+  }
+  return outcome;
+}
+
+}  // namespace libterraform::detail

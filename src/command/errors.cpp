@@ -1,0 +1,118 @@
+#include "libterraform/errors.hpp"
+
+#include "command/output_parser.hpp"
+#include "libterraform/command_result.hpp"
+
+namespace libterraform {
+namespace {
+
+class Category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "libterraform"; }
+  std::string message(int value) const override {
+    switch (static_cast<errc>(value)) {
+      case errc::command_failed: return "terraform exited with a failing code";
+      case errc::interrupted: return "the command was interrupted";
+      case errc::timed_out: return "the command timed out";
+      case errc::binary_not_found: return "terraform binary not found";
+      case errc::directory_not_found: return "module directory not found";
+      case errc::spawn_failed: return "terraform could not be started";
+      case errc::invalid_option: return "invalid option value";
+      case errc::invalid_json: return "terraform printed JSON that could not be parsed";
+      case errc::unsupported_ui_version: return "unsupported terraform UI version";
+      case errc::unknown_command: return "unknown command";
+      case errc::cancelled: return "the task was cancelled before it started";
+      case errc::worker_died: return "the pool worker running the task died";
+      case errc::worker_start_failed: return "a pool worker failed to start";
+      case errc::pool_shut_down: return "the pool is shut down";
+      case errc::protocol_error: return "malformed frame on a pool worker's channel";
+    }
+    return "unknown libterraform error";
+  }
+};
+
+// "plan", "state mv": the leading words of argv before the first flag.
+std::string subcommand(const CommandResult& result) {
+  std::string words;
+  for (std::size_t i = 1; i < result.argv.size() && !result.argv[i].starts_with('-'); ++i) {
+    words += (words.empty() ? "" : " ") + result.argv[i];
+  }
+  return words.empty() ? "command" : words;
+}
+
+// The summary of terraform's first error: from -json diagnostics, else the first
+// "Error: " line of stderr. Summaries name the problem, never variable values.
+std::string first_error(const std::vector<Diagnostic>& diagnostics, const std::string& stderr_text) {
+  for (const auto& d : diagnostics) {
+    if (d.severity == "error" && !d.summary.empty()) return d.summary;
+  }
+  auto at = stderr_text.find("Error: ");
+  if (at == std::string::npos) return {};
+  auto end = stderr_text.find('\n', at);
+  return stderr_text.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
+}
+
+std::string describe(const CommandResult& result, const std::string& what,
+                     const std::vector<Diagnostic>& diagnostics) {
+  std::string message = "terraform " + subcommand(result) + " " + what;
+  if (!result.working_dir.empty()) message += " in " + result.working_dir.string();
+  std::string error = first_error(diagnostics, result.error);
+  if (!error.empty()) message += ": " + error;
+  return message;
+}
+
+std::string exit_description(int retcode) {
+  return retcode < 0 ? "was ended by signal " + std::to_string(-retcode)
+                     : "exited with code " + std::to_string(retcode);
+}
+
+}  // namespace
+
+const boost::system::error_category& error_category() noexcept {
+  static const Category category;
+  return category;
+}
+
+Error::Error(boost::system::error_code code, const std::string& message,
+             std::shared_ptr<const CommandResult> result)
+    : std::runtime_error(message), code_(code), result_(std::move(result)) {}
+
+TerraformCommandError::TerraformCommandError(std::shared_ptr<const CommandResult> result)
+    : Error(errc::command_failed,
+            describe(*result, exit_description(result->retcode), result->diagnostics()), result),
+      diagnostics_(std::make_shared<const std::vector<Diagnostic>>(result->diagnostics())) {}
+
+int TerraformCommandError::retcode() const noexcept { return result()->retcode; }
+const std::vector<std::string>& TerraformCommandError::argv() const noexcept {
+  return result()->argv;
+}
+const std::string& TerraformCommandError::output() const noexcept { return result()->output; }
+const std::string& TerraformCommandError::error() const noexcept { return result()->error; }
+
+CommandTimeoutError::CommandTimeoutError(std::shared_ptr<const CommandResult> result)
+    : Error(errc::timed_out,
+            describe(*result,
+                     "timed out after " + std::to_string(result->duration.count()) +
+                         " ms and was interrupted",
+                     {}),
+            result) {}
+
+CommandInterruptedError::CommandInterruptedError(std::shared_ptr<const CommandResult> result)
+    : Error(errc::interrupted,
+            describe(*result, "was interrupted and " + exit_description(result->retcode), {}),
+            result) {}
+
+void throw_error(boost::system::error_code code, const std::string& message,
+                 std::shared_ptr<const CommandResult> result) {
+  if (code.category() == error_category() && result) {
+    switch (static_cast<errc>(code.value())) {
+      case errc::command_failed: throw TerraformCommandError(std::move(result));
+      case errc::timed_out: throw CommandTimeoutError(std::move(result));
+      case errc::interrupted: throw CommandInterruptedError(std::move(result));
+      default: break;
+    }
+  }
+  throw Error(code, message, std::move(result));
+}
+
+}  // namespace libterraform

@@ -1,0 +1,41 @@
+#include "command/invocation.hpp"
+
+#include "process/environment.hpp"
+
+namespace libterraform::detail {
+namespace {
+
+process::EnvironmentMap overlay(const TerraformOptions& options, const CommandSpec* spec) {
+  process::EnvironmentMap env{{"TF_IN_AUTOMATION", "1"}};
+  for (const auto& [key, value] : options.env) env[key] = value;
+  if (spec) {
+    for (const auto& [key, value] : spec->common.env) env[key] = value;
+  }
+  return env;
+}
+
+}  // namespace
+
+std::string resolve_terraform(const TerraformOptions& options) {
+  return process::find_executable(
+      options.terraform, process::build_environment(overlay(options, nullptr), options.replace_env));
+}
+
+Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
+                   const std::string& executable, const std::filesystem::path& module_dir) {
+  Invocation invocation;
+  auto& launch = invocation.launch;
+  launch.executable = executable;
+  launch.argv.reserve(spec.args.size() + 1);
+  launch.argv.push_back(executable);
+  launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
+  launch.working_dir = spec.cwd.empty() ? module_dir : spec.cwd;
+  launch.environment = process::build_environment(overlay(options, &spec), options.replace_env);
+  launch.feed_stdin = spec.stdin_data.has_value();
+  invocation.stdin_data = spec.stdin_data.value_or("");
+  invocation.timeout = spec.common.timeout ? spec.common.timeout : options.timeout;
+  invocation.stop_policy = options.stop_policy;
+  return invocation;
+}
+
+}  // namespace libterraform::detail

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "libterraform/detail/command_spec.hpp"
+#include "libterraform/terraform_options.hpp"
+#include "process/launch.hpp"
+
+#include <optional>
+#include <string>
+
+namespace libterraform::detail {
+
+// A command ready to launch: what the process layer needs, and nothing of the
+// command layer. Plain data, so a pool can send it to a worker.
+struct Invocation {
+  process::LaunchSpec launch;
+  std::string stdin_data;
+  std::optional<Duration> timeout;
+  StopPolicy stop_policy;
+};
+
+// Resolves the binary a TerraformCommand (or pool) will run, in the environment its
+// options describe. Throws Error(binary_not_found).
+std::string resolve_terraform(const TerraformOptions& options);
+
+// Everything about where and how the spec runs: argv, working directory (the spec's
+// own, else `module_dir`, else the caller's), the environment (TF_IN_AUTOMATION=1,
+// then the options' env, then the spec's), timeout and stop policy.
+Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
+                   const std::string& executable, const std::filesystem::path& module_dir);
+
+}  // namespace libterraform::detail

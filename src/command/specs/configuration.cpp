@@ -1,0 +1,36 @@
+// fmt, test.
+
+#include "command/argv_builder.hpp"
+
+namespace libterraform::detail::specs {
+
+CommandSpec fmt(const FmtOptions& o, const FlagDefaults& d) {
+  ArgvBuilder builder("fmt");
+  builder.no_color(o.no_color, d)
+      .flag("-check", o.check_input)
+      .flag("-diff", o.diff)
+      .unless_off("-list", o.list)
+      .flag("-recursive", o.recursive)
+      .unless_off("-write", o.write);
+  if (o.source) {
+    builder.optional("-").stdin_data(*o.source);
+  } else {
+    builder.positionals(o.targets);
+  }
+  return builder.finish(common_options(o));
+}
+
+CommandSpec test(const TestOptions& o, const FlagDefaults& d) {
+  return ArgvBuilder("test")
+      .no_color(o.no_color, d)
+      .json(o.json, OutputFormat::json_lines)
+      .value("-cloud-run", o.cloud_run)
+      .values("-filter", o.filters)
+      .value("-test-directory", o.test_directory)
+      .values("-var-file", o.var_files)
+      .vars(o.vars)
+      .flag("-verbose", o.verbose)
+      .finish(common_options(o));
+}
+
+}  // namespace libterraform::detail::specs

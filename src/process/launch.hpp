@@ -1,0 +1,39 @@
+#pragma once
+
+#include "process/unique_fd.hpp"
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace libterraform::process {
+
+// Everything needed to start one child. Plain data, so it can travel to a pool worker.
+struct LaunchSpec {
+  std::string executable;              // absolute path, already resolved
+  std::vector<std::string> argv;       // argv[0] included
+  std::filesystem::path working_dir;   // applied to the child only; empty: inherit
+  std::vector<std::string> environment;  // the complete environment, "KEY=value"
+  bool feed_stdin = false;             // true: stdin is a socket the parent writes to
+};
+
+// A started child: its own process group (pgid == pid), a pidfd to wait on, and
+// the parent's ends of its standard streams (all close-on-exec).
+struct Child {
+  pid_t pid = -1;
+  UniqueFd pidfd;
+  UniqueFd stdin_fd;  // only with feed_stdin; a socket, so a write never raises SIGPIPE
+  UniqueFd stdout_fd;
+  UniqueFd stderr_fd;
+};
+
+// Starts the child with posix_spawn (vfork semantics: the cost does not grow with the
+// parent's memory). In the child: its own process group, default signal dispositions,
+// an empty signal mask, the working directory, and every descriptor above 2 closed.
+// Throws libterraform::Error (binary_not_found, directory_not_found, spawn_failed).
+// Uses no locks and no Asio, so a forked pool worker may call it.
+Child launch(const LaunchSpec& spec);
+
+}  // namespace libterraform::process

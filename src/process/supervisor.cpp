@@ -1,0 +1,87 @@
+#include "process/supervisor.hpp"
+
+#include <signal.h>
+
+namespace libterraform::process {
+
+Supervisor::Supervisor(StopPolicy policy, std::optional<Clock::time_point> deadline,
+                       int open_streams)
+    : policy_(policy), deadline_(deadline), open_streams_(open_streams) {}
+
+void Supervisor::on_stream_closed() {
+  if (open_streams_ > 0) --open_streams_;
+  finish_if_drained();
+}
+
+void Supervisor::on_exited(Clock::time_point now) {
+  if (exited()) return;
+  phase_ = Phase::draining;
+  deadline_.reset();
+  signals_.clear();  // anything still queued was meant for the child that is gone
+  signals_.push_back(SIGTERM);  // leftovers in the group; harmless when it is empty
+  wakeup_ = now + kLeftoverGrace;
+  finish_if_drained();
+}
+
+void Supervisor::request_stop(StopReason reason, Clock::time_point now) {
+  // A second request changes nothing: a second SIGINT would make terraform exit
+  // without writing its state. Escalation belongs to the policy alone.
+  if (phase_ != Phase::running) return;
+  reason_ = reason;
+  phase_ = Phase::stopping;
+  deadline_.reset();
+  signals_.push_back(SIGINT);
+  if (policy_.escalation != Escalation::none) wakeup_ = now + policy_.grace_period;
+}
+
+void Supervisor::on_time(Clock::time_point now) {
+  if (phase_ == Phase::running && deadline_ && now >= *deadline_) {
+    request_stop(StopReason::timed_out, now);
+    return;
+  }
+  if (!wakeup_ || now < *wakeup_) return;
+  wakeup_.reset();
+  switch (phase_) {
+    case Phase::stopping:
+      phase_ = Phase::escalated;
+      switch (policy_.escalation) {
+        case Escalation::interrupt_again: signals_.push_back(SIGINT); break;
+        case Escalation::terminate: signals_.push_back(SIGTERM); break;
+        case Escalation::kill: signals_.push_back(SIGKILL); break;
+        case Escalation::none: break;
+      }
+      break;
+    case Phase::draining:
+      phase_ = Phase::killing_leftovers;
+      signals_.push_back(SIGKILL);
+      wakeup_ = now + kAbandonAfter;
+      break;
+    case Phase::killing_leftovers:
+      phase_ = Phase::finished;
+      break;
+    default:
+      break;
+  }
+}
+
+std::optional<int> Supervisor::take_signal() {
+  if (signals_.empty()) return std::nullopt;
+  int signal = signals_.front();
+  signals_.pop_front();
+  return signal;
+}
+
+std::optional<Supervisor::Clock::time_point> Supervisor::next_wakeup() const {
+  if (phase_ == Phase::finished) return std::nullopt;
+  if (phase_ == Phase::running) return deadline_;
+  return wakeup_;
+}
+
+void Supervisor::finish_if_drained() {
+  if (exited() && open_streams_ == 0) {
+    phase_ = Phase::finished;
+    wakeup_.reset();
+  }
+}
+
+}  // namespace libterraform::process

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "libterraform/stop_policy.hpp"
+
+#include <chrono>
+#include <deque>
+#include <optional>
+
+namespace libterraform::process {
+
+// Why a child was asked to stop.
+enum class StopReason {
+  none,
+  interrupted,  // a caller asked: stop token, cancel, async cancellation
+  timed_out,    // the command's timeout expired
+  owner_gone,   // the pool parent died: the worker winds terraform down before exiting
+};
+
+// The lifecycle of one supervised child, without any I/O: drivers (the poll loop, the
+// Asio operation) feed it what happened and the time, and ask it which signal to send
+// to the child's process group and when to wake up next. Sans-io so that the stop
+// policy and the clean-up after exit are unit-tested without processes.
+//
+// After the child exits, whatever is left in its process group (a provisioner's
+// `sleep`, say) gets SIGTERM at once and SIGKILL after kLeftoverGrace; the output
+// pipes are given up kAbandonAfter later, so reaping never waits on pipe EOF alone.
+class Supervisor {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kLeftoverGrace{2000};
+  static constexpr std::chrono::milliseconds kAbandonAfter{1000};
+
+  Supervisor(StopPolicy policy, std::optional<Clock::time_point> deadline,
+             int open_streams = 2);
+
+  // Events.
+  void on_stream_closed();
+  void on_exited(Clock::time_point now);
+  void request_stop(StopReason reason, Clock::time_point now);
+  void on_time(Clock::time_point now);
+
+  // Actions: signals to send to the process group, oldest first.
+  std::optional<int> take_signal();
+  // When on_time must be called next, if ever.
+  std::optional<Clock::time_point> next_wakeup() const;
+  // The child has exited and its output is drained (or given up).
+  bool finished() const { return phase_ == Phase::finished; }
+  bool exited() const { return phase_ >= Phase::draining; }
+  StopReason stop_reason() const { return reason_; }
+
+ private:
+  enum class Phase { running, stopping, escalated, draining, killing_leftovers, finished };
+
+  void finish_if_drained();
+
+  StopPolicy policy_;
+  std::optional<Clock::time_point> deadline_;  // timeout, while running
+  std::optional<Clock::time_point> wakeup_;    // grace or drain deadlines after that
+  int open_streams_;
+  Phase phase_ = Phase::running;
+  StopReason reason_ = StopReason::none;
+  std::deque<int> signals_;
+};
+
+}  // namespace libterraform::process

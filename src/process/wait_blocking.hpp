@@ -1,0 +1,37 @@
+#pragma once
+
+#include "libterraform/stop_policy.hpp"
+#include "process/child_exit.hpp"
+#include "process/launch.hpp"
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+namespace libterraform::process {
+
+// What a readable control descriptor asked for.
+struct ControlEvent {
+  StopReason stop = StopReason::none;  // none: nothing to do
+  bool stop_watching = false;          // the descriptor is done (EOF, one-shot wake-up)
+};
+
+struct BlockingWait {
+  StopPolicy stop_policy;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::string_view stdin_data;  // written to the child's stdin, which is then closed
+  // Raw output as it arrives, in chunks of any size.
+  std::function<void(OutputStream, std::string_view)> on_output;
+  // An extra descriptor watched alongside the child: a stop token's wake-up eventfd,
+  // or a pool worker's channel to its parent.
+  int control_fd = -1;
+  std::function<ControlEvent()> on_control;
+};
+
+// Supervises a launched child on the calling thread with poll(): feeds its stdin,
+// reads stdout and stderr concurrently, applies the timeout and the stop policy, ends
+// the leftovers of its process group, and reaps it. Async-signal-safe enough for a
+// forked pool worker: no locks, no threads, no Asio.
+ChildExit wait_blocking(Child& child, const BlockingWait& how);
+
+}  // namespace libterraform::process

@@ -1,0 +1,159 @@
+#include "test_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace libterraform::testing {
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "libterraform-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+void write_file(const fs::path& path, std::string_view content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+TerraformOptions terraform_options() {
+  static const fs::path config = [] {
+    fs::path path = fs::temp_directory_path() / ("libterraform-test-" +
+                                                 std::to_string(::getpid()) + ".tfrc");
+    write_file(path, "");
+    return path;
+  }();
+  TerraformOptions options;
+  options.env = {{"TF_CLI_CONFIG_FILE", config.string()}, {"CHECKPOINT_DISABLE", "1"}};
+  return options;
+}
+
+fs::path make_module(const fs::path& parent, std::string_view name, std::string_view main_tf) {
+  fs::path dir = parent / name;
+  write_file(dir / "main.tf", main_tf);
+  return dir;
+}
+
+std::string slow_resource(int seconds, std::string_view name) {
+  return "variable \"sleep_seconds\" {\n"
+         "  default = " + std::to_string(seconds) + "\n"
+         "}\n\n"
+         "resource \"terraform_data\" \"" + std::string(name) + "\" {\n"
+         "  provisioner \"local-exec\" {\n"
+         "    command = \"sleep ${var.sleep_seconds}\"\n"
+         "  }\n"
+         "}\n";
+}
+
+std::string child_helper() { return LIBTERRAFORM_CHILD_HELPER; }
+
+std::set<pid_t> child_processes() {
+  std::set<pid_t> children;
+  const std::string self = std::to_string(::getpid());
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return children;
+  while (dirent* entry = ::readdir(proc)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    std::ifstream stat(std::string("/proc/") + entry->d_name + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+    auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 1));
+    std::string state, ppid;
+    fields >> state >> ppid;
+    if (ppid == self && state != "Z") children.insert(std::stoi(entry->d_name));
+  }
+  ::closedir(proc);
+  return children;
+}
+
+void reap_orphans() {
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
+
+int open_descriptor_count() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator("/proc/self/fd")) ++count;
+  return count;
+}
+
+void LeakCheck::SetUp() {
+  children_before_ = child_processes();
+  descriptors_before_ = open_descriptor_count();
+}
+
+void LeakCheck::TearDown() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::set<pid_t> extra;
+  while (true) {
+    extra.clear();
+    for (pid_t pid : child_processes()) {
+      if (!children_before_.count(pid)) extra.insert(pid);
+    }
+    if (extra.empty() || std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Kill what outlived the test, so one failure does not fail the tests after it.
+  for (pid_t pid : extra) {
+    ADD_FAILURE() << "child process " << pid << " outlived the test";
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  reap_orphans();
+  EXPECT_EQ(open_descriptor_count(), descriptors_before_) << "descriptors leaked by the test";
+}
+
+::testing::AssertionResult state_is_clean(const fs::path& module) {
+  if (fs::exists(module / ".terraform.tfstate.lock.info")) {
+    return ::testing::AssertionFailure() << "lock info left in " << module;
+  }
+  fs::path state = module / "terraform.tfstate";
+  if (!fs::exists(state)) return ::testing::AssertionFailure() << "no state file in " << module;
+  auto parsed = nlohmann::json::parse(read_file(state), nullptr, false);
+  if (parsed.is_discarded() || !parsed.contains("version")) {
+    return ::testing::AssertionFailure() << "state file does not parse: " << state;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace libterraform::testing
+
+#include "modules.hpp"
+
+namespace libterraform::testing {
+
+fs::path make_app_module(const fs::path& parent, std::string_view name) {
+  fs::path dir = make_module(parent, name, modules::kApp);
+  write_file(dir / "child" / "main.tf", modules::kAppChild);
+  write_file(dir / "tests" / "main.tftest.hcl", modules::kAppTest);
+  return dir;
+}
+
+}  // namespace libterraform::testing

@@ -1,0 +1,146 @@
+// The process layer's pure parts: the supervision state machine, line splitting and
+// environment building.
+
+#include "process/environment.hpp"
+#include "process/line_splitter.hpp"
+#include "process/supervisor.hpp"
+#include "libterraform/errors.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+namespace libterraform::process {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = Supervisor::Clock;
+
+std::vector<int> drain(Supervisor& s) {
+  std::vector<int> signals;
+  while (auto signal = s.take_signal()) signals.push_back(*signal);
+  return signals;
+}
+
+TEST(Supervisor, NormalExitEndsLeftoversAndFinishesOnEof) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt);
+  EXPECT_FALSE(s.next_wakeup());
+  s.on_stream_closed();
+  s.on_exited(t0);
+  EXPECT_FALSE(s.finished());
+  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  s.on_stream_closed();
+  EXPECT_TRUE(s.finished());
+  EXPECT_EQ(s.stop_reason(), StopReason::none);
+}
+
+TEST(Supervisor, InterruptSendsOneSigintAndNeverKillsByDefault) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  s.request_stop(StopReason::interrupted, t0 + 1s);  // a second cancel changes nothing
+  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_FALSE(s.next_wakeup());
+  s.on_time(t0 + 1h);
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_EQ(s.stop_reason(), StopReason::interrupted);
+}
+
+TEST(Supervisor, EscalatesAfterTheGracePeriodWhenThePolicySaysSo) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_EQ(s.next_wakeup(), t0 + 5s);
+  s.on_time(t0 + 4s);
+  EXPECT_TRUE(drain(s).empty());
+  s.on_time(t0 + 5s);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGKILL});
+  EXPECT_FALSE(s.next_wakeup());
+}
+
+TEST(Supervisor, EachEscalationSendsItsSignal) {
+  for (auto [escalation, signal] : {std::pair{Escalation::interrupt_again, SIGINT},
+                                    std::pair{Escalation::terminate, SIGTERM}}) {
+    const auto t0 = Clock::now();
+    Supervisor s({.grace_period = 1s, .escalation = escalation}, std::nullopt);
+    s.request_stop(StopReason::interrupted, t0);
+    s.on_time(t0 + 1s);
+    EXPECT_EQ(drain(s), (std::vector<int>{SIGINT, signal}));
+  }
+}
+
+TEST(Supervisor, TimeoutInterruptsAtTheDeadline) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, t0 + 10s);
+  EXPECT_EQ(s.next_wakeup(), t0 + 10s);
+  s.on_time(t0 + 9s);
+  EXPECT_TRUE(drain(s).empty());
+  s.on_time(t0 + 10s);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_EQ(s.stop_reason(), StopReason::timed_out);
+}
+
+TEST(Supervisor, PipesHeldByLeftoversAreGivenUp) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt);
+  s.on_exited(t0);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  EXPECT_EQ(s.next_wakeup(), t0 + Supervisor::kLeftoverGrace);
+  s.on_time(t0 + Supervisor::kLeftoverGrace);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGKILL});
+  EXPECT_FALSE(s.finished());
+  s.on_time(t0 + Supervisor::kLeftoverGrace + Supervisor::kAbandonAfter);
+  EXPECT_TRUE(s.finished());
+}
+
+TEST(Supervisor, ExitDropsSignalsMeantForTheChild) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt, 0);
+  s.request_stop(StopReason::interrupted, t0);
+  s.on_exited(t0);
+  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  EXPECT_TRUE(s.finished());
+  s.request_stop(StopReason::interrupted, t0);  // too late: nothing to do
+  EXPECT_TRUE(drain(s).empty());
+}
+
+TEST(LineSplitter, JoinsChunksAndSplitsLines) {
+  std::vector<std::string> lines;
+  LineSplitter splitter([&](std::string_view line) { lines.emplace_back(line); });
+  splitter.feed("fir");
+  splitter.feed("st\nsecond\n\nthi");
+  splitter.feed("rd");
+  EXPECT_EQ(lines, (std::vector<std::string>{"first", "second", ""}));
+  splitter.finish();
+  EXPECT_EQ(lines.back(), "third");
+  splitter.finish();
+  EXPECT_EQ(lines.size(), 4u);
+}
+
+TEST(Environment, OverlayOnTopOfTheInheritedEnvironment) {
+  ::setenv("LIBTERRAFORM_TEST_INHERITED", "inherited", 1);
+  auto env = build_environment({{"LIBTERRAFORM_TEST_OVERLAY", "a=b c"}}, false);
+  EXPECT_EQ(lookup(env, "LIBTERRAFORM_TEST_INHERITED"), "inherited");
+  EXPECT_EQ(lookup(env, "LIBTERRAFORM_TEST_OVERLAY"), "a=b c");
+  auto replaced = build_environment({{"ONLY", "1"}}, true);
+  EXPECT_EQ(replaced, std::vector<std::string>{"ONLY=1"});
+  ::unsetenv("LIBTERRAFORM_TEST_INHERITED");
+}
+
+TEST(Environment, FindExecutableSearchesPath) {
+  EXPECT_EQ(find_executable("sh", {"PATH=/nonexistent:/bin:/usr/bin"}), "/bin/sh");
+  EXPECT_EQ(find_executable("/bin/sh", {}), "/bin/sh");
+  try {
+    find_executable("definitely-not-a-binary", {"PATH=/bin:/usr/bin"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::binary_not_found);
+  }
+  EXPECT_THROW(find_executable("sh", {}), Error);  // no PATH: nothing to search
+  EXPECT_THROW(find_executable("/etc/passwd", {}), Error);
+}
+
+}  // namespace
+}  // namespace libterraform::process
