@@ -1,9 +1,13 @@
 #pragma once
 
-// libterraform: drive the terraform CLI from C++.
+// libterraform: drive the terraform CLI from C++. This header brings in everything,
+// Asio included; terraform_command.hpp or terraform_pool.hpp alone build faster.
 
+#include "libterraform/async_terraform_command.hpp"
 #include "libterraform/command_result.hpp"
 #include "libterraform/errors.hpp"
+#include "libterraform/future.hpp"
 #include "libterraform/stop_policy.hpp"
 #include "libterraform/terraform_command.hpp"
 #include "libterraform/terraform_options.hpp"
+#include "libterraform/terraform_pool.hpp"

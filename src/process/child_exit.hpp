@@ -1,5 +1,6 @@
 #pragma once
 
+#include "process/launch.hpp"
 #include "process/supervisor.hpp"
 
 #include <sys/types.h>
@@ -12,16 +13,18 @@ enum class OutputStream { out, err };
 
 // How a supervised child ended.
 struct ChildExit {
-  int retcode = 0;  // exit code, or -N when ended by signal N
+  int retcode = 0;  // exit code, -N when ended by signal N, -1 when unknown (adopted)
   StopReason stop_reason = StopReason::none;
   std::chrono::milliseconds duration{0};
 };
 
 // The exit code of a child whose pidfd is readable, without reaping it: the zombie
 // keeps its process-group id reserved while the group's leftovers are signalled.
-int peek_exit(int pidfd);
-// Reaps the child; call once, after peek_exit and the clean-up of its group.
-void reap(int pidfd);
+// -1 for an adopted child, whose code this process cannot know.
+int peek_exit(const Child& child);
+// Reaps the child (nothing for an adopted one); call once, after peek_exit and the
+// clean-up of its group.
+void reap(const Child& child);
 // Sends a signal to the child's process group (pgid == pid); a group that is already
 // empty is not an error.
 void signal_group(pid_t pid, int signal);

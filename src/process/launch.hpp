@@ -23,6 +23,9 @@ struct LaunchSpec {
 // the parent's ends of its standard streams (all close-on-exec).
 struct Child {
   pid_t pid = -1;
+  // Not our child (a terraform whose pool worker died, its descriptors passed to us):
+  // its exit is seen through the pidfd, but it cannot be reaped and its code is unknown.
+  bool adopted = false;
   UniqueFd pidfd;
   UniqueFd stdin_fd;  // only with feed_stdin; a socket, so a write never raises SIGPIPE
   UniqueFd stdout_fd;

@@ -35,12 +35,17 @@ ChildExit wait_blocking(Child& child, const BlockingWait& how) {
   const auto started = Clock::now();
   Supervisor supervisor(how.stop_policy,
                         how.timeout ? std::optional(started + *how.timeout) : std::nullopt);
+  if (how.stop_at_start != StopReason::none) supervisor.request_stop(how.stop_at_start, started);
   std::string_view pending_stdin = how.stdin_data;
   if (pending_stdin.empty()) child.stdin_fd.reset();
   int control_fd = how.control_fd;
   std::optional<int> retcode;
 
+  auto send_signals = [&] {
+    while (auto signal = supervisor.take_signal()) signal_group(child.pid, *signal);
+  };
   while (!supervisor.finished()) {
+    send_signals();
     std::array<pollfd, 5> fds{};
     int count = 0;
     auto watch = [&](int fd, short events) {
@@ -81,16 +86,16 @@ ChildExit wait_blocking(Child& child, const BlockingWait& how) {
       if (event.stop_watching) control_fd = -1;
     }
     if (ready(exit)) {
-      retcode = peek_exit(child.pidfd.get());
+      retcode = peek_exit(child);
       child.stdin_fd.reset();
       supervisor.on_exited(Clock::now());
     }
     supervisor.on_time(Clock::now());
-    while (auto signal = supervisor.take_signal()) signal_group(child.pid, *signal);
   }
+  send_signals();  // the clean-up of the group, queued when the child exited
 
-  if (!retcode) retcode = peek_exit(child.pidfd.get());
-  reap(child.pidfd.get());
+  if (!retcode) retcode = peek_exit(child);
+  reap(child);
   return {*retcode, supervisor.stop_reason(),
           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)};
 }

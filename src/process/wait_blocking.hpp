@@ -20,6 +20,8 @@ struct BlockingWait {
   StopPolicy stop_policy;
   std::optional<std::chrono::milliseconds> timeout;
   std::string_view stdin_data;  // written to the child's stdin, which is then closed
+  // Ask the child to stop at once (a watch that can no longer run asynchronously).
+  StopReason stop_at_start = StopReason::none;
   // Raw output as it arrives, in chunks of any size.
   std::function<void(OutputStream, std::string_view)> on_output;
   // An extra descriptor watched alongside the child: a stop token's wake-up eventfd,

@@ -70,10 +70,18 @@ std::string slow_resource(int seconds, std::string_view name) {
 }
 
 std::string child_helper() { return LIBTERRAFORM_CHILD_HELPER; }
+std::string pool_parent() { return LIBTERRAFORM_POOL_PARENT; }
 
-std::set<pid_t> child_processes() {
+std::set<pid_t> child_processes() { return children_of(::getpid()); }
+
+fs::path working_directory_of(pid_t pid) {
+  std::error_code ec;
+  return fs::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
+}
+
+std::set<pid_t> children_of(pid_t parent) {
   std::set<pid_t> children;
-  const std::string self = std::to_string(::getpid());
+  const std::string self = std::to_string(parent);
   DIR* proc = ::opendir("/proc");
   if (!proc) return children;
   while (dirent* entry = ::readdir(proc)) {

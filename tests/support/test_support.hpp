@@ -42,13 +42,17 @@ fs::path make_module(const fs::path& parent, std::string_view name, std::string_
 // provisioner; the variable defaults to `seconds`.
 std::string slow_resource(int seconds, std::string_view name = "slow");
 
-// The helper program of the process tests (tests/support/child_helper.cpp).
+// The helper programs: tests/support/child_helper.cpp and pool_parent.cpp.
 std::string child_helper();
+std::string pool_parent();
 
 // Living children of this process and its open descriptors: the leak checks compare
 // them before and after a test. The test main makes this process a child subreaper,
 // so an orphaned grandchild (a terraform whose parent died) shows up as a child too.
 std::set<pid_t> child_processes();
+// Living children of another process, and a process's working directory.
+std::set<pid_t> children_of(pid_t parent);
+fs::path working_directory_of(pid_t pid);
 // Reaps children that are already dead: orphans reparented to this process.
 void reap_orphans();
 int open_descriptor_count();

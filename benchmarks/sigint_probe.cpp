@@ -1,0 +1,30 @@
+// A stand-in for terraform in the cancel-latency benchmark: prints "ready", waits for
+// SIGINT, then prints the CLOCK_MONOTONIC time (ns) at which the signal arrived.
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+
+namespace {
+std::atomic<long long> received{0};
+
+void on_interrupt(int) {
+  timespec now;
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  received = static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+}
+}  // namespace
+
+int main() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  ::sigaction(SIGINT, &action, nullptr);
+  std::puts("ready");
+  std::fflush(stdout);
+  while (received == 0) ::pause();
+  std::printf("%lld\n", received.load());
+  return 1;
+}

@@ -1,0 +1,158 @@
+#pragma once
+
+#include "libterraform/command_methods.hpp"
+#include "libterraform/command_result.hpp"
+#include "libterraform/errors.hpp"
+#include "libterraform/terraform_options.hpp"
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <filesystem>
+#include <memory>
+
+namespace libterraform {
+
+class TerraformPool;
+
+// Completion signatures: the error (empty on success) and what terraform produced.
+using CommandSignature = void(boost::system::error_code, CommandResult);
+using RunSignature = void(boost::system::error_code, RunResult);
+
+struct AsyncOptions {
+  // Pool backend: each command is a task of this pool, and awaiting it awaits the
+  // pool's future. Null: the default backend, a child process supervised on the
+  // command's executor.
+  TerraformPool* pool = nullptr;
+  // How the default backend runs terraform (a pool uses its own options).
+  TerraformOptions terraform = {};
+};
+
+// Options of the static AsyncTerraformCommand::run.
+struct AsyncRunOptions {
+  TerraformPool* pool = nullptr;
+  TerraformOptions terraform = {};
+  RunOptions run = {};
+};
+
+namespace detail {
+
+// What an AsyncTerraformCommand runs against; shared with its pending operations.
+struct AsyncTarget;
+
+void async_start(std::shared_ptr<const AsyncTarget> target, CommandSpec spec,
+                 boost::asio::any_completion_handler<CommandSignature> handler);
+void async_start_run(boost::asio::any_io_executor executor, const AsyncRunOptions& options,
+                     CommandSpec spec, boost::asio::any_completion_handler<RunSignature> handler);
+
+// The exception the synchronous API would throw for this completion.
+[[noreturn]] void throw_completion(const boost::system::error_code& ec, CommandResult result);
+[[noreturn]] void throw_completion(const boost::system::error_code& ec, const RunResult& result);
+
+}  // namespace detail
+
+// Awaits terraform commands from Asio. Every TerraformCommand method (see
+// CommandMethods and docs/commands.md), with the same typed options and a completion
+// token as last argument: use_awaitable (the default), deferred, use_future, a
+// callback, and the adapters around them.
+//
+//   AsyncTerraformCommand cli{executor, "path/to/module"};
+//   auto result = co_await cli.validate({.check = true});
+//   auto [ec, r] = co_await cli.plan({}, asio::as_tuple(asio::use_awaitable));
+//
+// Handlers receive (error_code, CommandResult); in the awaitable form an error is
+// thrown as the exception TerraformCommand would throw, carrying the result.
+// Handlers never run inside the initiating call; they run on their associated
+// executor.
+//
+// Cancellation: every cancellation type (terminal, partial, total) asks terraform to
+// stop cooperatively: SIGINT to its process group (default backend), or through the
+// pool (a queued task is removed, a running one interrupted by its worker). The
+// operation completes once terraform has exited, with asio::error::operation_aborted
+// and the result terraform produced while winding down: its state written, its lock
+// released. Escalation beyond SIGINT follows the stop policy only.
+class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+  using default_token = boost::asio::use_awaitable_t<executor_type>;
+
+  // Throws Error(binary_not_found) when the default backend's binary cannot be found.
+  AsyncTerraformCommand(executor_type executor, std::filesystem::path working_dir,
+                        AsyncOptions options = {});
+
+  executor_type get_executor() const noexcept;
+  const std::filesystem::path& working_dir() const noexcept;
+
+  template <class Token = default_token>
+  auto execute(detail::CommandSpec spec, Token&& token = default_token{}) const {
+    return boost::asio::async_initiate<Token, CommandSignature>(
+        [](auto handler, std::shared_ptr<const detail::AsyncTarget> target,
+           detail::CommandSpec spec) {
+          detail::async_start(std::move(target), std::move(spec), std::move(handler));
+        },
+        token, target_, std::move(spec));
+  }
+  detail::FlagDefaults flag_defaults() const noexcept;
+
+  // Runs terraform with these arguments as they are; resolves to {retcode, output,
+  // error}. With `options.pool`, as a task of that pool.
+  template <class Token = default_token>
+  static auto run(executor_type executor, Arguments args, AsyncRunOptions options = {},
+                  Token&& token = default_token{}) {
+    return boost::asio::async_initiate<Token, RunSignature>(
+        [](auto handler, executor_type executor, AsyncRunOptions options,
+           detail::CommandSpec spec) {
+          detail::async_start_run(std::move(executor), options, std::move(spec),
+                                  std::move(handler));
+        },
+        token, std::move(executor), options, detail::run_spec(std::move(args.items), options.run));
+  }
+
+ private:
+  std::shared_ptr<const detail::AsyncTarget> target_;
+};
+
+}  // namespace libterraform
+
+// In the awaitable form, a failed command throws the exception the synchronous API
+// would throw (TerraformCommandError carrying the result, CommandTimeoutError, ...),
+// rather than a bare system_error: the result stays reachable.
+template <class Executor>
+class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
+                                libterraform::CommandSignature> {
+ public:
+  using return_type = boost::asio::awaitable<libterraform::CommandResult, Executor>;
+
+  template <class Initiation, class... Args>
+  static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
+                              Args... args) {
+    auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
+    auto [ec, result] =
+        co_await boost::asio::async_initiate<decltype(token), libterraform::CommandSignature>(
+            std::move(initiation), token, std::move(args)...);
+    if (ec) libterraform::detail::throw_completion(ec, std::move(result));
+    co_return std::move(result);
+  }
+};
+
+template <class Executor>
+class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
+                                libterraform::RunSignature> {
+ public:
+  using return_type = boost::asio::awaitable<libterraform::RunResult, Executor>;
+
+  template <class Initiation, class... Args>
+  static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
+                              Args... args) {
+    auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
+    auto [ec, result] =
+        co_await boost::asio::async_initiate<decltype(token), libterraform::RunSignature>(
+            std::move(initiation), token, std::move(args)...);
+    if (ec) libterraform::detail::throw_completion(ec, result);
+    co_return std::move(result);
+  }
+};

@@ -1,0 +1,267 @@
+#pragma once
+
+#include "libterraform/errors.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace libterraform {
+
+namespace detail {
+
+// Whoever can cancel a task: the pool that holds it.
+class TaskCanceller {
+ public:
+  virtual ~TaskCanceller() = default;
+  // True if the task was still queued and is now cancelled; false if it runs (an
+  // interrupt has been sent) or has finished.
+  virtual bool cancel_task(std::uint64_t task) = 0;
+};
+
+// The state a Future shares with the pool, minus the value.
+class FutureStateBase {
+ public:
+  enum class Status { pending, running, finished, cancelled };
+
+  explicit FutureStateBase(std::uint64_t run_id) : run_id_(run_id) {}
+  virtual ~FutureStateBase() = default;
+
+  std::uint64_t run_id() const noexcept { return run_id_; }
+  Status status() const;
+  bool done() const;
+  void wait() const;
+  bool wait_until(std::chrono::steady_clock::time_point deadline) const;
+  // The error it completed with (a cancelled task's is Error(errc::cancelled)).
+  std::exception_ptr error() const;
+  bool cancel();
+  // Runs `callback` once the state is done: now, on this thread, if it already is;
+  // otherwise on the thread that completes it. Exceptions it throws are ignored.
+  void on_done(std::function<void()> callback);
+
+  // Producer side.
+  void set_canceller(std::weak_ptr<TaskCanceller> canceller);
+  void set_running();
+  void set_error(std::exception_ptr error);
+  void set_cancelled();
+
+ protected:
+  // Marks the state done (the value, if any, is already stored) and runs callbacks.
+  void complete(Status status, std::exception_ptr error);
+  bool done_locked() const { return status_ == Status::finished || status_ == Status::cancelled; }
+  mutable std::mutex mutex_;
+
+ private:
+  const std::uint64_t run_id_;
+  mutable std::condition_variable done_;
+  Status status_ = Status::pending;
+  std::exception_ptr error_;
+  std::vector<std::function<void()>> callbacks_;
+  std::weak_ptr<TaskCanceller> canceller_;
+};
+
+template <class T>
+class FutureState final : public FutureStateBase {
+ public:
+  using FutureStateBase::FutureStateBase;
+
+  void set_value(T value) {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_locked()) return;
+      value_.emplace(std::move(value));
+    }
+    complete(Status::finished, nullptr);
+  }
+  const T& value() const {
+    wait();
+    if (auto e = error()) std::rethrow_exception(e);
+    return *value_;
+  }
+
+ private:
+  std::optional<T> value_;
+};
+
+}  // namespace detail
+
+// The result of a command submitted to a TerraformPool. A handle: copies share one
+// state, and every member is thread-safe.
+//
+// cancel() follows concurrent.futures: a task that has not started is cancelled and
+// never runs (true); a running one gets SIGINT through the worker that owns it, and
+// the future then resolves to whatever terraform produced while winding down (false).
+// Cancelling twice, or after the end, is harmless.
+template <class T>
+class Future {
+ public:
+  Future() = default;
+  explicit Future(std::shared_ptr<detail::FutureState<T>> state) : state_(std::move(state)) {}
+
+  bool valid() const noexcept { return state_ != nullptr; }
+  // Waits, then returns the result or rethrows the task's error (TerraformCommandError
+  // with `check`, Error(errc::cancelled) for a cancelled task, ...). The reference
+  // lives as long as any copy of this future.
+  const T& get() const { return state_->value(); }
+  void wait() const { state_->wait(); }
+  template <class Rep, class Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return state_->wait_until(std::chrono::steady_clock::now() + timeout)
+               ? std::future_status::ready
+               : std::future_status::timeout;
+  }
+  bool done() const { return state_->done(); }
+  bool running() const { return status() == Status::running; }
+  bool cancelled() const { return status() == Status::cancelled; }
+  bool cancel() const { return state_->cancel(); }
+  // The id the pool gave this submission.
+  std::uint64_t run_id() const { return state_->run_id(); }
+  // Calls `callback(future)` once it is done: right away if it already is, otherwise
+  // on the pool thread that completes it (keep it short).
+  template <class Callback>
+  void add_done_callback(Callback callback) const {
+    state_->on_done([future = *this, callback = std::move(callback)]() mutable {
+      callback(future);
+    });
+  }
+
+  const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
+  friend bool operator==(const Future& a, const Future& b) noexcept {
+    return a.state_ == b.state_;
+  }
+
+ private:
+  using Status = detail::FutureStateBase::Status;
+  Status status() const { return state_->status(); }
+  std::shared_ptr<detail::FutureState<T>> state_;
+};
+
+// Yields futures in the order they complete, like concurrent.futures.as_completed:
+//   for (auto& f : as_completed(futures)) use(f.get());
+template <class T>
+class AsCompleted {
+ public:
+  explicit AsCompleted(std::vector<Future<T>> futures) : shared_(std::make_shared<Shared>()) {
+    shared_->remaining = futures.size();
+    for (auto& future : futures) {
+      future.add_done_callback([shared = shared_](const Future<T>& done) {
+        {
+          std::lock_guard lock(shared->mutex);
+          shared->completed.push_back(done);
+        }
+        shared->ready.notify_one();
+      });
+    }
+  }
+
+  class iterator {
+   public:
+    using value_type = Future<T>;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(AsCompleted* owner) : owner_(owner) { advance(); }
+    const Future<T>& operator*() const { return current_; }
+    const Future<T>* operator->() const { return &current_; }
+    iterator& operator++() {
+      advance();
+      return *this;
+    }
+    void operator++(int) { advance(); }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) { return !a.owner_; }
+
+   private:
+    void advance() {
+      if (!owner_ || !owner_->next(current_)) owner_ = nullptr;
+    }
+    AsCompleted* owner_ = nullptr;
+    Future<T> current_;
+  };
+
+  iterator begin() { return iterator(this); }
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<Future<T>> completed;
+    std::size_t remaining = 0;
+  };
+
+  bool next(Future<T>& out) {
+    std::unique_lock lock(shared_->mutex);
+    if (shared_->remaining == 0) return false;
+    shared_->ready.wait(lock, [&] { return !shared_->completed.empty(); });
+    out = shared_->completed.front();
+    shared_->completed.pop_front();
+    --shared_->remaining;
+    return true;
+  }
+
+  std::shared_ptr<Shared> shared_;
+};
+
+template <class T>
+AsCompleted<T> as_completed(std::vector<Future<T>> futures) {
+  return AsCompleted<T>(std::move(futures));
+}
+
+enum class ReturnWhen { first_completed, first_exception, all_completed };
+
+template <class T>
+struct WaitResult {
+  std::vector<Future<T>> done;
+  std::vector<Future<T>> not_done;
+};
+
+// Waits like concurrent.futures.wait: until `when` holds or the timeout passes, then
+// splits the futures into done and not done.
+template <class T>
+WaitResult<T> wait(const std::vector<Future<T>>& futures,
+                   ReturnWhen when = ReturnWhen::all_completed,
+                   std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t done = 0;
+    bool failed = false;
+  };
+  auto shared = std::make_shared<Shared>();
+  for (const auto& future : futures) {
+    future.add_done_callback([shared](const Future<T>& f) {
+      {
+        std::lock_guard lock(shared->mutex);
+        ++shared->done;
+        if (f.state()->error() && !f.cancelled()) shared->failed = true;
+      }
+      shared->changed.notify_all();
+    });
+  }
+  auto satisfied = [&] {
+    if (shared->done == futures.size()) return true;
+    if (when == ReturnWhen::first_completed) return shared->done > 0;
+    if (when == ReturnWhen::first_exception) return shared->failed;
+    return false;
+  };
+  {
+    std::unique_lock lock(shared->mutex);
+    if (timeout) {
+      shared->changed.wait_for(lock, *timeout, satisfied);
+    } else {
+      shared->changed.wait(lock, satisfied);
+    }
+  }
+  WaitResult<T> result;
+  for (const auto& future : futures) (future.done() ? result.done : result.not_done).push_back(future);
+  return result;
+}
+
+}  // namespace libterraform

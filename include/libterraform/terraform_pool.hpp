@@ -1,0 +1,175 @@
+#pragma once
+
+#include "libterraform/command_methods.hpp"
+#include "libterraform/command_result.hpp"
+#include "libterraform/future.hpp"
+#include "libterraform/terraform_options.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace libterraform {
+
+namespace pool {
+class PoolCore;
+}
+
+struct PoolOptions {
+  // How many worker processes run commands at once; 0: the hardware's concurrency.
+  unsigned max_workers = 0;
+  // How every worker runs terraform: binary, environment, flag defaults, the per-task
+  // timeout (`terraform.timeout`) and the stop policy used by cancel, timeouts and
+  // shutdown.
+  TerraformOptions terraform = {};
+  // Called in each worker process right after it starts (the worker is a fork of this
+  // process: avoid locks other threads may hold). A throw marks the pool broken.
+  std::function<void()> worker_initializer = {};
+};
+
+// A module directory bound to a pool: every command method of TerraformCommand,
+// each returning a Future instead of blocking.
+//   auto f = pool.command(dir).apply({.auto_approve = true, .input = false});
+class PoolCommand : public CommandMethods<PoolCommand> {
+ public:
+  const std::filesystem::path& working_dir() const noexcept { return working_dir_; }
+
+  Future<CommandResult> execute(detail::CommandSpec spec) const;
+  detail::FlagDefaults flag_defaults() const noexcept;
+
+ private:
+  friend class TerraformPool;
+  PoolCommand(std::shared_ptr<pool::PoolCore> core, std::filesystem::path working_dir)
+      : core_(std::move(core)), working_dir_(std::move(working_dir)) {}
+
+  std::shared_ptr<pool::PoolCore> core_;
+  std::filesystem::path working_dir_;
+};
+
+// One module's outcome in map_outcomes(): done, with a result or an error.
+struct ModuleOutcome {
+  std::filesystem::path module;
+  Future<CommandResult> future;
+
+  bool ok() const { return !future.state()->error(); }
+  // The result; for an error that carries one (TerraformCommandError, timeouts) too.
+  const CommandResult* result() const;
+  std::exception_ptr error() const { return future.state()->error(); }
+};
+
+// The futures of a map(), consumed in input order: each step waits for the next one.
+template <class Project>
+class InOrder {
+ public:
+  InOrder(std::vector<std::filesystem::path> modules, std::vector<Future<CommandResult>> futures)
+      : modules_(std::move(modules)), futures_(std::move(futures)) {}
+
+  class iterator {
+   public:
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(const InOrder* owner, std::size_t index) : owner_(owner), index_(index) {}
+    decltype(auto) operator*() const {
+      return Project{}(owner_->modules_[index_], owner_->futures_[index_]);
+    }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    void operator++(int) { ++index_; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.index_ == b.index_; }
+
+   private:
+    const InOrder* owner_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, futures_.size()}; }
+  std::size_t size() const { return futures_.size(); }
+  const std::vector<Future<CommandResult>>& futures() const { return futures_; }
+
+ private:
+  std::vector<std::filesystem::path> modules_;
+  std::vector<Future<CommandResult>> futures_;
+};
+
+namespace detail {
+struct ResultOf {
+  const CommandResult& operator()(const std::filesystem::path&,
+                                  const Future<CommandResult>& f) const {
+    return f.get();
+  }
+};
+struct OutcomeOf {
+  ModuleOutcome operator()(const std::filesystem::path& module,
+                           const Future<CommandResult>& f) const {
+    f.wait();
+    return {module, f};
+  }
+};
+}  // namespace detail
+
+// Yields each module's CommandResult in input order; rethrows the first error reached.
+using MapResults = InOrder<detail::ResultOf>;
+// Yields each module's ModuleOutcome in input order; never throws.
+using MapOutcomes = InOrder<detail::OutcomeOf>;
+
+// Runs terraform commands across module directories in forked worker processes.
+//
+//   TerraformPool pool{{.max_workers = 4}};
+//   for (auto& r : pool.map("validate", modules, {.check = true})) { ... }
+//   auto f = pool.command(modules[0]).apply();
+//   f.cancel();            // running: terraform gets SIGINT through its worker
+//   auto result = f.get();  // what terraform produced while winding down
+//
+// Two commands on the same module directory (by real path) never run at once; other
+// modules run in parallel up to max_workers. A worker that dies fails only its own
+// task (errc::worker_died; its terraform is interrupted and waited for) and is
+// replaced. If this process dies, each worker interrupts its terraform, waits for it
+// and exits. Every member is thread-safe; futures complete on the pool's own threads.
+class TerraformPool {
+ public:
+  // Throws Error(binary_not_found) when the terraform binary cannot be found.
+  explicit TerraformPool(PoolOptions options = {});
+  // shutdown(wait = true).
+  ~TerraformPool();
+  TerraformPool(const TerraformPool&) = delete;
+  TerraformPool& operator=(const TerraformPool&) = delete;
+
+  PoolCommand command(std::filesystem::path working_dir) const;
+
+  // A command method named at run time, with its default flags and these common
+  // options; `arguments` are its positional arguments (workspace name, address...).
+  // Throws Error(unknown_command) for a name that is no command method.
+  Future<CommandResult> submit(std::filesystem::path working_dir, std::string_view method,
+                               CommonOptions options = {}) const;
+  Future<CommandResult> submit(std::filesystem::path working_dir, std::string_view method,
+                               Arguments arguments, CommonOptions options = {}) const;
+
+  // Mirrors TerraformCommand::run: resolves to {retcode, output, error}.
+  Future<RunResult> run(Arguments args, RunOptions options = {}) const;
+
+  // Runs `method` in every directory at once (up to max_workers) and yields the results
+  // in input order; iterating rethrows the first error reached.
+  MapResults map(std::string_view method, std::vector<std::filesystem::path> working_dirs,
+                 CommonOptions options = {}) const;
+  // The same, yielding each module's result or error without throwing.
+  MapOutcomes map_outcomes(std::string_view method,
+                           std::vector<std::filesystem::path> working_dirs,
+                           CommonOptions options = {}) const;
+
+  // Stops accepting work (submitting afterwards throws Error(pool_shut_down)).
+  // cancel_futures: tasks still queued are cancelled. wait: returns once every task has
+  // completed and every worker has exited. Running tasks always run to completion.
+  void shutdown(bool wait = true, bool cancel_futures = false);
+
+  unsigned max_workers() const noexcept;
+
+ private:
+  std::shared_ptr<pool::PoolCore> core_;
+};
+
+}  // namespace libterraform

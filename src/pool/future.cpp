@@ -1,0 +1,93 @@
+#include "libterraform/future.hpp"
+
+namespace libterraform::detail {
+
+FutureStateBase::Status FutureStateBase::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+bool FutureStateBase::done() const {
+  std::lock_guard lock(mutex_);
+  return done_locked();
+}
+
+void FutureStateBase::wait() const {
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [this] { return done_locked(); });
+}
+
+bool FutureStateBase::wait_until(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return done_.wait_until(lock, deadline, [this] { return done_locked(); });
+}
+
+std::exception_ptr FutureStateBase::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+bool FutureStateBase::cancel() {
+  std::shared_ptr<TaskCanceller> canceller;
+  {
+    std::lock_guard lock(mutex_);
+    if (status_ == Status::cancelled) return true;
+    if (status_ == Status::finished) return false;
+    canceller = canceller_.lock();
+  }
+  // The pool decides: it knows whether the task still waits in its queue.
+  return canceller && canceller->cancel_task(run_id_);
+}
+
+void FutureStateBase::on_done(std::function<void()> callback) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!done_locked()) {
+      callbacks_.push_back(std::move(callback));
+      return;
+    }
+  }
+  try {
+    callback();
+  } catch (...) {
+  }
+}
+
+void FutureStateBase::set_canceller(std::weak_ptr<TaskCanceller> canceller) {
+  std::lock_guard lock(mutex_);
+  canceller_ = std::move(canceller);
+}
+
+void FutureStateBase::set_running() {
+  std::lock_guard lock(mutex_);
+  if (status_ == Status::pending) status_ = Status::running;
+}
+
+void FutureStateBase::set_error(std::exception_ptr error) {
+  complete(Status::finished, std::move(error));
+}
+
+void FutureStateBase::set_cancelled() {
+  complete(Status::cancelled,
+           std::make_exception_ptr(Error(errc::cancelled, "the task was cancelled before it started")));
+}
+
+void FutureStateBase::complete(Status status, std::exception_ptr error) {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    if (done_locked()) return;  // exactly once
+    status_ = status;
+    error_ = std::move(error);
+    callbacks.swap(callbacks_);
+  }
+  done_.notify_all();
+  for (auto& callback : callbacks) {
+    try {
+      callback();
+    } catch (...) {
+    }
+  }
+}
+
+}  // namespace libterraform::detail

@@ -1,0 +1,107 @@
+#include "pool/messages.hpp"
+
+namespace libterraform::pool {
+namespace {
+
+template <class Enum>
+Enum checked_enum(std::uint8_t value, Enum last) {
+  if (value > static_cast<std::uint8_t>(last)) throw ProtocolError("enum value out of range");
+  return static_cast<Enum>(value);
+}
+
+}  // namespace
+
+std::string encode(const RunRequest& m) {
+  const auto& launch = m.invocation.launch;
+  const auto& policy = m.invocation.stop_policy;
+  return PayloadWriter()
+      .u64(m.run_id)
+      .string(launch.executable)
+      .strings(launch.argv)
+      .string(launch.working_dir.string())
+      .strings(launch.environment)
+      .u8(launch.feed_stdin)
+      .string(m.invocation.stdin_data)
+      .i64(m.invocation.timeout ? m.invocation.timeout->count() : -1)
+      .i64(policy.grace_period.count())
+      .u8(static_cast<std::uint8_t>(policy.escalation))
+      .take();
+}
+
+RunRequest decode_run(std::string_view payload) {
+  PayloadReader in(payload);
+  RunRequest m;
+  m.run_id = in.u64();
+  auto& launch = m.invocation.launch;
+  launch.executable = in.string();
+  launch.argv = in.strings();
+  launch.working_dir = in.string();
+  launch.environment = in.strings();
+  launch.feed_stdin = in.u8() != 0;
+  m.invocation.stdin_data = in.string();
+  if (auto timeout = in.i64(); timeout >= 0) m.invocation.timeout = Duration(timeout);
+  m.invocation.stop_policy.grace_period = Duration(in.i64());
+  m.invocation.stop_policy.escalation = checked_enum(in.u8(), Escalation::kill);
+  return m;
+}
+
+std::string encode_run_id(RunId run_id) { return PayloadWriter().u64(run_id).take(); }
+
+RunId decode_run_id(std::string_view payload) { return PayloadReader(payload).u64(); }
+
+std::string encode(const Started& m) { return PayloadWriter().u64(m.run_id).i32(m.pid).take(); }
+
+Started decode_started(std::string_view payload) {
+  PayloadReader in(payload);
+  Started m;
+  m.run_id = in.u64();
+  m.pid = in.i32();
+  return m;
+}
+
+std::string encode(const OutputChunk& m) {
+  return PayloadWriter().u64(m.run_id).u8(static_cast<std::uint8_t>(m.stream)).rest(m.bytes).take();
+}
+
+OutputChunk decode_output(std::string_view payload) {
+  PayloadReader in(payload);
+  OutputChunk m;
+  m.run_id = in.u64();
+  m.stream = checked_enum(in.u8(), process::OutputStream::err);
+  m.bytes = in.rest();
+  return m;
+}
+
+std::string encode(const Finished& m) {
+  return PayloadWriter()
+      .u64(m.run_id)
+      .i32(m.exit.retcode)
+      .u8(static_cast<std::uint8_t>(m.exit.stop_reason))
+      .i64(m.exit.duration.count())
+      .take();
+}
+
+Finished decode_finished(std::string_view payload) {
+  PayloadReader in(payload);
+  Finished m;
+  m.run_id = in.u64();
+  m.exit.retcode = in.i32();
+  m.exit.stop_reason = checked_enum(in.u8(), process::StopReason::owner_gone);
+  m.exit.duration = std::chrono::milliseconds(in.i64());
+  return m;
+}
+
+std::string encode(const Failed& m) {
+  return PayloadWriter().u64(m.run_id).i32(m.code).string(m.message).take();
+}
+
+Failed decode_failed(std::string_view payload) {
+  PayloadReader in(payload);
+  Failed m;
+  m.run_id = in.u64();
+  m.code = in.i32();
+  m.message = in.string();
+  return m;
+}
+
+}  // namespace libterraform::pool

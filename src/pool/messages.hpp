@@ -1,0 +1,59 @@
+#pragma once
+
+// The messages pool and workers exchange, and their payload encodings.
+
+#include "command/invocation.hpp"
+#include "pool/wire.hpp"
+#include "process/child_exit.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace libterraform::pool {
+
+using RunId = std::uint64_t;
+
+struct RunRequest {
+  RunId run_id = 0;
+  detail::Invocation invocation;
+};
+
+struct Started {
+  RunId run_id = 0;
+  std::int32_t pid = 0;  // terraform's; its pidfd, stdout and stderr come as SCM_RIGHTS
+};
+
+struct OutputChunk {
+  RunId run_id = 0;
+  process::OutputStream stream = process::OutputStream::out;
+  std::string_view bytes;
+};
+
+struct Finished {
+  RunId run_id = 0;
+  process::ChildExit exit;
+};
+
+// The command could not be started: an Error's code and message.
+struct Failed {
+  RunId run_id = 0;
+  std::int32_t code = 0;
+  std::string message;
+};
+
+std::string encode(const RunRequest& message);
+std::string encode_run_id(RunId run_id);
+std::string encode(const Started& message);
+std::string encode(const OutputChunk& message);
+std::string encode(const Finished& message);
+std::string encode(const Failed& message);
+
+// Each throws ProtocolError on a malformed payload.
+RunRequest decode_run(std::string_view payload);
+RunId decode_run_id(std::string_view payload);
+Started decode_started(std::string_view payload);
+OutputChunk decode_output(std::string_view payload);
+Finished decode_finished(std::string_view payload);
+Failed decode_failed(std::string_view payload);
+
+}  // namespace libterraform::pool

@@ -1,0 +1,543 @@
+#include "pool/pool_core.hpp"
+
+#include "pool/messages.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <sys/wait.h>
+
+#include <cstring>
+
+namespace libterraform::pool {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string describe_exit(pid_t pid, int wait_status) {
+  std::string who = "pool worker " + std::to_string(pid);
+  if (WIFSIGNALED(wait_status)) {
+    int signal = WTERMSIG(wait_status);
+    return who + " died (signal " + std::to_string(signal) + ": " + ::strsignal(signal) + ")";
+  }
+  return who + " exited with status " + std::to_string(WEXITSTATUS(wait_status));
+}
+
+std::exception_ptr error_of(errc code, const std::string& message) {
+  return std::make_exception_ptr(Error(code, message));
+}
+
+// The result a task's future resolves to, from what conclude() produced.
+template <class T>
+std::function<void(const detail::Outcome&)> completion(std::shared_ptr<detail::FutureState<T>> state);
+
+template <>
+std::function<void(const detail::Outcome&)> completion(
+    std::shared_ptr<detail::FutureState<CommandResult>> state) {
+  return [state](const detail::Outcome& outcome) {
+    if (outcome.error) {
+      state->set_error(outcome.error);
+    } else {
+      state->set_value(*outcome.result);
+    }
+  };
+}
+
+template <>
+std::function<void(const detail::Outcome&)> completion(
+    std::shared_ptr<detail::FutureState<RunResult>> state) {
+  return [state](const detail::Outcome& outcome) {
+    if (outcome.error) {
+      state->set_error(outcome.error);
+    } else {
+      state->set_value({outcome.result->retcode, outcome.result->output, outcome.result->error});
+    }
+  };
+}
+
+}  // namespace
+
+PoolCore::PoolCore(PoolOptions options)
+    : options_(std::move(options)),
+      max_workers_(options_.max_workers ? options_.max_workers
+                                        : std::max(1u, std::thread::hardware_concurrency())),
+      executable_(detail::resolve_terraform(options_.terraform)),
+      io_work_(io_.get_executor()),
+      delivery_(std::max(2u, max_workers_)),
+      scheduler_(max_workers_) {
+  // The spawner is forked here, from the constructing thread, before the pool's own
+  // threads exist.
+  spawner_ = Spawner::start(
+      io_, options_.worker_initializer,
+      {[this](WorkerId w, pid_t pid, process::UniqueFd fd) { on_spawned(w, pid, std::move(fd)); },
+       [this](WorkerId w, const std::string& reason) { on_spawn_failed(w, reason); },
+       [this](pid_t pid, int status) { on_worker_exit(pid, status); },
+       [this](const std::string& reason) { on_spawner_gone(reason); }});
+}
+
+PoolCore::~PoolCore() {
+  shutdown(true, false);
+  join();
+}
+
+void PoolCore::start() {
+  io_thread_ = std::thread([this] { io_.run(); });
+}
+
+void PoolCore::join() {
+  if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) {
+    io_thread_.join();
+  }
+  delivery_.join();
+}
+
+// --- submission -------------------------------------------------------------------
+
+PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec spec,
+                                      std::shared_ptr<detail::FutureStateBase> future,
+                                      std::function<void(const detail::Outcome&)> complete,
+                                      const std::filesystem::path& working_dir) {
+  auto task = std::make_shared<Task>(asio::make_strand(delivery_));
+  task->id = future->run_id();
+  task->invocation = detail::prepare(spec, options_.terraform, executable_, working_dir);
+  task->collector = std::make_unique<detail::OutputCollector>(spec.common);
+  task->spec = std::move(spec);
+  task->module = std::move(module);
+  task->future = std::move(future);
+  task->future->set_canceller(weak_from_this());
+  task->complete = std::move(complete);
+  return task;
+}
+
+Future<CommandResult> PoolCore::submit(const std::filesystem::path& working_dir,
+                                       detail::CommandSpec spec) {
+  auto state = std::make_shared<detail::FutureState<CommandResult>>(next_task_++);
+  std::error_code ec;
+  auto real = std::filesystem::canonical(working_dir, ec);
+  std::exception_ptr error;
+  if (ec || !std::filesystem::is_directory(real)) {
+    error = error_of(errc::directory_not_found,
+                     "module directory " + working_dir.string() + " does not exist");
+    real = working_dir;
+  }
+  auto task = make_task(real.string(), std::move(spec), state, completion(state), real);
+  enqueue(task, error);
+  return Future<CommandResult>(state);
+}
+
+Future<RunResult> PoolCore::submit_run(detail::CommandSpec spec) {
+  auto state = std::make_shared<detail::FutureState<RunResult>>(next_task_++);
+  std::string module;
+  std::exception_ptr error;
+  if (spec.cwd.empty()) {
+    spec.cwd = std::filesystem::current_path();  // the caller's, now: workers may differ later
+  } else {
+    std::error_code ec;
+    auto real = std::filesystem::canonical(spec.cwd, ec);
+    if (ec) {
+      error = error_of(errc::directory_not_found,
+                       "working directory " + spec.cwd.string() + " does not exist");
+    } else {
+      module = real.string();
+      spec.cwd = real;
+    }
+  }
+  auto cwd = spec.cwd;
+  auto task = make_task(std::move(module), std::move(spec), state, completion(state), cwd);
+  enqueue(task, error);
+  return Future<RunResult>(state);
+}
+
+void PoolCore::enqueue(const TaskPtr& task, std::exception_ptr error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) throw Error(errc::pool_shut_down, "the pool is shut down");
+    if (broken_) throw Error(errc::worker_start_failed, *broken_);
+    tasks_[task->id] = task;
+    if (!error) scheduler_.enqueue(task->id, task->module);
+  }
+  if (error) return fail(task, error);
+  if (task->spec.common.stop_token.stop_possible()) {
+    task->on_stop = std::make_unique<std::stop_callback<std::function<void()>>>(
+        task->spec.common.stop_token,
+        [weak = weak_from_this(), id = task->id] {
+          if (auto self = weak.lock()) self->cancel_task(id);
+        });
+  }
+  asio::post(io_, [this] { pump(); });
+}
+
+bool PoolCore::cancel_task(std::uint64_t id) {
+  TaskPtr removed;
+  {
+    std::lock_guard lock(mutex_);
+    switch (scheduler_.cancel(id)) {
+      case Scheduler::CancelResult::removed:
+        removed = tasks_.at(id);
+        break;
+      case Scheduler::CancelResult::running:
+        asio::post(io_, [this, id] { send_interrupt(id); });
+        return false;
+      case Scheduler::CancelResult::unknown:
+        return false;
+    }
+  }
+  removed->future->set_cancelled();
+  forget(id);
+  return true;
+}
+
+void PoolCore::shutdown(bool wait, bool cancel_futures) {
+  std::vector<TaskPtr> cancelled;
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    if (cancel_futures) {
+      for (TaskId id : scheduler_.cancel_queued()) cancelled.push_back(tasks_.at(id));
+    }
+  }
+  for (const auto& task : cancelled) {
+    task->future->set_cancelled();
+    forget(task->id);
+  }
+  asio::post(io_, [this] { pump(); });
+  if (wait) {
+    std::unique_lock lock(mutex_);
+    drained_.wait(lock, [this] { return tasks_.empty() && live_workers_ == 0 && spawner_done_; });
+  }
+}
+
+// --- I/O thread ---------------------------------------------------------------------
+
+void PoolCore::pump() {
+  std::vector<std::pair<TaskPtr, WorkerId>> starts;
+  std::size_t to_spawn = 0;
+  bool close_workers = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& assignment : scheduler_.assign()) {
+      starts.emplace_back(tasks_.at(assignment.task), assignment.worker);
+    }
+    if (!broken_) to_spawn = scheduler_.workers_to_start();
+    close_workers = closing_ && tasks_.empty() && orphans_ == 0;
+  }
+  for (const auto& [task, worker] : starts) {
+    task->future->set_running();
+    workers_.at(worker).connection->send(FrameType::run,
+                                         encode(RunRequest{task->id, task->invocation}));
+  }
+  for (std::size_t i = 0; i < to_spawn; ++i) spawn_worker();
+  if (close_workers) {
+    // Workers exit once their channel closes; the spawner once its channel does and
+    // its workers are reaped. Then the I/O thread may end.
+    for (auto& [id, worker] : workers_) {
+      if (worker.connection) worker.connection->close();
+    }
+    if (workers_.empty()) spawner_->close();
+  }
+}
+
+void PoolCore::spawn_worker() {
+  WorkerId id = next_worker_++;
+  {
+    std::lock_guard lock(mutex_);
+    scheduler_.worker_started(id);
+    ++live_workers_;
+  }
+  workers_[id] = {};
+  spawner_->spawn(id);
+}
+
+void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel) {
+  auto& worker = workers_.at(id);
+  worker.pid = pid;
+  worker.connection = std::make_shared<WorkerConnection>(
+      io_, id, pid, channel.release(),
+      WorkerConnection::Handlers{
+          [this](WorkerId w, Frame frame, std::vector<process::UniqueFd> fds) {
+            on_frame(w, std::move(frame), std::move(fds));
+          },
+          [this](WorkerId w, const std::string& reason) { on_protocol_error(w, reason); },
+          [this](WorkerId w) { on_channel_closed(w); }});
+  worker.connection->start();
+}
+
+void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason) {
+  workers_.erase(id);
+  {
+    std::lock_guard lock(mutex_);
+    scheduler_.worker_lost(id);
+    --live_workers_;
+  }
+  break_pool("a pool worker could not be started: " + reason);
+  pump();
+}
+
+void PoolCore::break_pool(const std::string& reason) {
+  std::vector<TaskPtr> stranded;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ && tasks_.empty()) return;  // nothing left that needs a worker
+    if (!broken_) broken_ = reason;
+    for (TaskId task : scheduler_.cancel_queued()) stranded.push_back(tasks_.at(task));
+  }
+  for (const auto& task : stranded) fail(task, error_of(errc::worker_start_failed, *broken_));
+}
+
+PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
+  std::lock_guard lock(mutex_);
+  auto task = scheduler_.task_of(worker);
+  return task ? tasks_.at(*task) : nullptr;
+}
+
+void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds) {
+  try {
+    switch (frame.type) {
+      case FrameType::ready: {
+        workers_.at(worker).ready = true;
+        std::lock_guard lock(mutex_);
+        scheduler_.worker_ready(worker);
+        break;
+      }
+      case FrameType::started: {
+        auto message = decode_started(frame.payload);
+        if (auto task = running_on(worker); task && task->id == message.run_id) {
+          task->started = true;
+          task->terraform.pid = message.pid;
+          task->terraform.adopted = true;
+          task->terraform.pidfd = std::move(fds[0]);
+          task->terraform.stdout_fd = std::move(fds[1]);
+          task->terraform.stderr_fd = std::move(fds[2]);
+        }
+        return;
+      }
+      case FrameType::output: {
+        auto message = decode_output(frame.payload);
+        if (auto task = running_on(worker); task && task->id == message.run_id) {
+          deliver_output(task, message.stream, std::string(message.bytes));
+        }
+        return;
+      }
+      case FrameType::finished: {
+        auto message = decode_finished(frame.payload);
+        TaskPtr task = running_on(worker);
+        if (!task || task->id != message.run_id) throw ProtocolError("finished frame for no task");
+        {
+          std::lock_guard lock(mutex_);
+          scheduler_.task_finished(worker);
+        }
+        task->terraform = {};  // terraform is gone: drop our copies of its descriptors
+        finish(task, {task->invocation.launch.argv, task->invocation.launch.working_dir,
+                      message.exit, {}, {}});
+        break;
+      }
+      case FrameType::failed: {
+        auto message = decode_failed(frame.payload);
+        TaskPtr task = running_on(worker);
+        if (!task || task->id != message.run_id) throw ProtocolError("failed frame for no task");
+        {
+          std::lock_guard lock(mutex_);
+          scheduler_.task_finished(worker);
+        }
+        fail(task, error_of(static_cast<errc>(message.code), message.message));
+        break;
+      }
+      case FrameType::worker_error:
+        workers_.at(worker).failure = PayloadReader(frame.payload).string();
+        return;  // its exit follows
+      default:
+        throw ProtocolError("unexpected frame type from worker");
+    }
+  } catch (const ProtocolError& e) {
+    workers_.at(worker).connection->close();
+    on_protocol_error(worker, e.what());
+    return;
+  }
+  pump();
+}
+
+void PoolCore::on_protocol_error(WorkerId worker, const std::string& reason) {
+  auto found = workers_.find(worker);
+  if (found != workers_.end() && !found->second.failure) {
+    found->second.failure = "protocol error: " + reason;
+  }
+}
+
+void PoolCore::on_channel_closed(WorkerId id) {
+  auto found = workers_.find(id);
+  if (found == workers_.end()) return;
+  found->second.closed = true;
+  // Without a spawner, end of stream is all there will be to know.
+  if (!spawner_->alive()) {
+    worker_gone(id, "pool worker " + std::to_string(found->second.pid) + " exited");
+  }
+}
+
+void PoolCore::on_worker_exit(pid_t pid, int wait_status) {
+  for (auto& [id, worker] : workers_) {
+    if (worker.pid != pid) continue;
+    if (worker.connection) worker.connection->drain(true);  // its last frames
+    return worker_gone(id, describe_exit(pid, wait_status));
+  }
+}
+
+void PoolCore::on_spawner_gone(const std::string& reason) {
+  std::vector<WorkerId> closed;
+  for (const auto& [id, worker] : workers_) {
+    if (worker.closed) closed.push_back(id);
+  }
+  for (WorkerId id : closed) {
+    worker_gone(id, "pool worker " + std::to_string(workers_.at(id).pid) + " exited");
+  }
+  bool done;
+  {
+    std::lock_guard lock(mutex_);
+    done = closing_ && tasks_.empty() && live_workers_ == 0;
+    if (done) spawner_done_ = true;
+  }
+  if (done) {
+    io_work_.reset();
+    drained_.notify_all();
+    return;
+  }
+  break_pool(reason);
+  pump();
+}
+
+void PoolCore::worker_gone(WorkerId id, const std::string& how) {
+  auto found = workers_.find(id);
+  if (found == workers_.end()) return;
+  Worker worker = std::move(found->second);
+  workers_.erase(found);
+  if (worker.connection) worker.connection->close();
+
+  std::optional<TaskId> lost;
+  TaskPtr task;
+  bool expected = false;
+  {
+    std::lock_guard lock(mutex_);
+    lost = scheduler_.worker_lost(id);
+    --live_workers_;
+    expected = closing_ && !lost;
+    if (lost) task = tasks_.at(*lost);
+  }
+  if (!worker.ready && !expected) {
+    break_pool(worker.failure.value_or(how + " while starting"));
+  }
+  if (task) {
+    std::string reason = worker.failure.value_or(how);
+    if (task->started && task->terraform.pidfd) {
+      wind_down_orphan(task, reason);
+    } else {
+      fail_with_output(task,
+                       reason.starts_with("protocol error") ? errc::protocol_error
+                                                            : errc::worker_died,
+                       reason);
+    }
+  }
+  pump();
+}
+
+// The worker died with terraform running: terraform's pidfd and pipes are ours too, so
+// it is interrupted, drained and waited for here, and its module stays reserved until
+// it has exited (its state written, its lock released).
+void PoolCore::wind_down_orphan(const TaskPtr& task, std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    scheduler_.reserve_module(task->module);
+    ++orphans_;
+  }
+  process::AsyncWaitOptions options;
+  options.stop_policy = options_.terraform.stop_policy;
+  options.on_output = [this, task](process::OutputStream stream, std::string_view chunk) {
+    deliver_output(task, stream, std::string(chunk));
+  };
+  auto watch = process::AsyncWait::start(
+      io_.get_executor(), std::move(task->terraform), std::move(options),
+      [this, task, reason = std::move(reason)](process::ChildExit) {
+        {
+          std::lock_guard lock(mutex_);
+          scheduler_.release_module(task->module);
+          --orphans_;
+        }
+        bool protocol = reason.starts_with("protocol error");
+        fail_with_output(task, protocol ? errc::protocol_error : errc::worker_died,
+                         reason + " while running terraform " + task->spec.name +
+                             "; terraform was interrupted and has exited");
+        pump();
+      });
+  watch->request_stop(process::StopReason::owner_gone);
+}
+
+void PoolCore::send_interrupt(TaskId task) {
+  std::optional<WorkerId> worker;
+  {
+    std::lock_guard lock(mutex_);
+    worker = scheduler_.worker_of(task);
+  }
+  if (!worker) return;
+  auto found = workers_.find(*worker);
+  if (found != workers_.end()) found->second.connection->send(FrameType::interrupt, encode_run_id(task));
+}
+
+// --- delivery (one strand per task) -------------------------------------------------
+
+void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
+                              std::string bytes) {
+  asio::post(task->delivery, [this, task, stream, bytes = std::move(bytes)] {
+    if (!task->collector->add(stream, bytes)) {
+      // A callback threw: stop terraform, as TerraformCommand does.
+      asio::post(io_, [this, id = task->id] { send_interrupt(id); });
+    }
+  });
+}
+
+void PoolCore::finish(const TaskPtr& task, detail::RawRun raw) {
+  asio::post(task->delivery, [this, task, raw = std::move(raw)]() mutable {
+    auto& collector = *task->collector;
+    collector.finish();
+    raw.output = std::move(collector.output());
+    raw.error = std::move(collector.error());
+    detail::Outcome outcome = detail::conclude(task->spec, std::move(raw));
+    if (collector.callback_error()) outcome.error = collector.callback_error();
+    task->complete(outcome);
+    forget(task->id);
+  });
+}
+
+void PoolCore::fail(const TaskPtr& task, std::exception_ptr error) {
+  asio::post(task->delivery, [this, task, error] {
+    task->future->set_error(error);
+    forget(task->id);
+  });
+}
+
+void PoolCore::fail_with_output(const TaskPtr& task, errc code, std::string message) {
+  asio::post(task->delivery, [this, task, code, message = std::move(message)] {
+    auto& collector = *task->collector;
+    collector.finish();
+    auto partial = std::make_shared<CommandResult>();
+    partial->retcode = -1;
+    partial->argv = task->invocation.launch.argv;
+    partial->working_dir = task->invocation.launch.working_dir;
+    partial->interrupted = true;
+    partial->output = std::move(collector.output());
+    partial->error = std::move(collector.error());
+    task->future->set_error(std::make_exception_ptr(Error(code, message, partial)));
+    forget(task->id);
+  });
+}
+
+void PoolCore::forget(TaskId id) {
+  TaskPtr task;  // released outside the lock: its stop callback may be waiting for it
+  {
+    std::lock_guard lock(mutex_);
+    auto found = tasks_.find(id);
+    if (found == tasks_.end()) return;
+    task = std::move(found->second);
+    tasks_.erase(found);
+    if (!closing_ || !tasks_.empty()) return;
+  }
+  asio::post(io_, [this] { pump(); });
+}
+
+}  // namespace libterraform::pool

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "pool/scheduler.hpp"
+#include "process/unique_fd.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/process/v2/process_handle.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace libterraform::pool {
+
+// Where the pool's workers come from: a small process forked once, when the pool is
+// built, that stays single-threaded and forks every worker on request. A worker is
+// thus never forked from a multi-threaded process, and cannot inherit a lock held by
+// one of the application's threads (fork only makes malloc safe). The spawner reaps
+// the workers and reports how each one ended.
+//
+// The parent's side lives on the pool's I/O thread; so do its handlers.
+class Spawner : public std::enable_shared_from_this<Spawner> {
+ public:
+  struct Handlers {
+    // A worker requested with spawn() is running: its pid and the parent's end of its
+    // channel. Answers come in request order.
+    std::function<void(WorkerId, pid_t, process::UniqueFd channel)> on_spawned;
+    std::function<void(WorkerId, const std::string& reason)> on_spawn_failed;
+    // A worker exited, with this wait status.
+    std::function<void(pid_t, int wait_status)> on_worker_exit;
+    // The spawner itself is gone: no more workers, no more exit reports.
+    std::function<void(const std::string& reason)> on_gone;
+  };
+
+  // Forks the spawner. Call from the constructing thread, before the pool's own
+  // threads start. Throws Error(spawn_failed).
+  static std::shared_ptr<Spawner> start(boost::asio::io_context& io,
+                                        const std::function<void()>& worker_initializer,
+                                        Handlers handlers);
+
+  void spawn(WorkerId worker);
+  // Closes the channel: the spawner reaps its remaining workers and exits.
+  void close();
+  bool alive() const noexcept { return alive_; }
+
+  Spawner(boost::asio::io_context& io, pid_t pid, int channel, Handlers handlers);
+
+ private:
+  void read();
+  void drain();
+  void gone(const std::string& reason);
+
+  Handlers handlers_;
+  boost::asio::local::stream_protocol::socket socket_;
+  boost::process::v2::basic_process_handle<boost::asio::any_io_executor> process_;
+  std::deque<WorkerId> pending_;
+  bool alive_ = true;
+};
+
+}  // namespace libterraform::pool

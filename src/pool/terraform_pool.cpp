@@ -1,0 +1,78 @@
+#include "libterraform/terraform_pool.hpp"
+
+#include "pool/pool_core.hpp"
+
+namespace libterraform {
+
+Future<CommandResult> PoolCommand::execute(detail::CommandSpec spec) const {
+  return core_->submit(working_dir_, std::move(spec));
+}
+
+detail::FlagDefaults PoolCommand::flag_defaults() const noexcept { return core_->flag_defaults(); }
+
+const CommandResult* ModuleOutcome::result() const {
+  if (auto e = error()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const Error& failure) {
+      return failure.result();
+    } catch (...) {
+      return nullptr;
+    }
+  }
+  return &future.get();
+}
+
+TerraformPool::TerraformPool(PoolOptions options)
+    : core_(std::make_shared<pool::PoolCore>(std::move(options))) {
+  core_->start();
+}
+
+TerraformPool::~TerraformPool() {
+  core_->shutdown(true, false);
+  core_->join();
+}
+
+PoolCommand TerraformPool::command(std::filesystem::path working_dir) const {
+  return PoolCommand(core_, std::move(working_dir));
+}
+
+Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
+                                            std::string_view method, CommonOptions options) const {
+  return submit(std::move(working_dir), method, Strings{}, std::move(options));
+}
+
+Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
+                                            std::string_view method, Arguments arguments,
+                                            CommonOptions options) const {
+  return core_->submit(working_dir, detail::spec_by_name(method, arguments.items, options,
+                                                        core_->flag_defaults()));
+}
+
+Future<RunResult> TerraformPool::run(Arguments args, RunOptions options) const {
+  return core_->submit_run(detail::run_spec(std::move(args.items), options));
+}
+
+MapResults TerraformPool::map(std::string_view method,
+                              std::vector<std::filesystem::path> working_dirs,
+                              CommonOptions options) const {
+  std::vector<Future<CommandResult>> futures;
+  futures.reserve(working_dirs.size());
+  for (const auto& dir : working_dirs) futures.push_back(submit(dir, method, options));
+  return MapResults(std::move(working_dirs), std::move(futures));
+}
+
+MapOutcomes TerraformPool::map_outcomes(std::string_view method,
+                                        std::vector<std::filesystem::path> working_dirs,
+                                        CommonOptions options) const {
+  MapResults results = map(method, working_dirs, std::move(options));
+  return MapOutcomes(std::move(working_dirs), results.futures());
+}
+
+void TerraformPool::shutdown(bool wait, bool cancel_futures) {
+  core_->shutdown(wait, cancel_futures);
+}
+
+unsigned TerraformPool::max_workers() const noexcept { return core_->max_workers(); }
+
+}  // namespace libterraform

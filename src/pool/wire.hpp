@@ -1,0 +1,104 @@
+#pragma once
+
+// The framing of the channel between the pool and its workers, without I/O: versioned,
+// length-prefixed frames, and a binary codec for their payloads (strings are raw
+// bytes, so argv and environment values need not be UTF-8).
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace libterraform::pool {
+
+inline constexpr std::uint32_t kFrameMagic = 0x5046544c;  // "LTFP"
+inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr std::size_t kHeaderSize = 12;
+inline constexpr std::uint32_t kMaxPayload = 64u << 20;
+
+enum class FrameType : std::uint8_t {
+  // parent -> worker
+  run = 1,    // start a command
+  interrupt,  // stop the running command (its run id in the payload)
+  shutdown,   // exit once idle
+  // worker -> parent
+  ready = 16,    // the worker is set up (its initializer ran)
+  started,       // terraform is running; its pidfd and output pipes travel along
+  output,        // a chunk of terraform's stdout or stderr
+  finished,      // terraform exited
+  failed,        // the command could not be started
+  worker_error,  // the worker cannot go on (initializer threw, malformed frame)
+};
+
+struct Frame {
+  FrameType type;
+  std::string payload;
+};
+
+// A frame or payload that does not follow the protocol.
+class ProtocolError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string encode_frame(FrameType type, std::string_view payload);
+
+// Cuts a byte stream, fed in chunks of any size, into frames. next() throws
+// ProtocolError on a bad magic, version, type or length.
+class FrameDecoder {
+ public:
+  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  std::optional<Frame> next();
+  // Bytes of an incomplete frame are waiting: at end of stream, a truncated frame.
+  bool has_partial() const { return !buffer_.empty(); }
+
+ private:
+  std::string buffer_;
+};
+
+// Payload encoding: fixed-width integers in this machine's byte order (both ends are
+// the same program), strings as a length and their bytes.
+class PayloadWriter {
+ public:
+  PayloadWriter& u8(std::uint8_t value) { return raw(&value, sizeof value); }
+  PayloadWriter& i32(std::int32_t value) { return raw(&value, sizeof value); }
+  PayloadWriter& u64(std::uint64_t value) { return raw(&value, sizeof value); }
+  PayloadWriter& i64(std::int64_t value) { return raw(&value, sizeof value); }
+  PayloadWriter& string(std::string_view value);
+  PayloadWriter& strings(const std::vector<std::string>& values);
+  // Everything that follows, unframed: the last field of a payload.
+  PayloadWriter& rest(std::string_view value);
+  std::string take() { return std::move(bytes_); }
+
+ private:
+  PayloadWriter& raw(const void* data, std::size_t size);
+  std::string bytes_;
+};
+
+// Reads what PayloadWriter wrote; throws ProtocolError when the payload is short.
+class PayloadReader {
+ public:
+  explicit PayloadReader(std::string_view payload) : rest_(payload) {}
+  std::uint8_t u8() { return fixed<std::uint8_t>(); }
+  std::int32_t i32() { return fixed<std::int32_t>(); }
+  std::uint64_t u64() { return fixed<std::uint64_t>(); }
+  std::int64_t i64() { return fixed<std::int64_t>(); }
+  std::string string();
+  std::vector<std::string> strings();
+  std::string_view rest();
+
+ private:
+  template <class T>
+  T fixed() {
+    T value;
+    std::memcpy(&value, take(sizeof value).data(), sizeof value);
+    return value;
+  }
+  std::string_view take(std::size_t size);
+  std::string_view rest_;
+};
+
+}  // namespace libterraform::pool

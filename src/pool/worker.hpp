@@ -1,0 +1,17 @@
+#pragma once
+
+#include <functional>
+
+namespace libterraform::pool {
+
+// The body of a pool worker, run in the child right after fork(); never returns.
+//
+// It keeps only its channel to the parent, then loops: read a request, start terraform
+// through the process layer in the request's directory, pass terraform's pidfd and
+// output pipes to the parent (so it can wind terraform down if this worker dies), send
+// output and the result back. When the parent goes away (EOF on the channel), it
+// interrupts its terraform, waits for it and exits. It touches nothing of the parent's
+// but memory: no locks, no Asio, no iostreams.
+[[noreturn]] void worker_main(int channel_fd, const std::function<void()>& initializer);
+
+}  // namespace libterraform::pool

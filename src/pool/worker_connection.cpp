@@ -1,0 +1,127 @@
+#include "pool/worker_connection.hpp"
+
+#include <boost/asio/write.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+namespace libterraform::pool {
+namespace {
+
+namespace asio = boost::asio;
+constexpr int kReadsPerTurn = 16;  // then yield to the other workers' channels
+constexpr std::size_t kFdsPerStart = 3;
+
+}  // namespace
+
+WorkerConnection::WorkerConnection(asio::io_context& io, WorkerId id, pid_t pid, int channel,
+                                   Handlers handlers)
+    : id_(id),
+      pid_(pid),
+      handlers_(std::move(handlers)),
+      socket_(io, asio::local::stream_protocol(), channel) {}
+
+void WorkerConnection::send(FrameType type, std::string payload) {
+  if (broken_) return;
+  outbox_.push_back(encode_frame(type, payload));
+  if (!writing_) write();
+}
+
+void WorkerConnection::close() {
+  broken_ = true;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+void WorkerConnection::write() {
+  if (outbox_.empty() || broken_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->outbox_.pop_front();
+                      if (ec) {
+                        self->outbox_.clear();  // the worker is gone; its exit will tell
+                        self->writing_ = false;
+                        return;
+                      }
+                      self->write();
+                    });
+}
+
+void WorkerConnection::read() {
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [self = shared_from_this()](boost::system::error_code ec) {
+                       if (!ec) self->drain();
+                     });
+}
+
+void WorkerConnection::drain(bool to_the_end) {
+  if (broken_) return;
+  for (int turn = 0; to_the_end || turn < kReadsPerTurn; ++turn) {
+    std::array<char, 65536> buffer;
+    iovec io{buffer.data(), buffer.size()};
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 8)> control{};
+    msghdr message{};
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    message.msg_control = control.data();
+    message.msg_controllen = control.size();
+    ssize_t n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      for (std::size_t i = 0; i < count; ++i) {
+        int fd;
+        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+        received_fds_.emplace_back(fd);
+      }
+    }
+    if (n <= 0) {
+      // End of stream: the worker exited (the Spawner reports how) or we closed it.
+      if (decoder_.has_partial()) protocol_error("truncated frame from worker");
+      broken_ = true;
+      if (!closed_) {
+        closed_ = true;
+        handlers_.on_closed(id_);
+      }
+      return;
+    }
+    decoder_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    try {
+      while (auto frame = decoder_.next()) {
+        std::vector<process::UniqueFd> fds;
+        if (frame->type == FrameType::started) {
+          if (received_fds_.size() < kFdsPerStart) {
+            throw ProtocolError("started frame without its descriptors");
+          }
+          for (std::size_t i = 0; i < kFdsPerStart; ++i) {
+            fds.push_back(std::move(received_fds_.front()));
+            received_fds_.pop_front();
+          }
+        }
+        handlers_.on_frame(id_, std::move(*frame), std::move(fds));
+      }
+    } catch (const ProtocolError& e) {
+      return protocol_error(e.what());
+    }
+  }
+  read();
+}
+
+void WorkerConnection::protocol_error(const std::string& reason) {
+  if (broken_) return;
+  close();
+  handlers_.on_protocol_error(id_, reason);
+}
+
+}  // namespace libterraform::pool

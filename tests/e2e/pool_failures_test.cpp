@@ -1,0 +1,269 @@
+// TerraformPool when things go wrong: a worker killed, the parent killed, timeouts,
+// shutdown with work pending, a failing initializer, many queued tasks.
+
+#include "libterraform/libterraform.hpp"
+#include "modules.hpp"
+#include "process/environment.hpp"
+#include "process/child_exit.hpp"
+#include "process/launch.hpp"
+#include "test_support.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+namespace libterraform {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+PoolOptions pool_options(unsigned workers) {
+  return {.max_workers = workers, .terraform = testing::terraform_options()};
+}
+
+LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
+  return [&flag, marker](std::string_view line) {
+    if (line.find(marker) != std::string_view::npos) flag = true;
+  };
+}
+
+void wait_for(const std::atomic<bool>& flag) {
+  while (!flag) std::this_thread::sleep_for(10ms);
+}
+
+// The pool worker whose terraform runs in `module`: workers are children of the
+// pool's spawner, a child of this process.
+pid_t worker_running_in(const fs::path& module) {
+  for (pid_t spawner : testing::child_processes()) {
+    for (pid_t worker : testing::children_of(spawner)) {
+      for (pid_t child : testing::children_of(worker)) {
+        if (testing::working_directory_of(child) == fs::canonical(module)) return worker;
+      }
+    }
+  }
+  return -1;
+}
+
+std::size_t resident_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
+  }
+  return 0;
+}
+
+class PoolFailuresTest : public testing::LeakCheck {
+ protected:
+  fs::path initialized(std::string_view name, std::string_view main_tf) {
+    auto module = testing::make_module(dir.path(), name, main_tf);
+    TerraformCommand(module, testing::terraform_options()).init({.check = true});
+    return module;
+  }
+
+  TempDir dir;
+};
+
+TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
+  auto victim = initialized("victim", testing::slow_resource(30));
+  auto bystander = initialized("bystander", testing::slow_resource(2));
+  TerraformPool pool(pool_options(2));
+  std::atomic<bool> victim_started{false}, bystander_started{false};
+  auto doomed = pool.command(victim).apply({.on_output = flag_on(victim_started, "provision_start")});
+  auto fine = pool.command(bystander).apply(
+      {.check = true, .on_output = flag_on(bystander_started, "provision_start")});
+  wait_for(victim_started);
+  wait_for(bystander_started);
+
+  pid_t worker = worker_running_in(victim);
+  ASSERT_GT(worker, 0);
+  ASSERT_EQ(::kill(worker, SIGKILL), 0);
+
+  try {
+    doomed.get();
+    FAIL() << "expected worker_died";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_died);
+    EXPECT_NE(std::string(e.what()).find("signal 9"), std::string::npos) << e.what();
+    ASSERT_NE(e.result(), nullptr);
+    EXPECT_NE(e.result()->output.find("provision_start"), std::string::npos);
+  }
+  EXPECT_EQ(fine.get().retcode, 0);
+  // Its terraform was interrupted, not orphaned: the state is written, no lock is left.
+  EXPECT_TRUE(testing::state_is_clean(victim));
+  // A replacement worker takes the next task, on the same module.
+  auto again = pool.command(victim).apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
+  EXPECT_EQ(again.get().retcode, 0);
+}
+
+TEST_F(PoolFailuresTest, ParentDeathMakesWorkersWindTerraformDown) {
+  auto module = initialized("module", testing::slow_resource(60));
+  process::LaunchSpec spec;
+  spec.executable = testing::pool_parent();
+  spec.argv = {spec.executable, module.string(),
+               testing::terraform_options().env.at("TF_CLI_CONFIG_FILE")};
+  spec.environment = process::build_environment({}, false);
+  process::Child parent = process::launch(spec);
+
+  std::string seen;
+  while (seen.find("started") == std::string::npos) {
+    pollfd readable{parent.stdout_fd.get(), POLLIN, 0};
+    ASSERT_GT(::poll(&readable, 1, 60000), 0) << "the pool never started terraform";
+    char buffer[256];
+    ssize_t n = ::read(parent.stdout_fd.get(), buffer, sizeof buffer);
+    ASSERT_GT(n, 0);
+    seen.append(buffer, static_cast<std::size_t>(n));
+  }
+  auto spawners = testing::children_of(parent.pid);
+  ASSERT_EQ(spawners.size(), 1u);
+  pid_t spawner = *spawners.begin();
+  auto workers = testing::children_of(spawner);
+  ASSERT_EQ(workers.size(), 1u);
+  pid_t worker = *workers.begin();
+
+  ::kill(parent.pid, SIGKILL);
+  process::reap(parent);
+
+  // The orphaned worker interrupts its terraform, waits for it and exits; the spawner
+  // (reparented to this test process, a subreaper) reaps it and exits too.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while ((::kill(worker, 0) == 0 || ::kill(spawner, 0) == 0) &&
+         std::chrono::steady_clock::now() < deadline) {
+    testing::reap_orphans();
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(::kill(worker, 0), 0) << "the worker outlived its parent";
+  EXPECT_NE(::kill(spawner, 0), 0) << "the spawner outlived its parent";
+  EXPECT_TRUE(testing::state_is_clean(module));
+  auto state = nlohmann::json::parse(testing::read_file(module / "terraform.tfstate"));
+  ASSERT_EQ(state["resources"].size(), 1u);  // written, marked tainted
+  EXPECT_EQ(state["resources"][0]["instances"][0]["status"], "tainted");
+}
+
+TEST_F(PoolFailuresTest, TaskTimeoutRaisesWithThePartialResult) {
+  auto module = initialized("module", testing::slow_resource(30));
+  auto options = pool_options(1);
+  options.terraform.timeout = 3s;
+  TerraformPool pool(options);
+  try {
+    pool.command(module).apply().get();
+    FAIL() << "expected CommandTimeoutError";
+  } catch (const CommandTimeoutError& e) {
+    EXPECT_EQ(e.code(), errc::timed_out);
+    ASSERT_NE(e.result(), nullptr);
+    EXPECT_TRUE(e.result()->timed_out);
+    EXPECT_NE(e.result()->output.find("apply_start"), std::string::npos);
+  }
+  EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+TEST_F(PoolFailuresTest, ShutdownWaitsForPendingTasks) {
+  std::vector<fs::path> modules;
+  for (int i = 0; i < 3; ++i) {
+    modules.push_back(initialized("m" + std::to_string(i), testing::modules::kMinimal));
+  }
+  TerraformPool pool(pool_options(1));
+  std::vector<Future<CommandResult>> futures;
+  for (const auto& module : modules) futures.push_back(pool.command(module).validate());
+  pool.shutdown(true);
+  for (const auto& f : futures) {
+    EXPECT_TRUE(f.done());
+    EXPECT_EQ(f.get().retcode, 0);
+  }
+  EXPECT_TRUE(testing::child_processes().empty()) << "processes left after shutdown";
+  try {
+    pool.command(modules[0]).validate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::pool_shut_down);
+  }
+  pool.shutdown();  // again: harmless
+}
+
+TEST_F(PoolFailuresTest, ShutdownCancelsQueuedFutures) {
+  auto slow = initialized("slow", testing::slow_resource(2));
+  auto other = initialized("other", testing::modules::kMinimal);
+  TerraformPool pool(pool_options(1));
+  std::atomic<bool> started{false};
+  auto running = pool.command(slow).apply({.on_output = flag_on(started, "provision_start")});
+  wait_for(started);
+  auto queued1 = pool.command(other).validate();
+  auto queued2 = pool.run("version");
+  pool.shutdown(true, true);
+  EXPECT_TRUE(queued1.cancelled());
+  EXPECT_TRUE(queued2.cancelled());
+  EXPECT_EQ(running.get().retcode, 0);  // running tasks complete normally
+  EXPECT_TRUE(testing::state_is_clean(slow));
+}
+
+TEST_F(PoolFailuresTest, WorkerInitializerRunsInEachWorker) {
+  auto marker = dir.path() / "initialized";
+  auto options = pool_options(2);
+  options.worker_initializer = [marker] {
+    std::ofstream(marker.string() + "." + std::to_string(::getpid())) << "ok";
+  };
+  {
+    TerraformPool pool(options);
+    auto a = pool.run("version");
+    auto b = pool.run("version");
+    a.get();
+    b.get();
+  }
+  std::size_t markers = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    if (entry.path().filename().string().starts_with("initialized.")) ++markers;
+  }
+  EXPECT_GE(markers, 1u);
+  EXPECT_LE(markers, 2u);
+}
+
+TEST_F(PoolFailuresTest, ThrowingInitializerBreaksThePoolWithATypedError) {
+  auto options = pool_options(1);
+  options.worker_initializer = [] { throw std::runtime_error("no credentials"); };
+  TerraformPool pool(options);
+  try {
+    pool.run("version").get();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_start_failed);
+    EXPECT_NE(std::string(e.what()).find("no credentials"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(pool.run("version"), Error);
+}
+
+TEST_F(PoolFailuresTest, ThousandQueuedTasksWithBoundedMemory) {
+  auto options = pool_options(2);
+  options.terraform.terraform = "/bin/true";  // the pool's own cost, not terraform's
+  TerraformPool pool(options);
+  const long before = static_cast<long>(resident_kib());
+  std::vector<Future<RunResult>> futures;
+  for (int i = 0; i < 1000; ++i) futures.push_back(pool.run("version"));
+  std::size_t succeeded = 0;
+  for (const auto& f : futures) succeeded += f.get().retcode == 0;
+  EXPECT_EQ(succeeded, 1000u);
+  // A task costs the parent its argv, environment and future: well under 64 KiB each.
+  EXPECT_LT(static_cast<long>(resident_kib()) - before, 64L * 1024)
+      << "parent memory grew without bound";
+}
+
+TEST_F(PoolFailuresTest, NoProcessOrDescriptorOutlivesThePool) {
+  auto module = initialized("module", testing::modules::kMinimal);
+  const int descriptors = testing::open_descriptor_count();
+  {
+    TerraformPool pool(pool_options(3));
+    std::vector<Future<CommandResult>> futures;
+    for (int i = 0; i < 6; ++i) futures.push_back(pool.command(module).validate());
+    for (const auto& f : futures) f.get();
+  }
+  EXPECT_TRUE(testing::child_processes().empty());
+  EXPECT_EQ(testing::open_descriptor_count(), descriptors);
+}
+
+}  // namespace
+}  // namespace libterraform

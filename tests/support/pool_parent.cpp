@@ -1,0 +1,26 @@
+// A program that starts a pool and a slow apply, prints "started" once terraform runs
+// its provisioner, then waits to be killed: the parent-death test kills it and checks
+// that its worker winds terraform down.
+//
+//   pool_parent <module dir> <terraform CLI config file>
+
+#include <libterraform/libterraform.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string_view>
+
+int main(int argc, char** argv) {
+  if (argc != 3) return 2;
+  libterraform::PoolOptions options{.max_workers = 1};
+  options.terraform.env = {{"TF_CLI_CONFIG_FILE", argv[2]}, {"CHECKPOINT_DISABLE", "1"}};
+  libterraform::TerraformPool pool(options);
+  auto apply = pool.command(argv[1]).apply({.on_output = [](std::string_view line) {
+    if (line.find("provision_start") != std::string_view::npos) {
+      std::puts("started");
+      std::fflush(stdout);
+    }
+  }});
+  while (true) ::pause();
+}

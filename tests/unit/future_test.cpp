@@ -1,0 +1,132 @@
+// Futures, as_completed and wait, without a pool.
+
+#include "libterraform/future.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace libterraform {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct FakePool : detail::TaskCanceller {
+  bool queued = true;
+  int calls = 0;
+  bool cancel_task(std::uint64_t) override {
+    ++calls;
+    return queued;
+  }
+};
+
+Future<int> make_future(std::uint64_t id = 1) {
+  return Future<int>(std::make_shared<detail::FutureState<int>>(id));
+}
+
+TEST(Future, ValueAndStatus) {
+  auto f = make_future(5);
+  EXPECT_EQ(f.run_id(), 5u);
+  EXPECT_FALSE(f.done());
+  EXPECT_EQ(f.wait_for(1ms), std::future_status::timeout);
+  f.state()->set_running();
+  EXPECT_TRUE(f.running());
+  f.state()->set_value(42);
+  EXPECT_TRUE(f.done());
+  EXPECT_FALSE(f.running());
+  EXPECT_EQ(f.get(), 42);
+  EXPECT_EQ(f.wait_for(0ms), std::future_status::ready);
+  f.state()->set_value(7);  // completes exactly once
+  EXPECT_EQ(f.get(), 42);
+}
+
+TEST(Future, ErrorIsRethrown) {
+  auto f = make_future();
+  f.state()->set_error(std::make_exception_ptr(Error(errc::worker_died, "gone")));
+  try {
+    f.get();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_died);
+  }
+}
+
+TEST(Future, CancelAsksThePool) {
+  auto pool = std::make_shared<FakePool>();
+  auto f = make_future();
+  f.state()->set_canceller(pool);
+  EXPECT_TRUE(f.cancel());
+  EXPECT_EQ(pool->calls, 1);
+  f.state()->set_cancelled();  // what the pool does when it removed the task
+  EXPECT_TRUE(f.cancelled());
+  EXPECT_TRUE(f.cancel());  // harmless again
+  EXPECT_EQ(pool->calls, 1);
+  EXPECT_THROW(f.get(), Error);
+
+  auto running = make_future();
+  pool->queued = false;
+  running.state()->set_canceller(pool);
+  EXPECT_FALSE(running.cancel());
+  running.state()->set_value(1);
+  EXPECT_FALSE(running.cancel());  // finished: nothing to do
+  EXPECT_EQ(pool->calls, 2);
+
+  auto orphan = make_future();  // the pool is gone
+  orphan.state()->set_canceller(std::weak_ptr<FakePool>());
+  EXPECT_FALSE(orphan.cancel());
+}
+
+TEST(Future, DoneCallbacksRunOnce) {
+  auto f = make_future();
+  int calls = 0;
+  f.add_done_callback([&](const Future<int>& done) { calls += done.get(); });
+  f.add_done_callback([](const Future<int>&) { throw std::runtime_error("ignored"); });
+  f.state()->set_value(1);
+  f.state()->set_value(1);
+  EXPECT_EQ(calls, 1);
+  f.add_done_callback([&](const Future<int>&) { ++calls; });  // already done: runs now
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(AsCompleted, YieldsInCompletionOrder) {
+  std::vector<Future<int>> futures{make_future(1), make_future(2), make_future(3)};
+  futures[2].state()->set_value(3);
+  std::thread completer([&] {
+    std::this_thread::sleep_for(10ms);
+    futures[0].state()->set_value(1);
+    std::this_thread::sleep_for(10ms);
+    futures[1].state()->set_value(2);
+  });
+  std::vector<int> order;
+  for (const auto& f : as_completed(futures)) order.push_back(f.get());
+  completer.join();
+  EXPECT_EQ(order, (std::vector<int>{3, 1, 2}));
+}
+
+TEST(Wait, FirstCompletedAllCompletedAndTimeout) {
+  std::vector<Future<int>> futures{make_future(1), make_future(2)};
+  auto timed_out = wait(futures, ReturnWhen::all_completed, 10ms);
+  EXPECT_EQ(timed_out.not_done.size(), 2u);
+  futures[1].state()->set_value(2);
+  auto first = wait(futures, ReturnWhen::first_completed);
+  EXPECT_EQ(first.done.size(), 1u);
+  EXPECT_EQ(first.done[0], futures[1]);
+  futures[0].state()->set_error(std::make_exception_ptr(std::runtime_error("x")));
+  auto all = wait(futures);
+  EXPECT_EQ(all.done.size(), 2u);
+}
+
+TEST(Wait, FirstException) {
+  std::vector<Future<int>> futures{make_future(1), make_future(2)};
+  std::thread failer([&] {
+    std::this_thread::sleep_for(10ms);
+    futures[0].state()->set_error(std::make_exception_ptr(std::runtime_error("x")));
+  });
+  auto result = wait(futures, ReturnWhen::first_exception);
+  failer.join();
+  EXPECT_EQ(result.done.size(), 1u);
+  EXPECT_EQ(result.not_done.size(), 1u);
+}
+
+}  // namespace
+}  // namespace libterraform

@@ -1,0 +1,119 @@
+// The pool's frames and payloads, without I/O.
+
+#include "pool/messages.hpp"
+#include "pool/wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace libterraform::pool {
+namespace {
+
+TEST(Frames, RoundTripFedByteByByte) {
+  std::string stream = encode_frame(FrameType::ready, "") + encode_frame(FrameType::output, "abc") +
+                       encode_frame(FrameType::shutdown, std::string(100000, 'x'));
+  FrameDecoder decoder;
+  std::vector<Frame> frames;
+  for (char c : stream) {
+    decoder.feed(std::string_view(&c, 1));
+    while (auto frame = decoder.next()) frames.push_back(*frame);
+  }
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].type, FrameType::ready);
+  EXPECT_EQ(frames[1].payload, "abc");
+  EXPECT_EQ(frames[2].payload.size(), 100000u);
+  EXPECT_FALSE(decoder.has_partial());
+}
+
+TEST(Frames, TruncatedFrameIsSeenAsPartial) {
+  std::string frame = encode_frame(FrameType::output, "hello");
+  FrameDecoder decoder;
+  decoder.feed(std::string_view(frame).substr(0, frame.size() - 1));
+  EXPECT_FALSE(decoder.next());
+  EXPECT_TRUE(decoder.has_partial());
+}
+
+TEST(Frames, MalformedHeadersAreProtocolErrors) {
+  auto decode = [](std::string bytes) {
+    FrameDecoder decoder;
+    decoder.feed(bytes);
+    return decoder.next();
+  };
+  std::string good = encode_frame(FrameType::ready, "");
+  auto corrupt = [&](std::size_t offset, char value) {
+    std::string bad = good;
+    bad[offset] = value;
+    return bad;
+  };
+  EXPECT_THROW(decode(corrupt(0, 'X')), ProtocolError);      // magic
+  EXPECT_THROW(decode(corrupt(4, 9)), ProtocolError);        // version
+  EXPECT_THROW(decode(corrupt(5, 99)), ProtocolError);       // type
+  std::string huge = good;
+  std::uint32_t length = kMaxPayload + 1;
+  std::memcpy(huge.data() + 8, &length, sizeof length);
+  EXPECT_THROW(decode(huge), ProtocolError);
+  EXPECT_THROW(decode(std::string(kHeaderSize, '\0')), ProtocolError);
+}
+
+TEST(Payloads, ShortPayloadsAreProtocolErrors) {
+  EXPECT_THROW(decode_run_id("abc"), ProtocolError);
+  EXPECT_THROW(decode_finished(""), ProtocolError);
+  std::string absurd = PayloadWriter().u64(1ull << 60).take();  // a list count with no items
+  PayloadReader reader(absurd);
+  EXPECT_THROW(reader.strings(), ProtocolError);
+  std::string bad_enum = PayloadWriter().u64(1).u8(7).take();
+  EXPECT_THROW(decode_output(bad_enum), ProtocolError);
+}
+
+TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
+  RunRequest request;
+  request.run_id = 42;
+  request.invocation.launch.executable = "/usr/local/bin/terraform";
+  request.invocation.launch.argv = {"terraform", "plan", "-var=x=\xff\xfe not utf-8",
+                                    std::string("nul\0inside", 10)};
+  request.invocation.launch.working_dir = "/modules/a b";
+  request.invocation.launch.environment = {"A=1", "B="};
+  request.invocation.launch.feed_stdin = true;
+  request.invocation.stdin_data = "1 + 2\n";
+  request.invocation.timeout = std::chrono::milliseconds(1500);
+  request.invocation.stop_policy = {std::chrono::seconds(3), Escalation::terminate};
+
+  RunRequest decoded = decode_run(encode(request));
+  EXPECT_EQ(decoded.run_id, 42u);
+  EXPECT_EQ(decoded.invocation.launch.argv, request.invocation.launch.argv);
+  EXPECT_EQ(decoded.invocation.launch.working_dir, "/modules/a b");
+  EXPECT_EQ(decoded.invocation.launch.environment, request.invocation.launch.environment);
+  EXPECT_TRUE(decoded.invocation.launch.feed_stdin);
+  EXPECT_EQ(decoded.invocation.stdin_data, "1 + 2\n");
+  EXPECT_EQ(decoded.invocation.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(decoded.invocation.stop_policy.grace_period, std::chrono::seconds(3));
+  EXPECT_EQ(decoded.invocation.stop_policy.escalation, Escalation::terminate);
+
+  request.invocation.timeout.reset();
+  EXPECT_FALSE(decode_run(encode(request)).invocation.timeout);
+}
+
+TEST(Messages, WorkerMessagesRoundTrip) {
+  auto output = decode_output(encode(OutputChunk{7, process::OutputStream::err, "line\n"}));
+  EXPECT_EQ(output.run_id, 7u);
+  EXPECT_EQ(output.stream, process::OutputStream::err);
+  EXPECT_EQ(output.bytes, "line\n");
+
+  auto finished = decode_finished(encode(
+      Finished{7, {-2, process::StopReason::timed_out, std::chrono::milliseconds(1234)}}));
+  EXPECT_EQ(finished.exit.retcode, -2);
+  EXPECT_EQ(finished.exit.stop_reason, process::StopReason::timed_out);
+  EXPECT_EQ(finished.exit.duration, std::chrono::milliseconds(1234));
+
+  auto failed = decode_failed(encode(Failed{7, 5, "module directory /x"}));
+  EXPECT_EQ(failed.code, 5);
+  EXPECT_EQ(failed.message, "module directory /x");
+
+  auto started = decode_started(encode(Started{7, 4321}));
+  EXPECT_EQ(started.pid, 4321);
+  EXPECT_EQ(decode_run_id(encode_run_id(99)), 99u);
+}
+
+}  // namespace
+}  // namespace libterraform::pool
