@@ -22,7 +22,9 @@ int main() {
                                                 provisioning = true;
                                               }
                                             }});
-  while (!provisioning) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int waited = 0; !provisioning && waited < 60000; waited += 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 
   bool cancelled = future.cancel();  // false: it was running, so it is interrupted
   const auto& result = future.get();

@@ -46,6 +46,7 @@ class FutureStateBase {
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
   void on_done(std::function<void()> callback);
+  bool has_callbacks() const;
 
   // Producer side.
   void set_canceller(std::weak_ptr<TaskCanceller> canceller);
@@ -128,8 +129,9 @@ class Future {
   // on the pool thread that completes it (keep it short).
   template <class Callback>
   void add_done_callback(Callback callback) const {
-    state_->on_done([future = *this, callback = std::move(callback)]() mutable {
-      callback(future);
+    // A weak reference: the state owns its callbacks, which must not own it back.
+    state_->on_done([state = std::weak_ptr(state_), callback = std::move(callback)]() mutable {
+      if (auto alive = state.lock()) callback(Future(std::move(alive)));
     });
   }
 

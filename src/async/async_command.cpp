@@ -282,13 +282,22 @@ class PoolOperation : public PoolOperationBase,
   }
 
   void abandon() override {
+    {
+      std::lock_guard lock(mutex_);
+      abandoned_ = true;
+    }
     completion_->abandon();
     future_.cancel();  // nobody awaits it any more: wind terraform down
   }
 
  private:
   void finish(const Future<Result>& f) {
-    registry_.remove(this->shared_from_this());
+    {
+      // The registry is the context's: once abandoned, the context may be gone.
+      std::lock_guard lock(mutex_);
+      if (abandoned_) return;
+      registry_.remove(this->shared_from_this());
+    }
     if (f.cancelled()) return completion_->complete(asio::error::operation_aborted, {});
     if (auto error = f.state()->error()) {
       CommandResult result;
@@ -310,6 +319,8 @@ class PoolOperation : public PoolOperationBase,
   std::shared_ptr<Completion<Result>> completion_;
   Future<Result> future_;
   std::atomic<bool> cancelled_{false};
+  std::mutex mutex_;  // guards abandoned_ and every use of registry_ after start
+  bool abandoned_ = false;
 };
 
 template <class Result>

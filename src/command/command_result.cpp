@@ -45,7 +45,8 @@ std::string CommandResult::command_line() const {
         }
       }
     }
-    line += (line.empty() ? "" : " ") + shell_quoted(argument);
+    if (!line.empty()) line += ' ';
+    line += shell_quoted(argument);
   }
   return line;
 }

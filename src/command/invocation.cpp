@@ -21,8 +21,13 @@ std::string resolve_terraform(const TerraformOptions& options) {
       options.terraform, process::build_environment(overlay(options, nullptr), options.replace_env));
 }
 
+process::EnvironmentBlock base_environment(const TerraformOptions& options) {
+  return process::shared_environment(overlay(options, nullptr), options.replace_env);
+}
+
 Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
-                   const std::string& executable, const std::filesystem::path& module_dir) {
+                   const std::string& executable, const std::filesystem::path& module_dir,
+                   process::EnvironmentBlock environment) {
   Invocation invocation;
   auto& launch = invocation.launch;
   launch.executable = executable;
@@ -30,7 +35,10 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
   launch.argv.push_back(executable);
   launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
   launch.working_dir = spec.cwd.empty() ? module_dir : spec.cwd;
-  launch.environment = process::build_environment(overlay(options, &spec), options.replace_env);
+  launch.environment = environment && spec.common.env.empty()
+                           ? std::move(environment)
+                           : process::shared_environment(overlay(options, &spec),
+                                                         options.replace_env);
   launch.feed_stdin = spec.stdin_data.has_value();
   invocation.stdin_data = spec.stdin_data.value_or("");
   invocation.timeout = spec.common.timeout ? spec.common.timeout : options.timeout;

@@ -24,8 +24,13 @@ std::string resolve_terraform(const TerraformOptions& options);
 
 // Everything about where and how the spec runs: argv, working directory (the spec's
 // own, else `module_dir`, else the caller's), the environment (TF_IN_AUTOMATION=1,
-// then the options' env, then the spec's), timeout and stop policy.
+// then the options' env, then the spec's), timeout and stop policy. `environment`, if
+// given, is the environment of specs without an env of their own (read once, shared).
 Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
-                   const std::string& executable, const std::filesystem::path& module_dir);
+                   const std::string& executable, const std::filesystem::path& module_dir,
+                   process::EnvironmentBlock environment = nullptr);
+
+// The environment of commands without an env of their own, read now.
+process::EnvironmentBlock base_environment(const TerraformOptions& options);
 
 }  // namespace libterraform::detail

@@ -53,6 +53,11 @@ void FutureStateBase::on_done(std::function<void()> callback) {
   }
 }
 
+bool FutureStateBase::has_callbacks() const {
+  std::lock_guard lock(mutex_);
+  return !callbacks_.empty();
+}
+
 void FutureStateBase::set_canceller(std::weak_ptr<TaskCanceller> canceller) {
   std::lock_guard lock(mutex_);
   canceller_ = std::move(canceller);

@@ -19,7 +19,8 @@ std::string encode(const RunRequest& m) {
       .string(launch.executable)
       .strings(launch.argv)
       .string(launch.working_dir.string())
-      .strings(launch.environment)
+      .u8(launch.environment != nullptr)
+      .strings(launch.environment ? *launch.environment : std::vector<std::string>{})
       .u8(launch.feed_stdin)
       .string(m.invocation.stdin_data)
       .i64(m.invocation.timeout ? m.invocation.timeout->count() : -1)
@@ -36,7 +37,11 @@ RunRequest decode_run(std::string_view payload) {
   launch.executable = in.string();
   launch.argv = in.strings();
   launch.working_dir = in.string();
-  launch.environment = in.strings();
+  bool has_environment = in.u8() != 0;
+  auto environment = in.strings();
+  if (has_environment) {
+    launch.environment = std::make_shared<const std::vector<std::string>>(std::move(environment));
+  }
   launch.feed_stdin = in.u8() != 0;
   m.invocation.stdin_data = in.string();
   if (auto timeout = in.i64(); timeout >= 0) m.invocation.timeout = Duration(timeout);

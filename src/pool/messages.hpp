@@ -15,7 +15,7 @@ using RunId = std::uint64_t;
 
 struct RunRequest {
   RunId run_id = 0;
-  detail::Invocation invocation;
+  detail::Invocation invocation;  // a null environment: the one of the worker's last command
 };
 
 struct Started {

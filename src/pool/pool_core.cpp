@@ -61,6 +61,7 @@ PoolCore::PoolCore(PoolOptions options)
       max_workers_(options_.max_workers ? options_.max_workers
                                         : std::max(1u, std::thread::hardware_concurrency())),
       executable_(detail::resolve_terraform(options_.terraform)),
+      environment_(detail::base_environment(options_.terraform)),
       io_work_(io_.get_executor()),
       delivery_(std::max(2u, max_workers_)),
       scheduler_(max_workers_) {
@@ -98,8 +99,10 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
                                       const std::filesystem::path& working_dir) {
   auto task = std::make_shared<Task>(asio::make_strand(delivery_));
   task->id = future->run_id();
-  task->invocation = detail::prepare(spec, options_.terraform, executable_, working_dir);
+  task->invocation =
+      detail::prepare(spec, options_.terraform, executable_, working_dir, environment_);
   task->collector = std::make_unique<detail::OutputCollector>(spec.common);
+  task->callbacks = spec.common.on_output || spec.common.on_error;
   task->spec = std::move(spec);
   task->module = std::move(module);
   task->future = std::move(future);
@@ -175,6 +178,8 @@ bool PoolCore::cancel_task(std::uint64_t id) {
         removed = tasks_.at(id);
         break;
       case Scheduler::CancelResult::running:
+      case Scheduler::CancelResult::prefetched:
+        // A prefetched task is dropped by its worker, then completes cancelled.
         asio::post(io_, [this, id] { send_interrupt(id); });
         return false;
       case Scheduler::CancelResult::unknown:
@@ -193,6 +198,10 @@ void PoolCore::shutdown(bool wait, bool cancel_futures) {
     closing_ = true;
     if (cancel_futures) {
       for (TaskId id : scheduler_.cancel_queued()) cancelled.push_back(tasks_.at(id));
+      // Those a worker holds but has not started: it drops them, then they end cancelled.
+      for (const auto& prefetched : scheduler_.cancel_prefetched()) {
+        asio::post(io_, [this, id = prefetched.task] { send_interrupt(id); });
+      }
     }
   }
   for (const auto& task : cancelled) {
@@ -210,6 +219,7 @@ void PoolCore::shutdown(bool wait, bool cancel_futures) {
 
 void PoolCore::pump() {
   std::vector<std::pair<TaskPtr, WorkerId>> starts;
+  std::vector<Scheduler::Assignment> revokes;
   std::size_t to_spawn = 0;
   bool close_workers = false;
   {
@@ -217,13 +227,23 @@ void PoolCore::pump() {
     for (const auto& assignment : scheduler_.assign()) {
       starts.emplace_back(tasks_.at(assignment.task), assignment.worker);
     }
+    revokes = scheduler_.revocations();
     if (!broken_) to_spawn = scheduler_.workers_to_start();
     close_workers = closing_ && tasks_.empty() && orphans_ == 0;
   }
-  for (const auto& [task, worker] : starts) {
+  for (const auto& [task, id] : starts) {
     task->future->set_running();
-    workers_.at(worker).connection->send(FrameType::run,
-                                         encode(RunRequest{task->id, task->invocation}));
+    Worker& worker = workers_.at(id);
+    RunRequest request{task->id, task->invocation};
+    if (request.invocation.launch.environment == worker.environment) {
+      request.invocation.launch.environment = nullptr;  // the worker has it already
+    } else {
+      worker.environment = request.invocation.launch.environment;
+    }
+    worker.connection->send(FrameType::run, encode(request));
+  }
+  for (const auto& revoke : revokes) {
+    workers_.at(revoke.worker).connection->send(FrameType::revoke, encode_run_id(revoke.task));
   }
   for (std::size_t i = 0; i < to_spawn; ++i) spawn_worker();
   if (close_workers) {
@@ -341,6 +361,21 @@ void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::Uniqu
         fail(task, error_of(static_cast<errc>(message.code), message.message));
         break;
       }
+      case FrameType::revoked: {
+        TaskId id = decode_run_id(frame.payload);
+        bool cancelled;
+        TaskPtr task;
+        {
+          std::lock_guard lock(mutex_);
+          cancelled = scheduler_.revoked(worker, id);
+          if (cancelled) task = tasks_.at(id);
+        }
+        if (task) {
+          task->future->set_cancelled();
+          forget(id);
+        }
+        break;
+      }
       case FrameType::worker_error:
         workers_.at(worker).failure = PayloadReader(frame.payload).string();
         return;  // its exit follows
@@ -410,15 +445,19 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
   workers_.erase(found);
   if (worker.connection) worker.connection->close();
 
-  std::optional<TaskId> lost;
-  TaskPtr task;
+  TaskPtr task, cancelled;
   bool expected = false;
   {
     std::lock_guard lock(mutex_);
-    lost = scheduler_.worker_lost(id);
+    Scheduler::Lost lost = scheduler_.worker_lost(id);  // a prefetched task goes back
     --live_workers_;
-    expected = closing_ && !lost;
-    if (lost) task = tasks_.at(*lost);
+    expected = closing_ && !lost.failed;
+    if (lost.failed) task = tasks_.at(*lost.failed);
+    if (lost.cancelled) cancelled = tasks_.at(*lost.cancelled);
+  }
+  if (cancelled) {
+    cancelled->future->set_cancelled();
+    forget(cancelled->id);
   }
   if (!worker.ready && !expected) {
     break_pool(worker.failure.value_or(how + " while starting"));
@@ -481,8 +520,15 @@ void PoolCore::send_interrupt(TaskId task) {
 
 // --- delivery (one strand per task) -------------------------------------------------
 
+// Output and results go through the task's strand on the delivery threads when user
+// code is involved (output callbacks, done-callbacks) or the result is big to parse;
+// otherwise the I/O thread handles them itself, which saves two thread hops per task.
 void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
                               std::string bytes) {
+  if (!task->callbacks) {
+    task->collector->add(stream, bytes);
+    return;
+  }
   asio::post(task->delivery, [this, task, stream, bytes = std::move(bytes)] {
     if (!task->collector->add(stream, bytes)) {
       // A callback threw: stop terraform, as TerraformCommand does.
@@ -492,7 +538,7 @@ void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
 }
 
 void PoolCore::finish(const TaskPtr& task, detail::RawRun raw) {
-  asio::post(task->delivery, [this, task, raw = std::move(raw)]() mutable {
+  auto complete = [this, task, raw = std::move(raw)]() mutable {
     auto& collector = *task->collector;
     collector.finish();
     raw.output = std::move(collector.output());
@@ -501,7 +547,14 @@ void PoolCore::finish(const TaskPtr& task, detail::RawRun raw) {
     if (collector.callback_error()) outcome.error = collector.callback_error();
     task->complete(outcome);
     forget(task->id);
-  });
+  };
+  constexpr std::size_t kParsedInline = 1 << 20;
+  if (task->callbacks || task->future->has_callbacks() ||
+      task->collector->output().size() > kParsedInline) {
+    asio::post(task->delivery, std::move(complete));
+  } else {
+    complete();
+  }
 }
 
 void PoolCore::fail(const TaskPtr& task, std::exception_ptr error) {

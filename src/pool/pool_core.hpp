@@ -59,7 +59,10 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     std::shared_ptr<detail::FutureStateBase> future;
     std::function<void(const detail::Outcome&)> complete;  // sets the typed value
     Strand delivery;
-    std::unique_ptr<detail::OutputCollector> collector;  // used on `delivery` only
+    // With callbacks, the collector is used on `delivery` only; without, on the I/O
+    // thread only.
+    std::unique_ptr<detail::OutputCollector> collector;
+    bool callbacks = false;
     // While running, on the I/O thread: terraform's pidfd and pipes, passed by the
     // worker, to wind terraform down if the worker dies.
     process::Child terraform;
@@ -77,6 +80,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     std::optional<std::string> failure;  // why it is going away, if it said
     bool ready = false;
     bool closed = false;  // its channel reached end of stream
+    process::EnvironmentBlock environment;  // the last one sent: the worker keeps it
   };
 
   TaskPtr make_task(std::string module, detail::CommandSpec spec,
@@ -115,6 +119,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   const PoolOptions options_;
   const unsigned max_workers_;
   const std::string executable_;
+  // Read once, when the pool is built: the environment of commands without an env of
+  // their own, sent to each worker once.
+  const process::EnvironmentBlock environment_;
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> io_work_;

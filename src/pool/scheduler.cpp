@@ -1,6 +1,7 @@
 #include "pool/scheduler.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace libterraform::pool {
 
@@ -15,7 +16,32 @@ Scheduler::CancelResult Scheduler::cancel(TaskId task) {
     queue_.erase(queued);
     return CancelResult::removed;
   }
-  return running_.count(task) ? CancelResult::running : CancelResult::unknown;
+  auto running = running_.find(task);
+  if (running == running_.end()) return CancelResult::unknown;
+  if (!running->second.prefetched) return CancelResult::running;
+  running->second.cancel_requested = true;
+  return CancelResult::prefetched;
+}
+
+bool Scheduler::backlog() const {
+  std::size_t runnable = 0;
+  for (const auto& q : queue_) {
+    if (q.module.empty() || !busy_modules_.count(q.module)) {
+      if (++runnable > workers_.size()) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Scheduler::Assignment> Scheduler::cancel_prefetched() {
+  std::vector<Assignment> cancelled;
+  for (auto& [task, running] : running_) {
+    if (running.prefetched && !running.cancel_requested) {
+      running.cancel_requested = true;
+      cancelled.push_back({task, running.worker});
+    }
+  }
+  return cancelled;
 }
 
 std::vector<TaskId> Scheduler::cancel_queued() {
@@ -29,30 +55,68 @@ void Scheduler::worker_started(WorkerId worker) { workers_[worker] = {}; }
 
 void Scheduler::worker_ready(WorkerId worker) {
   auto found = workers_.find(worker);
-  if (found != workers_.end() && found->second.state == WorkerState::starting) {
-    found->second.state = WorkerState::idle;
-  }
+  if (found != workers_.end()) found->second.state = WorkerState::ready;
 }
 
-std::optional<TaskId> Scheduler::release(WorkerId worker) {
+void Scheduler::free_module(const Running& running) {
+  if (!running.module.empty()) busy_modules_.erase(running.module);
+}
+
+std::optional<TaskId> Scheduler::task_finished(WorkerId worker) {
   auto found = workers_.find(worker);
-  if (found == workers_.end() || found->second.state != WorkerState::busy) return std::nullopt;
-  TaskId task = found->second.task;
-  auto running = running_.find(task);
-  if (running != running_.end()) {
-    if (!running->second.module.empty()) busy_modules_.erase(running->second.module);
+  if (found == workers_.end() || !found->second.current) return std::nullopt;
+  Worker& w = found->second;
+  TaskId done = *w.current;
+  if (auto running = running_.find(done); running != running_.end()) {
+    free_module(running->second);
     running_.erase(running);
   }
-  found->second = {WorkerState::idle, 0};
-  return task;
+  w.current = std::exchange(w.next, std::nullopt);
+  w.revoking = false;  // if it was on its way, the worker has started the task anyway
+  if (w.current) running_.at(*w.current).prefetched = false;
+  return done;
 }
 
-std::optional<TaskId> Scheduler::task_finished(WorkerId worker) { return release(worker); }
+bool Scheduler::revoked(WorkerId worker, TaskId task) {
+  auto found = workers_.find(worker);
+  if (found == workers_.end() || found->second.next != task) return false;
+  found->second.next.reset();
+  found->second.revoking = false;
+  auto running = running_.find(task);
+  Running r = running->second;
+  running_.erase(running);
+  free_module(r);
+  if (r.cancel_requested) return true;
+  queue_.push_front({task, r.module});
+  return false;
+}
 
-std::optional<TaskId> Scheduler::worker_lost(WorkerId worker) {
-  auto task = release(worker);
-  workers_.erase(worker);
-  return task;
+Scheduler::Lost Scheduler::worker_lost(WorkerId worker) {
+  Lost lost;
+  auto found = workers_.find(worker);
+  if (found == workers_.end()) return lost;
+  Worker w = found->second;
+  workers_.erase(found);
+  if (w.current) {
+    if (auto running = running_.find(*w.current); running != running_.end()) {
+      free_module(running->second);
+      running_.erase(running);
+    }
+    lost.failed = w.current;
+  }
+  if (w.next) {
+    // It never started: it runs elsewhere, unless its cancellation was asked for.
+    Running r = running_.at(*w.next);
+    running_.erase(*w.next);
+    free_module(r);
+    if (r.cancel_requested) {
+      lost.cancelled = w.next;
+    } else {
+      queue_.push_front({*w.next, r.module});
+      lost.requeued = w.next;
+    }
+  }
+  return lost;
 }
 
 void Scheduler::reserve_module(const std::string& module) {
@@ -61,30 +125,64 @@ void Scheduler::reserve_module(const std::string& module) {
 
 void Scheduler::release_module(const std::string& module) { busy_modules_.erase(module); }
 
+std::optional<std::size_t> Scheduler::next_runnable() const {
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    if (queue_[i].module.empty() || !busy_modules_.count(queue_[i].module)) return i;
+  }
+  return std::nullopt;
+}
+
+void Scheduler::dispatch(std::size_t index, WorkerId worker, bool prefetch) {
+  Queued q = queue_[index];
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(index));
+  if (!q.module.empty()) busy_modules_.insert(q.module);
+  running_[q.task] = {worker, q.module, prefetch, false};
+  Worker& w = workers_.at(worker);
+  (prefetch ? w.next : w.current) = q.task;
+}
+
 std::vector<Scheduler::Assignment> Scheduler::assign() {
   std::vector<Assignment> assignments;
-  std::vector<WorkerId> idle = idle_workers();
-  std::sort(idle.begin(), idle.end());
-  auto next_worker = idle.begin();
-  for (auto it = queue_.begin(); it != queue_.end() && next_worker != idle.end();) {
-    if (!it->module.empty() && busy_modules_.count(it->module)) {
-      ++it;  // waits for its module, keeping its place
-      continue;
+  std::vector<WorkerId> ids;
+  for (const auto& [id, w] : workers_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  // Idle workers first, then a second task for each busy one, but only for a backlog:
+  // when every worker there may be exists and more tasks wait than there are workers.
+  for (bool prefetch : {false, true}) {
+    if (prefetch && (workers_.size() < max_workers_ || !backlog())) break;
+    for (WorkerId id : ids) {
+      const Worker& w = workers_.at(id);
+      bool takes = prefetch ? (w.state == WorkerState::ready && w.current && !w.next) : w.idle();
+      if (!takes) continue;
+      auto index = next_runnable();
+      if (!index) return assignments;
+      assignments.push_back({queue_[*index].task, id});
+      dispatch(*index, id, prefetch);
     }
-    WorkerId worker = *next_worker++;
-    workers_[worker] = {WorkerState::busy, it->task};
-    if (!it->module.empty()) busy_modules_.insert(it->module);
-    running_[it->task] = {worker, it->module};
-    assignments.push_back({it->task, worker});
-    it = queue_.erase(it);
   }
   return assignments;
+}
+
+std::vector<Scheduler::Assignment> Scheduler::revocations() {
+  std::vector<Assignment> revokes;
+  std::size_t idle = 0;
+  for (const auto& [id, w] : workers_) idle += w.idle();
+  if (idle == 0 || next_runnable()) return revokes;  // idle workers have work coming
+  for (auto& [id, w] : workers_) {
+    if (idle == 0) break;
+    if (w.next && !w.revoking) {
+      w.revoking = true;
+      revokes.push_back({*w.next, id});
+      --idle;
+    }
+  }
+  return revokes;
 }
 
 std::size_t Scheduler::workers_to_start() const {
   std::size_t available = 0;  // idle or on their way
   for (const auto& [id, worker] : workers_) {
-    if (worker.state != WorkerState::busy) ++available;
+    if (worker.state == WorkerState::starting || worker.idle()) ++available;
   }
   const std::size_t room = max_workers_ > workers_.size() ? max_workers_ - workers_.size() : 0;
   // Tasks that could start now: queued, on a free module, one per module. Counting
@@ -108,14 +206,14 @@ std::optional<WorkerId> Scheduler::worker_of(TaskId task) const {
 
 std::optional<TaskId> Scheduler::task_of(WorkerId worker) const {
   auto found = workers_.find(worker);
-  if (found == workers_.end() || found->second.state != WorkerState::busy) return std::nullopt;
-  return found->second.task;
+  if (found == workers_.end()) return std::nullopt;
+  return found->second.current;
 }
 
 std::vector<WorkerId> Scheduler::idle_workers() const {
   std::vector<WorkerId> idle;
   for (const auto& [id, worker] : workers_) {
-    if (worker.state == WorkerState::idle) idle.push_back(id);
+    if (worker.idle()) idle.push_back(id);
   }
   return idle;
 }

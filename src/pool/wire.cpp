@@ -16,9 +16,9 @@ static_assert(sizeof(Header) == kHeaderSize);
 
 bool known_type(std::uint8_t type) {
   return (type >= static_cast<std::uint8_t>(FrameType::run) &&
-          type <= static_cast<std::uint8_t>(FrameType::shutdown)) ||
+          type <= static_cast<std::uint8_t>(FrameType::revoke)) ||
          (type >= static_cast<std::uint8_t>(FrameType::ready) &&
-          type <= static_cast<std::uint8_t>(FrameType::worker_error));
+          type <= static_cast<std::uint8_t>(FrameType::revoked));
 }
 
 }  // namespace
@@ -27,9 +27,8 @@ std::string encode_frame(FrameType type, std::string_view payload) {
   if (payload.size() > kMaxPayload) throw ProtocolError("frame payload too large");
   Header header{kFrameMagic, kProtocolVersion, static_cast<std::uint8_t>(type), 0,
                 static_cast<std::uint32_t>(payload.size())};
-  std::string frame(kHeaderSize + payload.size(), '\0');
-  std::memcpy(frame.data(), &header, kHeaderSize);
-  std::memcpy(frame.data() + kHeaderSize, payload.data(), payload.size());
+  std::string frame(reinterpret_cast<const char*>(&header), kHeaderSize);
+  frame.append(payload);
   return frame;
 }
 

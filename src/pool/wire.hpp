@@ -21,9 +21,10 @@ inline constexpr std::uint32_t kMaxPayload = 64u << 20;
 
 enum class FrameType : std::uint8_t {
   // parent -> worker
-  run = 1,    // start a command
-  interrupt,  // stop the running command (its run id in the payload)
+  run = 1,    // run a command (now, or once the current one ends)
+  interrupt,  // stop a command: interrupt it if it runs, drop it if it waits
   shutdown,   // exit once idle
+  revoke,     // drop a command that waits, but leave one that has started
   // worker -> parent
   ready = 16,    // the worker is set up (its initializer ran)
   started,       // terraform is running; its pidfd and output pipes travel along
@@ -31,6 +32,7 @@ enum class FrameType : std::uint8_t {
   finished,      // terraform exited
   failed,        // the command could not be started
   worker_error,  // the worker cannot go on (initializer threw, malformed frame)
+  revoked,       // a waiting command was dropped (interrupt or revoke)
 };
 
 struct Frame {

@@ -10,7 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <deque>
 #include <cerrno>
 #include <cstring>
 #include <span>
@@ -81,6 +83,7 @@ class Channel {
   }
 
   std::optional<Frame> next_buffered() { return decoder_.next(); }
+  bool parent_gone() const { return parent_gone_; }
 
  private:
   FrameDecoder decoder_;
@@ -107,12 +110,59 @@ void isolate(int channel_fd) {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-struct RunState {
+// What the worker holds besides the command it runs: commands handed to it ahead of
+// time, and what the parent asked for.
+struct WorkerState {
+  std::deque<RunRequest> waiting;
+  process::EnvironmentBlock environment;  // of the last command: the parent sends it once
   bool shutdown_requested = false;
   std::optional<std::string> protocol_error;
 };
 
-void run_one(Channel& channel, const RunRequest& request, RunState& state) {
+// Drops a waiting command, telling the parent. False if none has that id.
+bool drop_waiting(Channel& channel, WorkerState& state, RunId id) {
+  auto found = std::find_if(state.waiting.begin(), state.waiting.end(),
+                            [id](const RunRequest& r) { return r.run_id == id; });
+  if (found == state.waiting.end()) return false;
+  state.waiting.erase(found);
+  channel.send(FrameType::revoked, encode_run_id(id));
+  return true;
+}
+
+// Handles one frame from the parent; `running` is the command that runs, if any.
+// Returns true if that command is to be interrupted. Throws ProtocolError.
+bool handle(Channel& channel, WorkerState& state, const Frame& frame,
+            std::optional<RunId> running) {
+  switch (frame.type) {
+    case FrameType::run: {
+      RunRequest request = decode_run(frame.payload);
+      auto& environment = request.invocation.launch.environment;
+      if (environment) {
+        state.environment = environment;
+      } else {
+        environment = state.environment;
+      }
+      state.waiting.push_back(std::move(request));
+      return false;
+    }
+    case FrameType::interrupt: {
+      RunId id = decode_run_id(frame.payload);
+      if (running == id) return true;
+      drop_waiting(channel, state, id);  // or it has already finished
+      return false;
+    }
+    case FrameType::revoke:
+      drop_waiting(channel, state, decode_run_id(frame.payload));
+      return false;
+    case FrameType::shutdown:
+      state.shutdown_requested = true;
+      return false;
+    default:
+      throw ProtocolError("unexpected frame type from the parent");
+  }
+}
+
+void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   process::Child child;
   try {
     child = process::launch(request.invocation.launch);
@@ -136,14 +186,8 @@ void run_one(Channel& channel, const RunRequest& request, RunState& state) {
     process::ControlEvent event;
     try {
       while (auto frame = channel.next_buffered()) {
-        if (frame->type == FrameType::interrupt) {
-          if (decode_run_id(frame->payload) == request.run_id) {
-            event.stop = process::StopReason::interrupted;
-          }
-        } else if (frame->type == FrameType::shutdown) {
-          state.shutdown_requested = true;
-        } else {
-          throw ProtocolError("unexpected frame while a command runs");
+        if (handle(channel, state, *frame, request.run_id)) {
+          event.stop = process::StopReason::interrupted;
         }
       }
     } catch (const ProtocolError& e) {
@@ -173,32 +217,22 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
   }
   channel.send(FrameType::ready, {});
 
-  RunState state;
-  while (!state.shutdown_requested) {
-    std::optional<Frame> frame;
+  WorkerState state;
+  while (!state.shutdown_requested && !channel.parent_gone()) {
     try {
-      frame = channel.receive();
+      if (state.waiting.empty()) {
+        auto frame = channel.receive();
+        if (!frame) break;
+        handle(channel, state, *frame, std::nullopt);
+        continue;
+      }
+      RunRequest request = std::move(state.waiting.front());
+      state.waiting.pop_front();
+      run_one(channel, request, state);
     } catch (const ProtocolError& e) {
       fail(channel, e.what());
     }
-    if (!frame) break;
-    switch (frame->type) {
-      case FrameType::run:
-        try {
-          run_one(channel, decode_run(frame->payload), state);
-        } catch (const ProtocolError& e) {
-          fail(channel, e.what());
-        }
-        if (state.protocol_error) fail(channel, *state.protocol_error);
-        break;
-      case FrameType::interrupt:
-        break;  // for a command that has already finished
-      case FrameType::shutdown:
-        state.shutdown_requested = true;
-        break;
-      default:
-        fail(channel, "unexpected frame type from the parent");
-    }
+    if (state.protocol_error) fail(channel, *state.protocol_error);
   }
   ::_exit(0);
 }

@@ -29,6 +29,11 @@ std::vector<std::string> build_environment(const EnvironmentMap& overlay, bool r
   return environment;
 }
 
+std::shared_ptr<const std::vector<std::string>> shared_environment(const EnvironmentMap& overlay,
+                                                                   bool replace) {
+  return std::make_shared<const std::vector<std::string>>(build_environment(overlay, replace));
+}
+
 std::string lookup(const std::vector<std::string>& environment, const std::string& key) {
   for (const auto& pair : environment) {
     if (pair.size() > key.size() && pair.compare(0, key.size(), key) == 0 &&

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@ using EnvironmentMap = std::map<std::string, std::string>;
 // The child's environment as "KEY=value" strings: this process's environment (read,
 // never modified) with `overlay` on top, or `overlay` alone when `replace` is set.
 std::vector<std::string> build_environment(const EnvironmentMap& overlay, bool replace);
+
+// build_environment, shared (see EnvironmentBlock in launch.hpp).
+std::shared_ptr<const std::vector<std::string>> shared_environment(const EnvironmentMap& overlay,
+                                                                   bool replace);
 
 // The value of `key` in an environment built by build_environment, or "" if unset.
 std::string lookup(const std::vector<std::string>& environment, const std::string& key);

@@ -119,7 +119,8 @@ Child launch(const LaunchSpec& spec) {
 
   SpawnAttributes attributes;
   auto argv = c_strings(spec.argv);
-  auto envp = c_strings(spec.environment);
+  static const std::vector<std::string> none;
+  auto envp = c_strings(spec.environment ? *spec.environment : none);
   pid_t pid = -1;
   int rc = ::posix_spawn(&pid, spec.executable.c_str(), actions.get(), attributes.get(),
                          argv.data(), envp.data());

@@ -5,17 +5,22 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace libterraform::process {
+
+// A complete environment, "KEY=value" strings. Shared and immutable: a pool's
+// commands, and a worker's, reuse one rather than copying it for each command.
+using EnvironmentBlock = std::shared_ptr<const std::vector<std::string>>;
 
 // Everything needed to start one child. Plain data, so it can travel to a pool worker.
 struct LaunchSpec {
   std::string executable;              // absolute path, already resolved
   std::vector<std::string> argv;       // argv[0] included
   std::filesystem::path working_dir;   // applied to the child only; empty: inherit
-  std::vector<std::string> environment;  // the complete environment, "KEY=value"
+  EnvironmentBlock environment;        // empty when null
   bool feed_stdin = false;             // true: stdin is a socket the parent writes to
 };
 

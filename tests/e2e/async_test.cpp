@@ -199,7 +199,8 @@ TEST_P(AsyncTest, EveryCancellationTypeInterruptsARunningApply) {
                                              seen = ec;
                                              result = std::move(r);
                                            }));
-    while (!started) io.run_one_for(100ms);
+    ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
+                                    [&] { io.run_one_for(100ms); }));
     signal.emit(type);
     io.run();
     EXPECT_EQ(seen, asio::error::operation_aborted);
@@ -233,7 +234,8 @@ TEST_P(AsyncTest, DestroyingTheContextStopsTerraform) {
       co_await cli.apply(options);
       ADD_FAILURE() << "the apply was not expected to finish";
     }, asio::detached);
-    while (!started) io.run_one_for(100ms);
+    ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
+                                    [&] { io.run_one_for(100ms); }));
     io.stop();
   }  // the context goes, with the coroutine and the operation in flight
   if (pool) pool->shutdown();  // waits for the pool task the context abandoned
@@ -317,7 +319,8 @@ TEST_F(AsyncPoolTest, CancellingAQueuedTaskRemovesIt) {
                              queued_ec = ec;
                              queued_result = std::move(r);
                            }));
-  while (!started) io.run_one_for(100ms);
+  ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
+                                  [&] { io.run_one_for(100ms); }));
   signal.emit(asio::cancellation_type::terminal);
   io.run();
   EXPECT_EQ(queued_ec, asio::error::operation_aborted);

@@ -102,7 +102,7 @@ TEST_F(CommandFailuresTest, StateLockedByAConcurrentApply) {
                    },
                .stop_token = stop.get_token()});
   });
-  while (!started) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(testing::eventually([&] { return started.load(); })) << "the apply never started";
 
   try {
     cli.plan({.lock_timeout = 0ms, .check = true});

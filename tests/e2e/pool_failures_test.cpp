@@ -33,8 +33,9 @@ LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
   };
 }
 
-void wait_for(const std::atomic<bool>& flag) {
-  while (!flag) std::this_thread::sleep_for(10ms);
+::testing::AssertionResult started(const std::atomic<bool>& flag) {
+  if (testing::eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the command never started";
 }
 
 // The pool worker whose terraform runs in `module`: workers are children of the
@@ -78,8 +79,8 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   auto doomed = pool.command(victim).apply({.on_output = flag_on(victim_started, "provision_start")});
   auto fine = pool.command(bystander).apply(
       {.check = true, .on_output = flag_on(bystander_started, "provision_start")});
-  wait_for(victim_started);
-  wait_for(bystander_started);
+  ASSERT_TRUE(started(victim_started));
+  ASSERT_TRUE(started(bystander_started));
 
   pid_t worker = worker_running_in(victim);
   ASSERT_GT(worker, 0);
@@ -108,7 +109,7 @@ TEST_F(PoolFailuresTest, ParentDeathMakesWorkersWindTerraformDown) {
   spec.executable = testing::pool_parent();
   spec.argv = {spec.executable, module.string(),
                testing::terraform_options().env.at("TF_CLI_CONFIG_FILE")};
-  spec.environment = process::build_environment({}, false);
+  spec.environment = process::shared_environment({}, false);
   process::Child parent = process::launch(spec);
 
   std::string seen;
@@ -190,9 +191,9 @@ TEST_F(PoolFailuresTest, ShutdownCancelsQueuedFutures) {
   auto slow = initialized("slow", testing::slow_resource(2));
   auto other = initialized("other", testing::modules::kMinimal);
   TerraformPool pool(pool_options(1));
-  std::atomic<bool> started{false};
-  auto running = pool.command(slow).apply({.on_output = flag_on(started, "provision_start")});
-  wait_for(started);
+  std::atomic<bool> provisioning{false};
+  auto running = pool.command(slow).apply({.on_output = flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(started(provisioning));
   auto queued1 = pool.command(other).validate();
   auto queued2 = pool.run("version");
   pool.shutdown(true, true);

@@ -37,8 +37,11 @@ struct Span {
       if (line.find("provision_complete") != std::string_view::npos) end = Clock::now();
     };
   }
-  void wait_started() const {
-    while (!started) std::this_thread::sleep_for(10ms);
+  ::testing::AssertionResult wait_started() const {
+    if (testing::eventually([this] { return started.load(); })) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "the command never started";
   }
   bool overlaps(Span& other) {
     std::scoped_lock lock(mutex, other.mutex);
@@ -155,7 +158,7 @@ TEST_F(PoolTest, CancelBeforeStart) {
   TerraformPool pool(pool_options(1));
   Span span;
   auto running = pool.command(busy).apply({.on_output = span.callback()});
-  span.wait_started();
+  ASSERT_TRUE(span.wait_started());
   auto queued = pool.command(waiting).validate();
   int callbacks = 0;
   queued.add_done_callback([&](const Future<CommandResult>&) { ++callbacks; });
@@ -180,7 +183,7 @@ TEST_F(PoolTest, CancelWhileRunningInterruptsTerraform) {
   TerraformPool pool(pool_options(2));
   Span span;
   auto apply = pool.command(module).apply({.on_output = span.callback()});
-  span.wait_started();
+  ASSERT_TRUE(span.wait_started());
   EXPECT_TRUE(apply.running());
 
   EXPECT_FALSE(apply.cancel());  // running: an interrupt, not a cancellation
@@ -240,7 +243,7 @@ TEST_F(PoolTest, StopTokenCancelsAPoolTask) {
   std::stop_source stop;
   Span span;
   auto apply = pool.command(module).apply({.on_output = span.callback(), .stop_token = stop.get_token()});
-  span.wait_started();
+  ASSERT_TRUE(span.wait_started());
   stop.request_stop();
   EXPECT_TRUE(apply.get().interrupted);
   EXPECT_TRUE(testing::state_is_clean(module));

@@ -32,7 +32,7 @@ LaunchSpec helper(std::vector<std::string> args) {
   spec.executable = child_helper();
   spec.argv = {child_helper()};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.environment = build_environment({}, false);
+  spec.environment = shared_environment({}, false);
   return spec;
 }
 
@@ -86,12 +86,12 @@ TEST_F(ProcessTest, RunsInTheGivenDirectoryWithoutChangingOurs) {
 
 TEST_F(ProcessTest, EnvironmentOverlayAndReplacement) {
   auto spec = helper({"env", "LIBTERRAFORM_OVERLAY"});
-  spec.environment = build_environment({{"LIBTERRAFORM_OVERLAY", "over lay"}}, false);
+  spec.environment = shared_environment({{"LIBTERRAFORM_OVERLAY", "over lay"}}, false);
   EXPECT_EQ(run(spec).out, "over lay\n");
   EXPECT_EQ(::getenv("LIBTERRAFORM_OVERLAY"), nullptr);
 
   spec = helper({"env", "HOME"});
-  spec.environment = build_environment({{"X", "1"}}, true);
+  spec.environment = shared_environment({{"X", "1"}}, true);
   EXPECT_EQ(run(spec).out, "<unset>\n");
 }
 
@@ -158,7 +158,7 @@ TEST_F(ProcessTest, DefaultPolicyNeverForcesAChildThatIgnoresSigint) {
   std::atomic<pid_t> pid{0};
   std::thread outsider([&] {
     // Well after the interrupt, check the child still runs, then end it ourselves.
-    while (pid == 0) std::this_thread::sleep_for(10ms);
+    libterraform::testing::eventually([&] { return pid != 0; });
     std::this_thread::sleep_for(1500ms);
     alive_after_interrupt = ::kill(pid, 0) == 0;
     ::kill(pid, SIGTERM);

@@ -114,7 +114,7 @@ RunRequest helper_request(RunId id, std::vector<std::string> args) {
   launch.executable = testing::child_helper();
   launch.argv = {launch.executable};
   launch.argv.insert(launch.argv.end(), args.begin(), args.end());
-  launch.environment = process::build_environment({}, false);
+  launch.environment = process::shared_environment({}, false);
   return request;
 }
 
@@ -198,6 +198,37 @@ TEST_F(WorkerProtocolTest, InterruptForAnotherRunIsIgnored) {
   auto exit = decode_finished(finished->payload).exit;
   EXPECT_EQ(exit.retcode, 7);
   EXPECT_EQ(exit.stop_reason, process::StopReason::interrupted);
+  parent.send(FrameType::shutdown, "");
+  EXPECT_EQ(parent.exit_status(), 0);
+}
+
+TEST_F(WorkerProtocolTest, WaitingCommandsRunInTurnUnlessDropped) {
+  TestParent parent;
+  ASSERT_EQ(parent.receive()->type, FrameType::ready);
+  parent.send(FrameType::run, encode(helper_request(1, {"trap-int", "10", "7"})));
+  parent.send(FrameType::run, encode(helper_request(2, {"exit", "2"})));
+  parent.send(FrameType::run, encode(helper_request(3, {"exit", "3"})));
+  parent.send(FrameType::run, encode(helper_request(4, {"exit", "4"})));
+  ASSERT_TRUE(parent.wait_for_output("ready"));  // command 1 runs; 2, 3 and 4 wait
+  parent.send(FrameType::revoke, encode_run_id(2));
+  parent.send(FrameType::revoke, encode_run_id(1));     // started: a revoke leaves it be
+  parent.send(FrameType::interrupt, encode_run_id(3));  // waiting: dropped
+  std::vector<RunId> revoked;
+  for (int i = 0; i < 2; ++i) {
+    auto frame = parent.receive_until(FrameType::revoked);
+    ASSERT_TRUE(frame);
+    revoked.push_back(decode_run_id(frame->payload));
+  }
+  EXPECT_EQ(revoked, (std::vector<RunId>{2, 3}));
+  parent.send(FrameType::interrupt, encode_run_id(1));
+  std::vector<std::pair<RunId, int>> finished;
+  while (finished.size() < 2) {
+    auto frame = parent.receive_until(FrameType::finished);
+    ASSERT_TRUE(frame);
+    auto message = decode_finished(frame->payload);
+    finished.emplace_back(message.run_id, message.exit.retcode);
+  }
+  EXPECT_EQ(finished, (std::vector<std::pair<RunId, int>>{{1, 7}, {4, 4}}));
   parent.send(FrameType::shutdown, "");
   EXPECT_EQ(parent.exit_status(), 0);
 }

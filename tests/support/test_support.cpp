@@ -138,6 +138,20 @@ void LeakCheck::TearDown() {
   EXPECT_EQ(open_descriptor_count(), descriptors_before_) << "descriptors leaked by the test";
 }
 
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+                const std::function<void()>& step) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (step) {
+      step();
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  return true;
+}
+
 ::testing::AssertionResult state_is_clean(const fs::path& module) {
   if (fs::exists(module / ".terraform.tfstate.lock.info")) {
     return ::testing::AssertionFailure() << "lock info left in " << module;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,6 +70,13 @@ class LeakCheck : public ::testing::Test {
   std::set<pid_t> children_before_;
   int descriptors_before_ = 0;
 };
+
+// Waits until `done()` holds, for at most `timeout`: false if it never did. `step`
+// runs between checks (a short sleep when empty), e.g. to run an io_context. Tests
+// wait with this, never in an unbounded loop, so a failure cannot hang them.
+bool eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                const std::function<void()>& step = {});
 
 // True if the state file parses and no lock info is left next to it.
 ::testing::AssertionResult state_is_clean(const fs::path& module);

@@ -73,7 +73,8 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   request.invocation.launch.argv = {"terraform", "plan", "-var=x=\xff\xfe not utf-8",
                                     std::string("nul\0inside", 10)};
   request.invocation.launch.working_dir = "/modules/a b";
-  request.invocation.launch.environment = {"A=1", "B="};
+  request.invocation.launch.environment =
+      std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"A=1", "B="});
   request.invocation.launch.feed_stdin = true;
   request.invocation.stdin_data = "1 + 2\n";
   request.invocation.timeout = std::chrono::milliseconds(1500);
@@ -83,7 +84,8 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   EXPECT_EQ(decoded.run_id, 42u);
   EXPECT_EQ(decoded.invocation.launch.argv, request.invocation.launch.argv);
   EXPECT_EQ(decoded.invocation.launch.working_dir, "/modules/a b");
-  EXPECT_EQ(decoded.invocation.launch.environment, request.invocation.launch.environment);
+  ASSERT_TRUE(decoded.invocation.launch.environment);
+  EXPECT_EQ(*decoded.invocation.launch.environment, *request.invocation.launch.environment);
   EXPECT_TRUE(decoded.invocation.launch.feed_stdin);
   EXPECT_EQ(decoded.invocation.stdin_data, "1 + 2\n");
   EXPECT_EQ(decoded.invocation.timeout, std::chrono::milliseconds(1500));
@@ -91,11 +93,15 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   EXPECT_EQ(decoded.invocation.stop_policy.escalation, Escalation::terminate);
 
   request.invocation.timeout.reset();
-  EXPECT_FALSE(decode_run(encode(request)).invocation.timeout);
+  request.invocation.launch.environment = nullptr;  // "the same as before"
+  decoded = decode_run(encode(request));
+  EXPECT_FALSE(decoded.invocation.timeout);
+  EXPECT_FALSE(decoded.invocation.launch.environment);
 }
 
 TEST(Messages, WorkerMessagesRoundTrip) {
-  auto output = decode_output(encode(OutputChunk{7, process::OutputStream::err, "line\n"}));
+  std::string encoded = encode(OutputChunk{7, process::OutputStream::err, "line\n"});
+  auto output = decode_output(encoded);  // its bytes point into `encoded`
   EXPECT_EQ(output.run_id, 7u);
   EXPECT_EQ(output.stream, process::OutputStream::err);
   EXPECT_EQ(output.bytes, "line\n");
