@@ -71,7 +71,8 @@ double raw_baseline(const std::vector<std::vector<std::string>>& commands,
                     const std::vector<fs::path>& dirs, unsigned parallel,
                     const std::vector<std::string>& env) {
   std::vector<char*> envp;
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  for (const auto& e : env)
+    envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   auto start = Clock::now();
   std::size_t next = 0, running = 0;
@@ -83,7 +84,8 @@ double raw_baseline(const std::vector<std::vector<std::string>>& commands,
       posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
       if (!dirs[next].empty()) posix_spawn_file_actions_addchdir_np(&actions, dirs[next].c_str());
       std::vector<char*> argv;
-      for (const auto& a : commands[next]) argv.push_back(const_cast<char*>(a.c_str()));
+      for (const auto& a : commands[next])
+        argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       pid_t pid;
       if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) {
@@ -102,8 +104,10 @@ double raw_baseline(const std::vector<std::vector<std::string>>& commands,
 
 std::vector<std::string> environment_with(const libterraform::TerraformOptions& o) {
   std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
-  for (const auto& [key, value] : o.env) env.push_back(key + "=" + value);
+  for (char** e = environ; *e; ++e)
+    env.emplace_back(*e);
+  for (const auto& [key, value] : o.env)
+    env.push_back(key + "=" + value);
   return env;
 }
 
@@ -119,22 +123,24 @@ void fan_out(const Settings& s, const fs::path& root, const fs::path& config) {
   for (int i = 0; i < s.modules; ++i) {
     fs::path dir = root / ("module" + std::to_string(i));
     fs::create_directories(dir);
-    std::ofstream(dir / "main.tf") << "resource \"terraform_data\" \"r\" {\n  input = \"" << i
-                                   << "\"\n}\n";
+    std::ofstream(dir / "main.tf")
+        << "resource \"terraform_data\" \"r\" {\n  input = \"" << i << "\"\n}\n";
     modules.push_back(dir);
   }
   auto o = options(config);
   {
     libterraform::TerraformPool pool({.max_workers = s.workers, .terraform = o});
-    for (const auto& r : pool.map("init", modules, {.check = true})) (void)r;
+    for (const auto& r : pool.map("init", modules, {.check = true}))
+      (void)r;
   }
   std::string terraform = libterraform::TerraformCommand({}, o).executable();
-  std::vector<std::vector<std::string>> commands(
-      modules.size(), {terraform, "validate", "-no-color", "-json"});
+  std::vector<std::vector<std::string>> commands(modules.size(),
+                                                 {terraform, "validate", "-no-color", "-json"});
   auto env = environment_with(o);
 
   double sequential = timed([&] {
-    for (const auto& m : modules) libterraform::TerraformCommand(m, o).validate({.check = true});
+    for (const auto& m : modules)
+      libterraform::TerraformCommand(m, o).validate({.check = true});
   });
   // Rounds alternate the baseline and the pool; the median of their ratios is the
   // figure. The pool is built in the first round: its start-up is counted once.
@@ -146,7 +152,8 @@ void fan_out(const Settings& s, const fs::path& root, const fs::path& config) {
     double raw = raw_baseline(commands, modules, s.workers, env);
     double pooled = timed([&] {
       if (!pool) pool.emplace(libterraform::PoolOptions{.max_workers = s.workers, .terraform = o});
-      for (const auto& r : pool->map("validate", modules, {.check = true})) (void)r;
+      for (const auto& r : pool->map("validate", modules, {.check = true}))
+        (void)r;
     });
     ratios.push_back(pooled / raw);
     raw_total += raw;
@@ -156,7 +163,8 @@ void fan_out(const Settings& s, const fs::path& root, const fs::path& config) {
   std::printf("fan-out: validate x %d modules, %u workers, %d rounds\n", s.modules, s.workers,
               kRounds);
   std::printf("  sequential TerraformCommand  %7.3f s\n", sequential);
-  std::printf("  raw posix_spawn, %u at once   %7.3f s per round\n", s.workers, raw_total / kRounds);
+  std::printf("  raw posix_spawn, %u at once   %7.3f s per round\n", s.workers,
+              raw_total / kRounds);
   std::printf("  TerraformPool                %7.3f s per round (start-up in the first)\n",
               pool_total / kRounds);
   std::printf("  pool / raw = %.3f median of rounds (%.3f to %.3f)   (target <= 1.03)\n",
@@ -183,8 +191,10 @@ void dispatch(const Settings& s, const fs::path& root) {
     double pooled = timed([&] {
       std::vector<libterraform::Future<libterraform::RunResult>> futures;
       futures.reserve(per_round);
-      for (int i = 0; i < per_round; ++i) futures.push_back(pool.run("version"));
-      for (const auto& f : futures) f.get();
+      for (int i = 0; i < per_round; ++i)
+        futures.push_back(pool.run("version"));
+      for (const auto& f : futures)
+        f.get();
     });
     ratios.push_back(raw / pooled);
     raw_total += raw;
@@ -196,8 +206,9 @@ void dispatch(const Settings& s, const fs::path& root) {
               kRounds);
   std::printf("  raw posix_spawn   %8.0f tasks/s\n", tasks / raw_total);
   std::printf("  TerraformPool     %8.0f tasks/s\n", tasks / pool_total);
-  std::printf("  pool rate / raw rate = %.3f median of rounds (%.3f to %.3f)   (target >= 0.90)\n\n",
-              ratios[kRounds / 2], ratios.front(), ratios.back());
+  std::printf(
+      "  pool rate / raw rate = %.3f median of rounds (%.3f to %.3f)   (target >= 0.90)\n\n",
+      ratios[kRounds / 2], ratios.front(), ratios.back());
 }
 
 void cancel_latency(const Settings& s, const fs::path& root, const char* probe) {
@@ -208,22 +219,26 @@ void cancel_latency(const Settings& s, const fs::path& root, const char* probe) 
   for (int i = 0; i < s.cancels; ++i) {
     std::atomic<bool> ready{false};
     auto future = pool.run("probe", {.on_output = [&](std::string_view line) {
-                                       if (line == "ready") ready = true;
-                                     }});
-    while (!ready) std::this_thread::yield();
+                             if (line == "ready") ready = true;
+                           }});
+    while (!ready)
+      std::this_thread::yield();
     auto cancelled_at = Clock::now();
     future.cancel();
     const auto& result = future.get();
     long long received = std::atoll(result.output.substr(result.output.find('\n') + 1).c_str());
-    auto sent = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    cancelled_at.time_since_epoch())
-                    .count();
+    auto sent =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(cancelled_at.time_since_epoch())
+            .count();
     latencies.push_back((received - sent) / 1e6);
   }
   std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) { return latencies[static_cast<std::size_t>(q * (latencies.size() - 1))]; };
+  auto at = [&](double q) {
+    return latencies[static_cast<std::size_t>(q * (latencies.size() - 1))];
+  };
   std::printf("cancel latency: cancel() to SIGINT received, %d runs\n", s.cancels);
-  std::printf("  median %.3f ms   p99 %.3f ms   max %.3f ms\n", at(0.5), at(0.99), latencies.back());
+  std::printf("  median %.3f ms   p99 %.3f ms   max %.3f ms\n", at(0.5), at(0.99),
+              latencies.back());
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ int main() {
   ::sigaction(SIGINT, &action, nullptr);
   std::puts("ready");
   std::fflush(stdout);
-  while (received == 0) ::pause();
+  while (received == 0)
+    ::pause();
   std::printf("%lld\n", received.load());
   return 1;
 }

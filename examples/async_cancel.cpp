@@ -25,11 +25,14 @@ int main() {
                                           {.terraform = example::terraform_options()});
 
   // 1. A timeout: whichever finishes first wins, the other is cancelled.
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    asio::steady_timer timeout(io, std::chrono::seconds(2));
-    auto winner = co_await (cli.apply() || timeout.async_wait(asio::use_awaitable));
-    std::cout << (winner.index() == 1 ? "timed out: apply interrupted\n" : "applied\n");
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timeout(io, std::chrono::seconds(2));
+        auto winner = co_await (cli.apply() || timeout.async_wait(asio::use_awaitable));
+        std::cout << (winner.index() == 1 ? "timed out: apply interrupted\n" : "applied\n");
+      },
+      asio::detached);
   io.run();
   io.restart();
 
@@ -42,13 +45,13 @@ int main() {
     }
   }};
   int status = 1;
-  cli.apply(options, asio::bind_cancellation_slot(
-                         cancel.slot(), [&](boost::system::error_code ec,
-                                            libterraform::CommandResult result) {
-                           std::cout << ec.message() << ", interrupted=" << result.interrupted
-                                     << ", retcode=" << result.retcode << "\n";
-                           status = ec == asio::error::operation_aborted ? 0 : 1;
-                         }));
+  cli.apply(options,
+            asio::bind_cancellation_slot(cancel.slot(), [&](boost::system::error_code ec,
+                                                            libterraform::CommandResult result) {
+              std::cout << ec.message() << ", interrupted=" << result.interrupted
+                        << ", retcode=" << result.retcode << "\n";
+              status = ec == asio::error::operation_aborted ? 0 : 1;
+            }));
   io.run();
   return status;
 }

@@ -20,20 +20,24 @@ int main() {
   libterraform::TerraformPool pool({.max_workers = 2, .terraform = example::terraform_options()});
   asio::io_context io;
 
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    libterraform::AsyncTerraformCommand first(io.get_executor(), first_module, {.pool = &pool});
-    libterraform::AsyncTerraformCommand second(io.get_executor(), second_module, {.pool = &pool});
-    libterraform::ApplyOptions apply{.auto_approve = true, .input = false};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        libterraform::AsyncTerraformCommand first(io.get_executor(), first_module, {.pool = &pool});
+        libterraform::AsyncTerraformCommand second(io.get_executor(), second_module,
+                                                   {.pool = &pool});
+        libterraform::ApplyOptions apply{.auto_approve = true, .input = false};
 
-    auto [a, b] = co_await (first.apply(apply) && second.apply(apply));
-    std::cout << "retcodes: " << a.retcode << " " << b.retcode << "\n";
+        auto [a, b] = co_await (first.apply(apply) && second.apply(apply));
+        std::cout << "retcodes: " << a.retcode << " " << b.retcode << "\n";
 
-    // run() takes the pool too, and resolves to {retcode, output, error}.
-    libterraform::AsyncRunOptions options{.pool = &pool};
-    auto [retcode, output, error] =
-        co_await libterraform::AsyncTerraformCommand::run(io.get_executor(), "version", options);
-    std::cout << output.substr(0, output.find('\n')) << "\n";
-  }, asio::detached);
+        // run() takes the pool too, and resolves to {retcode, output, error}.
+        libterraform::AsyncRunOptions options{.pool = &pool};
+        auto [retcode, output, error] = co_await libterraform::AsyncTerraformCommand::run(
+            io.get_executor(), "version", options);
+        std::cout << output.substr(0, output.find('\n')) << "\n";
+      },
+      asio::detached);
 
   io.run();
   return 0;

@@ -20,26 +20,32 @@ int main() {
   int ticks = 0;
   bool done = false;
 
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    asio::steady_timer timer(io);
-    while (!done) {
-      timer.expires_after(std::chrono::milliseconds(100));
-      co_await timer.async_wait(asio::use_awaitable);
-      ++ticks;
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io);
+        while (!done) {
+          timer.expires_after(std::chrono::milliseconds(100));
+          co_await timer.async_wait(asio::use_awaitable);
+          ++ticks;
+        }
+      },
+      asio::detached);
 
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    libterraform::AsyncTerraformCommand cli(io.get_executor(), module,
-                                            {.terraform = example::terraform_options()});
-    libterraform::ValidateOptions validate{.check = true};
-    auto validation = co_await cli.validate(validate);
-    libterraform::ApplyOptions apply{.check = true};
-    auto applied = co_await cli.apply(apply);
-    done = true;
-    std::cout << "valid=" << validation.value->at("valid") << " apply retcode=" << applied.retcode
-              << "\n";
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        libterraform::AsyncTerraformCommand cli(io.get_executor(), module,
+                                                {.terraform = example::terraform_options()});
+        libterraform::ValidateOptions validate{.check = true};
+        auto validation = co_await cli.validate(validate);
+        libterraform::ApplyOptions apply{.check = true};
+        auto applied = co_await cli.apply(apply);
+        done = true;
+        std::cout << "valid=" << validation.value->at("valid")
+                  << " apply retcode=" << applied.retcode << "\n";
+      },
+      asio::detached);
 
   io.run();
   std::cout << "the timer fired " << ticks << " times meanwhile\n";

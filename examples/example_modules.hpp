@@ -6,8 +6,8 @@
 
 #include <libterraform/libterraform.hpp>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include <fstream>
 #include <string>
@@ -26,7 +26,8 @@ inline libterraform::TerraformOptions terraform_options() {
 
 // A temporary directory removed at the end of the example.
 struct Workspace {
-  fs::path root = fs::temp_directory_path() / ("libterraform-example-" + std::to_string(::getpid()));
+  fs::path root =
+      fs::temp_directory_path() / ("libterraform-example-" + std::to_string(::getpid()));
   Workspace() { fs::create_directories(root); }
   ~Workspace() { fs::remove_all(root); }
 };
@@ -38,7 +39,8 @@ inline fs::path make_module(const Workspace& workspace, const std::string& name,
   fs::path dir = workspace.root / name;
   fs::create_directories(dir);
   std::ofstream(dir / "main.tf") << "resource \"terraform_data\" \"example\" {\n"
-                                 << "  input = \"ok\"\n" << extra << "}\n";
+                                 << "  input = \"ok\"\n"
+                                 << extra << "}\n";
   libterraform::TerraformCommand(dir, terraform_options()).init({.check = true});
   return dir;
 }

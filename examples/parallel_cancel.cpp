@@ -14,14 +14,12 @@ int main() {
   libterraform::TerraformPool pool({.max_workers = 2, .terraform = example::terraform_options()});
 
   std::atomic<bool> provisioning{false};
-  auto future = pool.command(module).apply({.auto_approve = true,
-                                            .input = false,
-                                            .on_output = [&](std::string_view line) {
-                                              if (line.find("provision_start") !=
-                                                  std::string_view::npos) {
-                                                provisioning = true;
-                                              }
-                                            }});
+  auto future = pool.command(module).apply(
+      {.auto_approve = true, .input = false, .on_output = [&](std::string_view line) {
+         if (line.find("provision_start") != std::string_view::npos) {
+           provisioning = true;
+         }
+       }});
   for (int waited = 0; !provisioning && waited < 60000; waited += 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -15,7 +15,6 @@ int main() {
 
   std::cout << "validate retcode=" << validated.get().retcode << "\n";
   auto [retcode, output, error] = version.get();
-  std::cout << "version retcode=" << retcode << ": " << output.substr(0, output.find('\n'))
-            << "\n";
+  std::cout << "version retcode=" << retcode << ": " << output.substr(0, output.find('\n')) << "\n";
   return 0;
 }

@@ -14,8 +14,7 @@ int main() {
   libterraform::TerraformPool pool({.max_workers = 3, .terraform = example::terraform_options()});
   std::size_t i = 0;
   for (const auto& result : pool.map("validate", modules, {.check = true})) {
-    std::cout << modules[i++].filename().string() << " valid=" << result.value->at("valid")
-              << "\n";
+    std::cout << modules[i++].filename().string() << " valid=" << result.value->at("valid") << "\n";
   }
   return 0;
 }

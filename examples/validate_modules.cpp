@@ -22,8 +22,8 @@ int main() {
   for (std::string name : {"network", "storage", "compute"}) {
     fs::path module = root / name;
     fs::create_directories(module);
-    std::ofstream(module / "main.tf") << "resource \"terraform_data\" \"" << name
-                                      << "\" {\n  input = \"" << name << "\"\n}\n";
+    std::ofstream(module / "main.tf")
+        << "resource \"terraform_data\" \"" << name << "\" {\n  input = \"" << name << "\"\n}\n";
 
     libterraform::TerraformCommand cli{module, options};
     try {

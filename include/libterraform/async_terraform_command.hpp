@@ -1,5 +1,6 @@
 #pragma once
 
+#include "libterraform/async_event_stream.hpp"
 #include "libterraform/command_methods.hpp"
 #include "libterraform/command_result.hpp"
 #include "libterraform/errors.hpp"
@@ -48,6 +49,7 @@ void async_start(std::shared_ptr<const AsyncTarget> target, CommandSpec spec,
                  boost::asio::any_completion_handler<CommandSignature> handler);
 void async_start_run(boost::asio::any_io_executor executor, const AsyncRunOptions& options,
                      CommandSpec spec, boost::asio::any_completion_handler<RunSignature> handler);
+AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec);
 
 // The exception the synchronous API would throw for this completion.
 [[noreturn]] void throw_completion(const boost::system::error_code& ec, CommandResult result);
@@ -70,7 +72,7 @@ void async_start_run(boost::asio::any_io_executor executor, const AsyncRunOption
 // executor.
 //
 // Cancellation: every cancellation type (terminal, partial, total) asks terraform to
-// stop cooperatively: SIGINT to its process group (default backend), or through the
+// stop cooperatively: SIGINT to terraform (default backend), or through the
 // pool (a queued task is removed, a running one interrupted by its worker). The
 // operation completes once terraform has exited, with asio::error::operation_aborted
 // and the result terraform produced while winding down: its state written, its lock
@@ -97,6 +99,29 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
         token, target_, std::move(spec));
   }
   detail::FlagDefaults flag_defaults() const noexcept;
+
+  // The events of a command as they arrive (see AsyncEventStream); it starts now.
+  AsyncEventStream plan_stream(PlanOptions options = PlanOptions()) const {
+    return stream(detail::specs::plan(options, flag_defaults()));
+  }
+  AsyncEventStream apply_stream(ApplyOptions options = ApplyOptions()) const {
+    return stream(detail::specs::apply(options, flag_defaults()));
+  }
+  AsyncEventStream destroy_stream(DestroyOptions options = DestroyOptions()) const {
+    return stream(detail::specs::destroy(options, flag_defaults()));
+  }
+  AsyncEventStream refresh_stream(RefreshOptions options = RefreshOptions()) const {
+    return stream(detail::specs::refresh(options, flag_defaults()));
+  }
+  AsyncEventStream init_stream(InitOptions options = InitOptions()) const {
+    return stream(detail::specs::init(options, flag_defaults()));
+  }
+  AsyncEventStream test_stream(TestOptions options = TestOptions()) const {
+    return stream(detail::specs::test(options, flag_defaults()));
+  }
+  AsyncEventStream stream(detail::CommandSpec spec) const {
+    return detail::async_stream(target_, std::move(spec));
+  }
 
   // Runs terraform with these arguments as they are; resolves to {retcode, output,
   // error}. With `options.pool`, as a task of that pool.

@@ -71,7 +71,7 @@ class CommandMethods {
   decltype(auto) metadata_functions(MetadataFunctionsOptions options = MetadataFunctionsOptions(),
                                     Extra&&... extra) const {
     return dispatch(detail::specs::metadata_functions(options, defaults()),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   // Evaluates one expression, given on terraform console's stdin; the result's output
   // is terraform's rendering of its value. (From a pipe, console prints only the last
@@ -80,7 +80,7 @@ class CommandMethods {
   decltype(auto) console(std::string expression, ConsoleOptions options = ConsoleOptions(),
                          Extra&&... extra) const {
     return dispatch(detail::specs::console(options, defaults(), expression),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
 
   // --- dependencies ---
@@ -93,20 +93,23 @@ class CommandMethods {
     return dispatch(detail::specs::providers(options, defaults()), std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) providers_lock(ProvidersLockOptions options = ProvidersLockOptions(), Extra&&... extra) const {
+  decltype(auto) providers_lock(ProvidersLockOptions options = ProvidersLockOptions(),
+                                Extra&&... extra) const {
     return dispatch(detail::specs::providers_lock(options, defaults()),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) providers_mirror(std::string target_dir, ProvidersMirrorOptions options = ProvidersMirrorOptions(),
+  decltype(auto) providers_mirror(std::string target_dir,
+                                  ProvidersMirrorOptions options = ProvidersMirrorOptions(),
                                   Extra&&... extra) const {
     return dispatch(detail::specs::providers_mirror(options, defaults(), target_dir),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) providers_schema(ProvidersSchemaOptions options = ProvidersSchemaOptions(), Extra&&... extra) const {
+  decltype(auto) providers_schema(ProvidersSchemaOptions options = ProvidersSchemaOptions(),
+                                  Extra&&... extra) const {
     return dispatch(detail::specs::providers_schema(options, defaults()),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
 
   // --- configuration files ---
@@ -128,19 +131,19 @@ class CommandMethods {
   decltype(auto) state_show(std::string address, StateShowOptions options = StateShowOptions(),
                             Extra&&... extra) const {
     return dispatch(detail::specs::state_show(options, defaults(), address),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) state_mv(std::string source, std::string destination,
                           StateMvOptions options = StateMvOptions(), Extra&&... extra) const {
     return dispatch(detail::specs::state_mv(options, defaults(), source, destination),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) state_rm(Strings addresses, StateRmOptions options = StateRmOptions(),
                           Extra&&... extra) const {
     return dispatch(detail::specs::state_rm(options, defaults(), addresses),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) state_pull(StatePullOptions options = StatePullOptions(), Extra&&... extra) const {
@@ -150,67 +153,75 @@ class CommandMethods {
   decltype(auto) state_push(std::string path, StatePushOptions options = StatePushOptions(),
                             Extra&&... extra) const {
     return dispatch(detail::specs::state_push(options, defaults(), path),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) state_replace_provider(std::string from, std::string to,
-                                        StateReplaceProviderOptions options = StateReplaceProviderOptions(),
-                                        Extra&&... extra) const {
+  decltype(auto) state_replace_provider(
+      std::string from, std::string to,
+      StateReplaceProviderOptions options = StateReplaceProviderOptions(), Extra&&... extra) const {
     return dispatch(detail::specs::state_replace_provider(options, defaults(), from, to),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) taint(std::string address, TaintOptions options = TaintOptions(), Extra&&... extra) const {
-    return dispatch(detail::specs::taint(options, defaults(), address), std::forward<Extra>(extra)...);
+  decltype(auto) taint(std::string address, TaintOptions options = TaintOptions(),
+                       Extra&&... extra) const {
+    return dispatch(detail::specs::taint(options, defaults(), address),
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) untaint(std::string address, UntaintOptions options = UntaintOptions(),
                          Extra&&... extra) const {
     return dispatch(detail::specs::untaint(options, defaults(), address),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   // `terraform import ADDRESS ID` (`import` is a C++ keyword).
   template <class... Extra>
-  decltype(auto) import_resource(std::string address, std::string id, ImportOptions options = ImportOptions(),
-                                 Extra&&... extra) const {
+  decltype(auto) import_resource(std::string address, std::string id,
+                                 ImportOptions options = ImportOptions(), Extra&&... extra) const {
     return dispatch(detail::specs::import_resource(options, defaults(), address, id),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) force_unlock(std::string lock_id, ForceUnlockOptions options = ForceUnlockOptions(),
+  decltype(auto) force_unlock(std::string lock_id,
+                              ForceUnlockOptions options = ForceUnlockOptions(),
                               Extra&&... extra) const {
     return dispatch(detail::specs::force_unlock(options, defaults(), lock_id),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
 
   // --- workspaces ---
   template <class... Extra>
-  decltype(auto) workspace_list(WorkspaceListOptions options = WorkspaceListOptions(), Extra&&... extra) const {
+  decltype(auto) workspace_list(WorkspaceListOptions options = WorkspaceListOptions(),
+                                Extra&&... extra) const {
     return dispatch(detail::specs::workspace_list(options, defaults()),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) workspace_show(WorkspaceShowOptions options = WorkspaceShowOptions(), Extra&&... extra) const {
+  decltype(auto) workspace_show(WorkspaceShowOptions options = WorkspaceShowOptions(),
+                                Extra&&... extra) const {
     return dispatch(detail::specs::workspace_show(options, defaults()),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) workspace_new(std::string name, WorkspaceNewOptions options = WorkspaceNewOptions(),
+  decltype(auto) workspace_new(std::string name,
+                               WorkspaceNewOptions options = WorkspaceNewOptions(),
                                Extra&&... extra) const {
     return dispatch(detail::specs::workspace_new(options, defaults(), name),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) workspace_select(std::string name, WorkspaceSelectOptions options = WorkspaceSelectOptions(),
+  decltype(auto) workspace_select(std::string name,
+                                  WorkspaceSelectOptions options = WorkspaceSelectOptions(),
                                   Extra&&... extra) const {
     return dispatch(detail::specs::workspace_select(options, defaults(), name),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-  decltype(auto) workspace_delete(std::string name, WorkspaceDeleteOptions options = WorkspaceDeleteOptions(),
+  decltype(auto) workspace_delete(std::string name,
+                                  WorkspaceDeleteOptions options = WorkspaceDeleteOptions(),
                                   Extra&&... extra) const {
     return dispatch(detail::specs::workspace_delete(options, defaults(), name),
-               std::forward<Extra>(extra)...);
+                    std::forward<Extra>(extra)...);
   }
 
  private:

@@ -62,7 +62,8 @@ class Error : public std::runtime_error {
  public:
   Error(boost::system::error_code code, const std::string& message,
         std::shared_ptr<const CommandResult> result = nullptr);
-  Error(errc code, const std::string& message, std::shared_ptr<const CommandResult> result = nullptr)
+  Error(errc code, const std::string& message,
+        std::shared_ptr<const CommandResult> result = nullptr)
       : Error(make_error_code(code), message, std::move(result)) {}
 
   const boost::system::error_code& code() const noexcept { return code_; }

@@ -136,9 +136,7 @@ class Future {
   }
 
   const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
-  friend bool operator==(const Future& a, const Future& b) noexcept {
-    return a.state_ == b.state_;
-  }
+  friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
 
  private:
   using Status = detail::FutureStateBase::Status;
@@ -262,7 +260,8 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
     }
   }
   WaitResult<T> result;
-  for (const auto& future : futures) (future.done() ? result.done : result.not_done).push_back(future);
+  for (const auto& future : futures)
+    (future.done() ? result.done : result.not_done).push_back(future);
   return result;
 }
 

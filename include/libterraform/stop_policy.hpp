@@ -13,8 +13,12 @@ enum class Escalation {
 };
 
 // How a running command is stopped (cancel, stop token, timeout, pool shutdown).
-// The first step is always SIGINT to terraform's process group, which is what a
-// terminal's Ctrl-C does: terraform writes its state and releases its lock.
+// The first step is always SIGINT to terraform, as a terminal's Ctrl-C does: terraform
+// stops its provisioners, writes its state and releases its lock. The signal goes to
+// terraform alone, not its process group: a provisioner being forked at that moment
+// would make terraform count two interrupts and exit without its state
+// (docs/benchmarks.md). Whatever is left in the group once terraform has exited gets
+// SIGTERM, then SIGKILL.
 struct StopPolicy {
   // How long to wait after the first SIGINT before escalating.
   std::chrono::milliseconds grace_period = std::chrono::seconds{30};

@@ -3,6 +3,7 @@
 #include "libterraform/command_methods.hpp"
 #include "libterraform/command_result.hpp"
 #include "libterraform/errors.hpp"
+#include "libterraform/event_stream.hpp"
 #include "libterraform/terraform_options.hpp"
 
 #include <filesystem>
@@ -35,8 +36,31 @@ class TerraformCommand : public CommandMethods<TerraformCommand> {
   //   auto [retcode, output, error] = cli.run({"version", "-json"});
   RunResult run(Arguments args, RunOptions options = {}) const;
 
+  // The events of a command as they arrive, pulled on the calling thread (see
+  // EventStream). The command's `json` option must be on (it is by default).
+  EventStream plan_stream(PlanOptions options = PlanOptions()) const {
+    return stream(detail::specs::plan(options, flag_defaults()));
+  }
+  EventStream apply_stream(ApplyOptions options = ApplyOptions()) const {
+    return stream(detail::specs::apply(options, flag_defaults()));
+  }
+  EventStream destroy_stream(DestroyOptions options = DestroyOptions()) const {
+    return stream(detail::specs::destroy(options, flag_defaults()));
+  }
+  EventStream refresh_stream(RefreshOptions options = RefreshOptions()) const {
+    return stream(detail::specs::refresh(options, flag_defaults()));
+  }
+  EventStream init_stream(InitOptions options = InitOptions()) const {
+    return stream(detail::specs::init(options, flag_defaults()));
+  }
+  EventStream test_stream(TestOptions options = TestOptions()) const {
+    return stream(detail::specs::test(options, flag_defaults()));
+  }
+
   // Runs a prepared command; the command methods call this.
   CommandResult execute(detail::CommandSpec spec) const;
+  // Starts a prepared command and streams its events; the *_stream methods call this.
+  EventStream stream(detail::CommandSpec spec) const;
   detail::FlagDefaults flag_defaults() const noexcept {
     return {options_.no_color, options_.input};
   }

@@ -2,6 +2,7 @@
 
 #include "libterraform/command_methods.hpp"
 #include "libterraform/command_result.hpp"
+#include "libterraform/events.hpp"
 #include "libterraform/future.hpp"
 #include "libterraform/terraform_options.hpp"
 
@@ -17,6 +18,13 @@ namespace pool {
 class PoolCore;
 }
 
+// An event of one of the pool's commands, for PoolOptions::on_event.
+struct PoolEvent {
+  std::uint64_t run_id;                 // the command's future's run_id()
+  const std::filesystem::path& module;  // its module directory (real path)
+  const Event& event;
+};
+
 struct PoolOptions {
   // How many worker processes run commands at once; 0: the hardware's concurrency.
   unsigned max_workers = 0;
@@ -27,6 +35,10 @@ struct PoolOptions {
   // Called in each worker process right after it starts (the worker is a fork of this
   // process: avoid locks other threads may hold). A throw marks the pool broken.
   std::function<void()> worker_initializer = {};
+  // Every event of every command's -json stream, as it arrives, tagged with the
+  // command's run id and module; in order for each command (see the back-pressure rule
+  // in docs/streaming.md).
+  std::function<void(const PoolEvent&)> on_event = {};
 };
 
 // A module directory bound to a pool: every command method of TerraformCommand,
@@ -157,8 +169,7 @@ class TerraformPool {
   MapResults map(std::string_view method, std::vector<std::filesystem::path> working_dirs,
                  CommonOptions options = {}) const;
   // The same, yielding each module's result or error without throwing.
-  MapOutcomes map_outcomes(std::string_view method,
-                           std::vector<std::filesystem::path> working_dirs,
+  MapOutcomes map_outcomes(std::string_view method, std::vector<std::filesystem::path> working_dirs,
                            CommonOptions options = {}) const;
 
   // Stops accepting work (submitting afterwards throws Error(pool_shut_down)).

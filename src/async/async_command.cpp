@@ -3,6 +3,7 @@
 
 #include "libterraform/async_terraform_command.hpp"
 
+#include "async/async_target.hpp"
 #include "command/conclude.hpp"
 #include "command/invocation.hpp"
 #include "command/output_collector.hpp"
@@ -27,14 +28,6 @@ namespace libterraform::detail {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
-
-struct AsyncTarget {
-  asio::any_io_executor executor;
-  std::filesystem::path working_dir;
-  TerraformPool* pool = nullptr;
-  TerraformOptions terraform;
-  std::string executable;  // default backend only
-};
 
 namespace {
 
@@ -145,7 +138,7 @@ class ChildOperation : public std::enable_shared_from_this<ChildOperation<Result
       : executor_(std::move(executor)),
         spec_(std::move(spec)),
         completion_(std::make_shared<Completion<Result>>(std::move(handler), executor_)),
-        collector_(spec_.common) {}
+        collector_(spec_.common, spec_.format) {}
 
   void start(const Invocation& invocation) {
     process::Child child;
@@ -188,10 +181,10 @@ class ChildOperation : public std::enable_shared_from_this<ChildOperation<Result
 
   void finish(process::ChildExit exit) {
     collector_.finish();
-    Outcome outcome = conclude(spec_, {std::move(argv_), std::move(working_dir_), exit,
-                                       std::move(collector_.output()),
-                                       std::move(collector_.error())});
-    if (collector_.callback_error()) outcome.error = collector_.callback_error();
+    Outcome outcome =
+        conclude(spec_, {std::move(argv_), std::move(working_dir_), exit,
+                         std::move(collector_.output()), std::move(collector_.error())});
+    if (collector_.failure()) outcome.error = collector_.failure();
     auto [ec, result] = completion_of(outcome, cancelled_);
     on_stop_.reset();
     completion_->complete(ec, as<Result>(std::move(result)));
@@ -243,7 +236,8 @@ class PoolOperations : public asio::execution_context::service {
       std::lock_guard lock(mutex_);
       operations.swap(operations_);
     }
-    for (const auto& op : operations) op->abandon();
+    for (const auto& op : operations)
+      op->abandon();
   }
 
   std::mutex mutex_;
@@ -255,7 +249,8 @@ class PoolOperation : public PoolOperationBase,
                       public std::enable_shared_from_this<PoolOperation<Result>> {
  public:
   PoolOperation(asio::any_io_executor executor, typename Completion<Result>::Handler handler)
-      : registry_(asio::use_service<PoolOperations>(asio::query(executor, asio::execution::context))),
+      : registry_(
+            asio::use_service<PoolOperations>(asio::query(executor, asio::execution::context))),
         completion_(std::make_shared<Completion<Result>>(std::move(handler), executor)) {}
 
   template <class Submit>
@@ -276,9 +271,8 @@ class PoolOperation : public PoolOperationBase,
         }
       });
     }
-    future.add_done_callback([self = this->shared_from_this()](const Future<Result>& f) {
-      self->finish(f);
-    });
+    future.add_done_callback(
+        [self = this->shared_from_this()](const Future<Result>& f) { self->finish(f); });
   }
 
   void abandon() override {
@@ -307,12 +301,12 @@ class PoolOperation : public PoolOperationBase,
         if (e.result()) result = *e.result();
       } catch (...) {
       }
-      error_code ec = cancelled_ && result.interrupted ? asio::error::operation_aborted
-                                                        : code_of(error);
+      error_code ec =
+          cancelled_ && result.interrupted ? asio::error::operation_aborted : code_of(error);
       return completion_->complete(ec, as<Result>(std::move(result)));
     }
     completion_->complete(cancelled_ ? error_code(asio::error::operation_aborted) : error_code{},
-                         f.get());
+                          f.get());
   }
 
   PoolOperations& registry_;
@@ -365,9 +359,8 @@ void async_start_run(asio::any_io_executor executor, const AsyncRunOptions& opti
 
 void throw_completion(const error_code& ec, CommandResult result) {
   auto shared = std::make_shared<const CommandResult>(std::move(result));
-  std::string message = ec == asio::error::operation_aborted
-                            ? "the terraform command was cancelled"
-                            : ec.message();
+  std::string message =
+      ec == asio::error::operation_aborted ? "the terraform command was cancelled" : ec.message();
   if (!shared->working_dir.empty()) message += " in " + shared->working_dir.string();
   throw_error(ec, message, shared->argv.empty() ? nullptr : shared);
 }

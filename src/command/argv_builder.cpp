@@ -5,7 +5,9 @@
 namespace libterraform::detail {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw Error(errc::invalid_option, message); }
+[[noreturn]] void invalid(const std::string& message) {
+  throw Error(errc::invalid_option, message);
+}
 
 std::string format_duration(Duration duration) {
   if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + "s";
@@ -115,7 +117,8 @@ ArgvBuilder& ArgvBuilder::optional(const std::string& argument) {
 }
 
 ArgvBuilder& ArgvBuilder::positionals(const Strings& arguments) {
-  for (const auto& argument : arguments) required("argument", argument);
+  for (const auto& argument : arguments)
+    required("argument", argument);
   return *this;
 }
 

@@ -19,7 +19,8 @@ std::string shell_quoted(const std::string& argument) {
     return argument;
   }
   std::string out = "'";
-  for (char c : argument) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : argument)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 

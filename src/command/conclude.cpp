@@ -2,9 +2,27 @@
 
 #include "command/output_parser.hpp"
 #include "libterraform/errors.hpp"
+#include "libterraform/events.hpp"
 
 namespace libterraform::detail {
 namespace {
+
+// An event stream this library cannot read: its version event names another UI major.
+std::exception_ptr unreadable_stream(const CommandSpec& spec, const CommandResult& result) {
+  if (spec.format != OutputFormat::json_lines || !result.value) return nullptr;
+  for (const auto& object : *result.value) {
+    Event event = to_event(object);
+    if (event.type != EventType::version) continue;
+    try {
+      check_ui_version(event);
+    } catch (const Error& e) {
+      return std::make_exception_ptr(
+          Error(e.code(), e.what(), std::make_shared<const CommandResult>(result)));
+    }
+    break;
+  }
+  return nullptr;
+}
 
 bool failed(const CommandSpec& spec, int retcode) {
   return retcode != 0 && !(spec.detailed_exitcode && retcode == 2);
@@ -35,12 +53,13 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   if (result->timed_out) {
     outcome.error = std::make_exception_ptr(CommandTimeoutError(result));
   } else if (spec.common.check && failing) {
-    outcome.error = result->interrupted
-                        ? std::make_exception_ptr(CommandInterruptedError(result))
-                        : std::make_exception_ptr(TerraformCommandError(result));
+    outcome.error = result->interrupted ? std::make_exception_ptr(CommandInterruptedError(result))
+                                        : std::make_exception_ptr(TerraformCommandError(result));
+  } else if (auto unreadable = unreadable_stream(spec, *result)) {
+    outcome.error = unreadable;
   } else if (parsed.failure && !failing) {
-    outcome.error = std::make_exception_ptr(
-        Error(errc::invalid_json, "terraform " + spec.name + " printed " + *parsed.failure, result));
+    outcome.error = std::make_exception_ptr(Error(
+        errc::invalid_json, "terraform " + spec.name + " printed " + *parsed.failure, result));
   }
   return outcome;
 }

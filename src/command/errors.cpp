@@ -11,21 +11,36 @@ class Category final : public boost::system::error_category {
   const char* name() const noexcept override { return "libterraform"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::command_failed: return "terraform exited with a failing code";
-      case errc::interrupted: return "the command was interrupted";
-      case errc::timed_out: return "the command timed out";
-      case errc::binary_not_found: return "terraform binary not found";
-      case errc::directory_not_found: return "module directory not found";
-      case errc::spawn_failed: return "terraform could not be started";
-      case errc::invalid_option: return "invalid option value";
-      case errc::invalid_json: return "terraform printed JSON that could not be parsed";
-      case errc::unsupported_ui_version: return "unsupported terraform UI version";
-      case errc::unknown_command: return "unknown command";
-      case errc::cancelled: return "the task was cancelled before it started";
-      case errc::worker_died: return "the pool worker running the task died";
-      case errc::worker_start_failed: return "a pool worker failed to start";
-      case errc::pool_shut_down: return "the pool is shut down";
-      case errc::protocol_error: return "malformed frame on a pool worker's channel";
+      case errc::command_failed:
+        return "terraform exited with a failing code";
+      case errc::interrupted:
+        return "the command was interrupted";
+      case errc::timed_out:
+        return "the command timed out";
+      case errc::binary_not_found:
+        return "terraform binary not found";
+      case errc::directory_not_found:
+        return "module directory not found";
+      case errc::spawn_failed:
+        return "terraform could not be started";
+      case errc::invalid_option:
+        return "invalid option value";
+      case errc::invalid_json:
+        return "terraform printed JSON that could not be parsed";
+      case errc::unsupported_ui_version:
+        return "unsupported terraform UI version";
+      case errc::unknown_command:
+        return "unknown command";
+      case errc::cancelled:
+        return "the task was cancelled before it started";
+      case errc::worker_died:
+        return "the pool worker running the task died";
+      case errc::worker_start_failed:
+        return "a pool worker failed to start";
+      case errc::pool_shut_down:
+        return "the pool is shut down";
+      case errc::protocol_error:
+        return "malformed frame on a pool worker's channel";
     }
     return "unknown libterraform error";
   }
@@ -42,7 +57,8 @@ std::string subcommand(const CommandResult& result) {
 
 // The summary of terraform's first error: from -json diagnostics, else the first
 // "Error: " line of stderr. Summaries name the problem, never variable values.
-std::string first_error(const std::vector<Diagnostic>& diagnostics, const std::string& stderr_text) {
+std::string first_error(const std::vector<Diagnostic>& diagnostics,
+                        const std::string& stderr_text) {
   for (const auto& d : diagnostics) {
     if (d.severity == "error" && !d.summary.empty()) return d.summary;
   }
@@ -82,12 +98,18 @@ TerraformCommandError::TerraformCommandError(std::shared_ptr<const CommandResult
             describe(*result, exit_description(result->retcode), result->diagnostics()), result),
       diagnostics_(std::make_shared<const std::vector<Diagnostic>>(result->diagnostics())) {}
 
-int TerraformCommandError::retcode() const noexcept { return result()->retcode; }
+int TerraformCommandError::retcode() const noexcept {
+  return result()->retcode;
+}
 const std::vector<std::string>& TerraformCommandError::argv() const noexcept {
   return result()->argv;
 }
-const std::string& TerraformCommandError::output() const noexcept { return result()->output; }
-const std::string& TerraformCommandError::error() const noexcept { return result()->error; }
+const std::string& TerraformCommandError::output() const noexcept {
+  return result()->output;
+}
+const std::string& TerraformCommandError::error() const noexcept {
+  return result()->error;
+}
 
 CommandTimeoutError::CommandTimeoutError(std::shared_ptr<const CommandResult> result)
     : Error(errc::timed_out,
@@ -106,10 +128,14 @@ void throw_error(boost::system::error_code code, const std::string& message,
                  std::shared_ptr<const CommandResult> result) {
   if (code.category() == error_category() && result) {
     switch (static_cast<errc>(code.value())) {
-      case errc::command_failed: throw TerraformCommandError(std::move(result));
-      case errc::timed_out: throw CommandTimeoutError(std::move(result));
-      case errc::interrupted: throw CommandInterruptedError(std::move(result));
-      default: break;
+      case errc::command_failed:
+        throw TerraformCommandError(std::move(result));
+      case errc::timed_out:
+        throw CommandTimeoutError(std::move(result));
+      case errc::interrupted:
+        throw CommandInterruptedError(std::move(result));
+      default:
+        break;
     }
   }
   throw Error(code, message, std::move(result));

@@ -7,9 +7,11 @@ namespace {
 
 process::EnvironmentMap overlay(const TerraformOptions& options, const CommandSpec* spec) {
   process::EnvironmentMap env{{"TF_IN_AUTOMATION", "1"}};
-  for (const auto& [key, value] : options.env) env[key] = value;
+  for (const auto& [key, value] : options.env)
+    env[key] = value;
   if (spec) {
-    for (const auto& [key, value] : spec->common.env) env[key] = value;
+    for (const auto& [key, value] : spec->common.env)
+      env[key] = value;
   }
   return env;
 }
@@ -18,7 +20,8 @@ process::EnvironmentMap overlay(const TerraformOptions& options, const CommandSp
 
 std::string resolve_terraform(const TerraformOptions& options) {
   return process::find_executable(
-      options.terraform, process::build_environment(overlay(options, nullptr), options.replace_env));
+      options.terraform,
+      process::build_environment(overlay(options, nullptr), options.replace_env));
 }
 
 process::EnvironmentBlock base_environment(const TerraformOptions& options) {
@@ -35,10 +38,10 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
   launch.argv.push_back(executable);
   launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
   launch.working_dir = spec.cwd.empty() ? module_dir : spec.cwd;
-  launch.environment = environment && spec.common.env.empty()
-                           ? std::move(environment)
-                           : process::shared_environment(overlay(options, &spec),
-                                                         options.replace_env);
+  launch.environment =
+      environment && spec.common.env.empty()
+          ? std::move(environment)
+          : process::shared_environment(overlay(options, &spec), options.replace_env);
   launch.feed_stdin = spec.stdin_data.has_value();
   invocation.stdin_data = spec.stdin_data.value_or("");
   invocation.timeout = spec.common.timeout ? spec.common.timeout : options.timeout;

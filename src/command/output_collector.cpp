@@ -2,39 +2,53 @@
 
 namespace libterraform::detail {
 
-OutputCollector::OutputCollector(const CommonOptions& common)
-    : output_lines_([this, callback = common.on_output](std::string_view line) {
-        deliver(callback, line);
-      }),
-      error_lines_([this, callback = common.on_error](std::string_view line) {
-        deliver(callback, line);
-      }),
-      has_output_callback_(static_cast<bool>(common.on_output)),
-      has_error_callback_(static_cast<bool>(common.on_error)) {}
+OutputCollector::OutputCollector(const CommonOptions& common, OutputFormat format,
+                                 EventCallback also_on_event)
+    : common_(common),
+      also_on_event_(std::move(also_on_event)),
+      events_(format == OutputFormat::json_lines && (common_.on_event || also_on_event_)),
+      output_lines_([this](std::string_view line) { on_output_line(line); }),
+      error_lines_([this](std::string_view line) { call(common_.on_error, line); }) {}
 
 bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) {
-  const bool failed_before = static_cast<bool>(callback_error_);
+  const bool failed_before = static_cast<bool>(failure_);
   if (stream == process::OutputStream::out) {
     output_.append(chunk);
-    if (has_output_callback_) output_lines_.feed(chunk);
+    if (common_.on_output || events_) output_lines_.feed(chunk);
   } else {
     error_.append(chunk);
-    if (has_error_callback_) error_lines_.feed(chunk);
+    if (common_.on_error) error_lines_.feed(chunk);
   }
-  return failed_before || !callback_error_;
+  return failed_before || !failure_;
 }
 
 void OutputCollector::finish() {
-  if (has_output_callback_) output_lines_.finish();
-  if (has_error_callback_) error_lines_.finish();
+  output_lines_.finish();
+  error_lines_.finish();
 }
 
-void OutputCollector::deliver(const LineCallback& callback, std::string_view line) {
-  if (callback_error_) return;
+void OutputCollector::on_output_line(std::string_view line) {
+  call(common_.on_output, line);
+  if (!events_ || failure_) return;
+  std::optional<Event> event;
   try {
-    callback(line);
+    event = parse_event(line);
   } catch (...) {
-    callback_error_ = std::current_exception();
+    failure_ = std::current_exception();
+    return;
+  }
+  if (!event) return;
+  call(common_.on_event, *event);
+  call(also_on_event_, *event);
+}
+
+template <class Callback, class Argument>
+void OutputCollector::call(const Callback& callback, const Argument& argument) {
+  if (!callback || failure_) return;
+  try {
+    callback(argument);
+  } catch (...) {
+    failure_ = std::current_exception();
   }
 }
 

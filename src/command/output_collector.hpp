@@ -1,6 +1,7 @@
 #pragma once
 
-#include "libterraform/options/common.hpp"
+#include "libterraform/detail/command_spec.hpp"
+#include "libterraform/events.hpp"
 #include "process/child_exit.hpp"
 #include "process/line_splitter.hpp"
 
@@ -9,34 +10,43 @@
 
 namespace libterraform::detail {
 
-// Gathers a command's stdout and stderr from chunks of any size, and hands complete
-// lines to the caller's callbacks. A callback that throws is not called again; its
-// exception is kept for the front end to rethrow once terraform has been stopped.
+// Gathers a command's stdout and stderr from chunks of any size, hands complete lines
+// to the caller's line callbacks and, for a -json stream, each parsed event to the
+// event callbacks: the options' on_event, then `also_on_event` (a pool-wide callback).
+//
+// A callback that throws is not called again; its exception is kept, for the front end
+// to rethrow once terraform has been stopped. So is an event stream this library cannot
+// read (an unknown UI version, a malformed event).
 class OutputCollector {
  public:
-  explicit OutputCollector(const CommonOptions& common);
+  OutputCollector(const CommonOptions& common, OutputFormat format,
+                  EventCallback also_on_event = {});
   OutputCollector(const OutputCollector&) = delete;
   OutputCollector& operator=(const OutputCollector&) = delete;
 
-  // Returns false when a callback has just failed: the caller should stop terraform.
+  // Returns false when a callback or the event parser has just failed: the caller
+  // should stop terraform.
   bool add(process::OutputStream stream, std::string_view chunk);
   // Hands out last lines that had no newline.
   void finish();
 
   std::string& output() { return output_; }
   std::string& error() { return error_; }
-  const std::exception_ptr& callback_error() const { return callback_error_; }
+  const std::exception_ptr& failure() const { return failure_; }
 
  private:
-  void deliver(const LineCallback& callback, std::string_view line);
+  void on_output_line(std::string_view line);
+  template <class Callback, class Argument>
+  void call(const Callback& callback, const Argument& argument);
 
+  CommonOptions common_;
+  EventCallback also_on_event_;
+  bool events_;  // stdout is a -json stream someone listens to
   std::string output_;
   std::string error_;
   process::LineSplitter output_lines_;
   process::LineSplitter error_lines_;
-  bool has_output_callback_;
-  bool has_error_callback_;
-  std::exception_ptr callback_error_;
+  std::exception_ptr failure_;
 };
 
 }  // namespace libterraform::detail

@@ -17,6 +17,8 @@ std::string describe(const nlohmann::json::parse_error& e) {
   return "invalid JSON at byte " + std::to_string(e.byte);
 }
 
+}  // namespace
+
 Diagnostic to_diagnostic(const nlohmann::json& d) {
   const auto& range = object_field(d, "range");
   return {string_field(d, "severity"),
@@ -26,8 +28,6 @@ Diagnostic to_diagnostic(const nlohmann::json& d) {
           string_field(range, "filename"),
           static_cast<int>(int_field(object_field(range, "start"), "line"))};
 }
-
-}  // namespace
 
 ParsedOutput parse_output(OutputFormat format, std::string_view text) {
   ParsedOutput parsed;
@@ -53,7 +53,8 @@ ParsedOutput parse_output(OutputFormat format, std::string_view text) {
     try {
       events.push_back(nlohmann::json::parse(line));
     } catch (const nlohmann::json::parse_error& e) {
-      if (!parsed.failure) parsed.failure = "line " + std::to_string(line_number) + ", " + describe(e);
+      if (!parsed.failure)
+        parsed.failure = "line " + std::to_string(line_number) + ", " + describe(e);
     }
   }
   parsed.value = std::move(events);
@@ -64,7 +65,8 @@ std::vector<Diagnostic> find_diagnostics(const nlohmann::json& value) {
   std::vector<Diagnostic> diagnostics;
   if (value.is_object()) {
     if (auto list = value.find("diagnostics"); list != value.end() && list->is_array()) {
-      for (const auto& d : *list) diagnostics.push_back(to_diagnostic(d));
+      for (const auto& d : *list)
+        diagnostics.push_back(to_diagnostic(d));
     }
   } else if (value.is_array()) {
     for (const auto& event : value) {

@@ -21,6 +21,9 @@ struct ParsedOutput {
 // parse is a failure, and the events around it are kept.
 ParsedOutput parse_output(OutputFormat format, std::string_view text);
 
+// One diagnostic object as terraform prints it.
+Diagnostic to_diagnostic(const nlohmann::json& diagnostic);
+
 // Diagnostics in a parsed value: validate's "diagnostics" array, or the "diagnostic"
 // events of a stream.
 std::vector<Diagnostic> find_diagnostics(const nlohmann::json& value);

@@ -73,8 +73,8 @@ void FutureStateBase::set_error(std::exception_ptr error) {
 }
 
 void FutureStateBase::set_cancelled() {
-  complete(Status::cancelled,
-           std::make_exception_ptr(Error(errc::cancelled, "the task was cancelled before it started")));
+  complete(Status::cancelled, std::make_exception_ptr(Error(
+                                  errc::cancelled, "the task was cancelled before it started")));
 }
 
 void FutureStateBase::complete(Status status, std::exception_ptr error) {

@@ -50,11 +50,17 @@ RunRequest decode_run(std::string_view payload) {
   return m;
 }
 
-std::string encode_run_id(RunId run_id) { return PayloadWriter().u64(run_id).take(); }
+std::string encode_run_id(RunId run_id) {
+  return PayloadWriter().u64(run_id).take();
+}
 
-RunId decode_run_id(std::string_view payload) { return PayloadReader(payload).u64(); }
+RunId decode_run_id(std::string_view payload) {
+  return PayloadReader(payload).u64();
+}
 
-std::string encode(const Started& m) { return PayloadWriter().u64(m.run_id).i32(m.pid).take(); }
+std::string encode(const Started& m) {
+  return PayloadWriter().u64(m.run_id).i32(m.pid).take();
+}
 
 Started decode_started(std::string_view payload) {
   PayloadReader in(payload);

@@ -28,7 +28,8 @@ std::exception_ptr error_of(errc code, const std::string& message) {
 
 // The result a task's future resolves to, from what conclude() produced.
 template <class T>
-std::function<void(const detail::Outcome&)> completion(std::shared_ptr<detail::FutureState<T>> state);
+std::function<void(const detail::Outcome&)> completion(
+    std::shared_ptr<detail::FutureState<T>> state);
 
 template <>
 std::function<void(const detail::Outcome&)> completion(
@@ -63,9 +64,8 @@ PoolCore::PoolCore(PoolOptions options)
       executable_(detail::resolve_terraform(options_.terraform)),
       environment_(detail::base_environment(options_.terraform)),
       io_work_(io_.get_executor()),
-      delivery_(std::max(2u, max_workers_)),
       scheduler_(max_workers_) {
-  // The spawner is forked here, from the constructing thread, before the pool's own
+  // The spawner is forked first, from the constructing thread, before the pool's own
   // threads exist.
   spawner_ = Spawner::start(
       io_, options_.worker_initializer,
@@ -73,6 +73,7 @@ PoolCore::PoolCore(PoolOptions options)
        [this](WorkerId w, const std::string& reason) { on_spawn_failed(w, reason); },
        [this](pid_t pid, int status) { on_worker_exit(pid, status); },
        [this](const std::string& reason) { on_spawner_gone(reason); }});
+  delivery_.emplace(std::max(2u, max_workers_));
 }
 
 PoolCore::~PoolCore() {
@@ -88,7 +89,7 @@ void PoolCore::join() {
   if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) {
     io_thread_.join();
   }
-  delivery_.join();
+  delivery_->join();
 }
 
 // --- submission -------------------------------------------------------------------
@@ -97,12 +98,20 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
                                       std::shared_ptr<detail::FutureStateBase> future,
                                       std::function<void(const detail::Outcome&)> complete,
                                       const std::filesystem::path& working_dir) {
-  auto task = std::make_shared<Task>(asio::make_strand(delivery_));
+  auto task = std::make_shared<Task>(asio::make_strand(*delivery_));
   task->id = future->run_id();
   task->invocation =
       detail::prepare(spec, options_.terraform, executable_, working_dir, environment_);
-  task->collector = std::make_unique<detail::OutputCollector>(spec.common);
-  task->callbacks = spec.common.on_output || spec.common.on_error;
+  EventCallback pool_wide;
+  if (options_.on_event) {
+    pool_wide = [this, id = task->id, module = working_dir](const Event& event) {
+      options_.on_event({id, module, event});
+    };
+  }
+  task->collector =
+      std::make_unique<detail::OutputCollector>(spec.common, spec.format, std::move(pool_wide));
+  task->callbacks = spec.common.on_output || spec.common.on_error || spec.common.on_event ||
+                    (options_.on_event && spec.format == detail::OutputFormat::json_lines);
   task->spec = std::move(spec);
   task->module = std::move(module);
   task->future = std::move(future);
@@ -161,8 +170,7 @@ void PoolCore::enqueue(const TaskPtr& task, std::exception_ptr error) {
   if (error) return fail(task, error);
   if (task->spec.common.stop_token.stop_possible()) {
     task->on_stop = std::make_unique<std::stop_callback<std::function<void()>>>(
-        task->spec.common.stop_token,
-        [weak = weak_from_this(), id = task->id] {
+        task->spec.common.stop_token, [weak = weak_from_this(), id = task->id] {
           if (auto self = weak.lock()) self->cancel_task(id);
         });
   }
@@ -197,7 +205,8 @@ void PoolCore::shutdown(bool wait, bool cancel_futures) {
     std::lock_guard lock(mutex_);
     closing_ = true;
     if (cancel_futures) {
-      for (TaskId id : scheduler_.cancel_queued()) cancelled.push_back(tasks_.at(id));
+      for (TaskId id : scheduler_.cancel_queued())
+        cancelled.push_back(tasks_.at(id));
       // Those a worker holds but has not started: it drops them, then they end cancelled.
       for (const auto& prefetched : scheduler_.cancel_prefetched()) {
         asio::post(io_, [this, id = prefetched.task] { send_interrupt(id); });
@@ -245,7 +254,8 @@ void PoolCore::pump() {
   for (const auto& revoke : revokes) {
     workers_.at(revoke.worker).connection->send(FrameType::revoke, encode_run_id(revoke.task));
   }
-  for (std::size_t i = 0; i < to_spawn; ++i) spawn_worker();
+  for (std::size_t i = 0; i < to_spawn; ++i)
+    spawn_worker();
   if (close_workers) {
     // Workers exit once their channel closes; the spawner once its channel does and
     // its workers are reaped. Then the I/O thread may end.
@@ -298,9 +308,11 @@ void PoolCore::break_pool(const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (closing_ && tasks_.empty()) return;  // nothing left that needs a worker
     if (!broken_) broken_ = reason;
-    for (TaskId task : scheduler_.cancel_queued()) stranded.push_back(tasks_.at(task));
+    for (TaskId task : scheduler_.cancel_queued())
+      stranded.push_back(tasks_.at(task));
   }
-  for (const auto& task : stranded) fail(task, error_of(errc::worker_start_failed, *broken_));
+  for (const auto& task : stranded)
+    fail(task, error_of(errc::worker_start_failed, *broken_));
 }
 
 PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
@@ -346,8 +358,11 @@ void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::Uniqu
           scheduler_.task_finished(worker);
         }
         task->terraform = {};  // terraform is gone: drop our copies of its descriptors
-        finish(task, {task->invocation.launch.argv, task->invocation.launch.working_dir,
-                      message.exit, {}, {}});
+        finish(task, {task->invocation.launch.argv,
+                      task->invocation.launch.working_dir,
+                      message.exit,
+                      {},
+                      {}});
         break;
       }
       case FrameType::failed: {
@@ -467,10 +482,9 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
     if (task->started && task->terraform.pidfd) {
       wind_down_orphan(task, reason);
     } else {
-      fail_with_output(task,
-                       reason.starts_with("protocol error") ? errc::protocol_error
-                                                            : errc::worker_died,
-                       reason);
+      fail_with_output(
+          task, reason.starts_with("protocol error") ? errc::protocol_error : errc::worker_died,
+          reason);
     }
   }
   pump();
@@ -515,7 +529,8 @@ void PoolCore::send_interrupt(TaskId task) {
   }
   if (!worker) return;
   auto found = workers_.find(*worker);
-  if (found != workers_.end()) found->second.connection->send(FrameType::interrupt, encode_run_id(task));
+  if (found != workers_.end())
+    found->second.connection->send(FrameType::interrupt, encode_run_id(task));
 }
 
 // --- delivery (one strand per task) -------------------------------------------------
@@ -544,7 +559,7 @@ void PoolCore::finish(const TaskPtr& task, detail::RawRun raw) {
     raw.output = std::move(collector.output());
     raw.error = std::move(collector.error());
     detail::Outcome outcome = detail::conclude(task->spec, std::move(raw));
-    if (collector.callback_error()) outcome.error = collector.callback_error();
+    if (collector.failure()) outcome.error = collector.failure();
     task->complete(outcome);
     forget(task->id);
   };

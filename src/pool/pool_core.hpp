@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace libterraform::pool {
@@ -79,7 +80,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     pid_t pid = -1;
     std::optional<std::string> failure;  // why it is going away, if it said
     bool ready = false;
-    bool closed = false;  // its channel reached end of stream
+    bool closed = false;                    // its channel reached end of stream
     process::EnvironmentBlock environment;  // the last one sent: the worker keeps it
   };
 
@@ -125,7 +126,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> io_work_;
-  boost::asio::thread_pool delivery_;
+  // Started once the spawner is forked: a fork copies only the forking thread, and a
+  // lock another thread held at that moment (an allocator's, say) stays held forever.
+  std::optional<boost::asio::thread_pool> delivery_;
   std::thread io_thread_;
 
   std::mutex mutex_;  // guards what user threads and pool threads share, below

@@ -46,12 +46,15 @@ std::vector<Scheduler::Assignment> Scheduler::cancel_prefetched() {
 
 std::vector<TaskId> Scheduler::cancel_queued() {
   std::vector<TaskId> cancelled;
-  for (const auto& q : queue_) cancelled.push_back(q.task);
+  for (const auto& q : queue_)
+    cancelled.push_back(q.task);
   queue_.clear();
   return cancelled;
 }
 
-void Scheduler::worker_started(WorkerId worker) { workers_[worker] = {}; }
+void Scheduler::worker_started(WorkerId worker) {
+  workers_[worker] = {};
+}
 
 void Scheduler::worker_ready(WorkerId worker) {
   auto found = workers_.find(worker);
@@ -123,7 +126,9 @@ void Scheduler::reserve_module(const std::string& module) {
   if (!module.empty()) busy_modules_.insert(module);
 }
 
-void Scheduler::release_module(const std::string& module) { busy_modules_.erase(module); }
+void Scheduler::release_module(const std::string& module) {
+  busy_modules_.erase(module);
+}
 
 std::optional<std::size_t> Scheduler::next_runnable() const {
   for (std::size_t i = 0; i < queue_.size(); ++i) {
@@ -144,7 +149,8 @@ void Scheduler::dispatch(std::size_t index, WorkerId worker, bool prefetch) {
 std::vector<Scheduler::Assignment> Scheduler::assign() {
   std::vector<Assignment> assignments;
   std::vector<WorkerId> ids;
-  for (const auto& [id, w] : workers_) ids.push_back(id);
+  for (const auto& [id, w] : workers_)
+    ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   // Idle workers first, then a second task for each busy one, but only for a backlog:
   // when every worker there may be exists and more tasks wait than there are workers.
@@ -166,7 +172,8 @@ std::vector<Scheduler::Assignment> Scheduler::assign() {
 std::vector<Scheduler::Assignment> Scheduler::revocations() {
   std::vector<Assignment> revokes;
   std::size_t idle = 0;
-  for (const auto& [id, w] : workers_) idle += w.idle();
+  for (const auto& [id, w] : workers_)
+    idle += w.idle();
   if (idle == 0 || next_runnable()) return revokes;  // idle workers have work coming
   for (auto& [id, w] : workers_) {
     if (idle == 0) break;

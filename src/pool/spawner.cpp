@@ -57,7 +57,8 @@ void send_record(Record record, int fd = -1) {
 void report_exits() {
   int status;
   pid_t pid;
-  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) send_record({Record::exited, pid, status});
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0)
+    send_record({Record::exited, pid, status});
 }
 
 void spawn_worker(const std::function<void()>& initializer) {
@@ -181,8 +182,8 @@ void Spawner::drain() {
     message.msg_iovlen = 1;
     message.msg_control = control.data();
     message.msg_controllen = control.size();
-    ssize_t n = ::recvmsg(socket_.native_handle(), &message,
-                          MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    ssize_t n =
+        ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_WAITALL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
     if (n <= 0) return;  // closed: its exit handler follows
@@ -220,7 +221,8 @@ void Spawner::gone(const std::string& reason) {
   alive_ = false;
   boost::system::error_code ignored;
   socket_.close(ignored);
-  for (WorkerId worker : pending_) handlers_.on_spawn_failed(worker, reason);
+  for (WorkerId worker : pending_)
+    handlers_.on_spawn_failed(worker, reason);
   pending_.clear();
   handlers_.on_gone(reason);
 }

@@ -8,7 +8,9 @@ Future<CommandResult> PoolCommand::execute(detail::CommandSpec spec) const {
   return core_->submit(working_dir_, std::move(spec));
 }
 
-detail::FlagDefaults PoolCommand::flag_defaults() const noexcept { return core_->flag_defaults(); }
+detail::FlagDefaults PoolCommand::flag_defaults() const noexcept {
+  return core_->flag_defaults();
+}
 
 const CommandResult* ModuleOutcome::result() const {
   if (auto e = error()) {
@@ -45,8 +47,8 @@ Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
 Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
                                             std::string_view method, Arguments arguments,
                                             CommonOptions options) const {
-  return core_->submit(working_dir, detail::spec_by_name(method, arguments.items, options,
-                                                        core_->flag_defaults()));
+  return core_->submit(
+      working_dir, detail::spec_by_name(method, arguments.items, options, core_->flag_defaults()));
 }
 
 Future<RunResult> TerraformPool::run(Arguments args, RunOptions options) const {
@@ -58,7 +60,8 @@ MapResults TerraformPool::map(std::string_view method,
                               CommonOptions options) const {
   std::vector<Future<CommandResult>> futures;
   futures.reserve(working_dirs.size());
-  for (const auto& dir : working_dirs) futures.push_back(submit(dir, method, options));
+  for (const auto& dir : working_dirs)
+    futures.push_back(submit(dir, method, options));
   return MapResults(std::move(working_dirs), std::move(futures));
 }
 
@@ -73,6 +76,8 @@ void TerraformPool::shutdown(bool wait, bool cancel_futures) {
   core_->shutdown(wait, cancel_futures);
 }
 
-unsigned TerraformPool::max_workers() const noexcept { return core_->max_workers(); }
+unsigned TerraformPool::max_workers() const noexcept {
+  return core_->max_workers();
+}
 
 }  // namespace libterraform

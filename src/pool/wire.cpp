@@ -63,7 +63,8 @@ PayloadWriter& PayloadWriter::string(std::string_view value) {
 
 PayloadWriter& PayloadWriter::strings(const std::vector<std::string>& values) {
   u64(values.size());
-  for (const auto& value : values) string(value);
+  for (const auto& value : values)
+    string(value);
   return *this;
 }
 
@@ -79,17 +80,22 @@ std::string_view PayloadReader::take(std::size_t size) {
   return taken;
 }
 
-std::string PayloadReader::string() { return std::string(take(u64())); }
+std::string PayloadReader::string() {
+  return std::string(take(u64()));
+}
 
 std::vector<std::string> PayloadReader::strings() {
   std::uint64_t count = u64();
   if (count > rest_.size() / sizeof(std::uint64_t)) throw ProtocolError("truncated payload");
   std::vector<std::string> values;
   values.reserve(count);
-  for (std::uint64_t i = 0; i < count; ++i) values.push_back(string());
+  for (std::uint64_t i = 0; i < count; ++i)
+    values.push_back(string());
   return values;
 }
 
-std::string_view PayloadReader::rest() { return take(rest_.size()); }
+std::string_view PayloadReader::rest() {
+  return take(rest_.size());
+}
 
 }  // namespace libterraform::pool

@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <span>
 
 namespace libterraform::pool {

@@ -25,6 +25,8 @@ void reap(const Child& child) {
   }
 }
 
-void signal_group(pid_t pid, int signal) { ::kill(-pid, signal); }
+void send_signal(pid_t pid, Signal signal) {
+  ::kill(signal.whole_group ? -pid : pid, signal.number);
+}
 
 }  // namespace libterraform::process

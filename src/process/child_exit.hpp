@@ -25,8 +25,8 @@ int peek_exit(const Child& child);
 // Reaps the child (nothing for an adopted one); call once, after peek_exit and the
 // clean-up of its group.
 void reap(const Child& child);
-// Sends a signal to the child's process group (pgid == pid); a group that is already
-// empty is not an error.
-void signal_group(pid_t pid, int signal);
+// Sends a signal to the child, or to its whole process group (pgid == pid); a child
+// or group that is already gone is not an error.
+void send_signal(pid_t pid, Signal signal);
 
 }  // namespace libterraform::process

@@ -21,11 +21,13 @@ std::vector<std::string> build_environment(const EnvironmentMap& overlay, bool r
       merged.emplace(std::string(pair.substr(0, equals)), std::string(pair.substr(equals + 1)));
     }
   }
-  for (const auto& [key, value] : overlay) merged[key] = value;
+  for (const auto& [key, value] : overlay)
+    merged[key] = value;
 
   std::vector<std::string> environment;
   environment.reserve(merged.size());
-  for (const auto& [key, value] : merged) environment.push_back(key + "=" + value);
+  for (const auto& [key, value] : merged)
+    environment.push_back(key + "=" + value);
   return environment;
 }
 
@@ -57,7 +59,8 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
   if (name.empty()) throw Error(errc::binary_not_found, "terraform binary name is empty");
   if (name.find('/') != std::string::npos) {
     if (!is_executable_file(name)) {
-      throw Error(errc::binary_not_found, "terraform binary " + name + " is not an executable file");
+      throw Error(errc::binary_not_found,
+                  "terraform binary " + name + " is not an executable file");
     }
     return std::filesystem::absolute(name).lexically_normal().string();
   }

@@ -72,7 +72,8 @@ class SpawnAttributes {
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> pointers;
   pointers.reserve(strings.size() + 1);
-  for (const auto& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+  for (const auto& s : strings)
+    pointers.push_back(const_cast<char*>(s.c_str()));
   pointers.push_back(nullptr);
   return pointers;
 }

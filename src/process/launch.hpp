@@ -17,11 +17,11 @@ using EnvironmentBlock = std::shared_ptr<const std::vector<std::string>>;
 
 // Everything needed to start one child. Plain data, so it can travel to a pool worker.
 struct LaunchSpec {
-  std::string executable;              // absolute path, already resolved
-  std::vector<std::string> argv;       // argv[0] included
-  std::filesystem::path working_dir;   // applied to the child only; empty: inherit
-  EnvironmentBlock environment;        // empty when null
-  bool feed_stdin = false;             // true: stdin is a socket the parent writes to
+  std::string executable;             // absolute path, already resolved
+  std::vector<std::string> argv;      // argv[0] included
+  std::filesystem::path working_dir;  // applied to the child only; empty: inherit
+  EnvironmentBlock environment;       // empty when null
+  bool feed_stdin = false;            // true: stdin is a socket the parent writes to
 };
 
 // A started child: its own process group (pgid == pid), a pidfd to wait on, and

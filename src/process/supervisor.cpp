@@ -18,7 +18,7 @@ void Supervisor::on_exited(Clock::time_point now) {
   phase_ = Phase::draining;
   deadline_.reset();
   signals_.clear();  // anything still queued was meant for the child that is gone
-  signals_.push_back(SIGTERM);  // leftovers in the group; harmless when it is empty
+  signals_.push_back({SIGTERM, true});  // leftovers in the group; harmless when empty
   wakeup_ = now + kLeftoverGrace;
   finish_if_drained();
 }
@@ -30,7 +30,7 @@ void Supervisor::request_stop(StopReason reason, Clock::time_point now) {
   reason_ = reason;
   phase_ = Phase::stopping;
   deadline_.reset();
-  signals_.push_back(SIGINT);
+  signals_.push_back({SIGINT, false});
   if (policy_.escalation != Escalation::none) wakeup_ = now + policy_.grace_period;
 }
 
@@ -45,15 +45,22 @@ void Supervisor::on_time(Clock::time_point now) {
     case Phase::stopping:
       phase_ = Phase::escalated;
       switch (policy_.escalation) {
-        case Escalation::interrupt_again: signals_.push_back(SIGINT); break;
-        case Escalation::terminate: signals_.push_back(SIGTERM); break;
-        case Escalation::kill: signals_.push_back(SIGKILL); break;
-        case Escalation::none: break;
+        case Escalation::interrupt_again:
+          signals_.push_back({SIGINT, false});
+          break;
+        case Escalation::terminate:
+          signals_.push_back({SIGTERM, true});
+          break;
+        case Escalation::kill:
+          signals_.push_back({SIGKILL, true});
+          break;
+        case Escalation::none:
+          break;
       }
       break;
     case Phase::draining:
       phase_ = Phase::killing_leftovers;
-      signals_.push_back(SIGKILL);
+      signals_.push_back({SIGKILL, true});
       wakeup_ = now + kAbandonAfter;
       break;
     case Phase::killing_leftovers:
@@ -64,9 +71,9 @@ void Supervisor::on_time(Clock::time_point now) {
   }
 }
 
-std::optional<int> Supervisor::take_signal() {
+std::optional<Signal> Supervisor::take_signal() {
   if (signals_.empty()) return std::nullopt;
-  int signal = signals_.front();
+  Signal signal = signals_.front();
   signals_.pop_front();
   return signal;
 }

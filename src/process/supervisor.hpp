@@ -16,11 +16,23 @@ enum class StopReason {
   owner_gone,   // the pool parent died: the worker winds terraform down before exiting
 };
 
+// A signal to send, and to whom. The interrupt goes to terraform alone: delivered to
+// its whole group, it also reaches a provisioner terraform is forking at that moment,
+// and terraform then counts two interrupts and exits without writing its state
+// (docs/benchmarks.md, "interrupt delivery"). terraform stops its provisioners itself;
+// the harder signals, and the clean-up after exit, go to the whole group.
+struct Signal {
+  int number = 0;
+  bool whole_group = false;
+  friend bool operator==(const Signal&, const Signal&) = default;
+};
+
 // The lifecycle of one supervised child, without any I/O: drivers (the poll loop, the
-// Asio operation) feed it what happened and the time, and ask it which signal to send
-// to the child's process group and when to wake up next. Sans-io so that the stop
+// Asio operation) feed it what happened and the time, and ask it which signals to send
+// and when to wake up next. Sans-io so that the stop
 // policy and the clean-up after exit are unit-tested without processes.
 //
+// A stop request sends SIGINT to terraform, then escalates only as the policy says.
 // After the child exits, whatever is left in its process group (a provisioner's
 // `sleep`, say) gets SIGTERM at once and SIGKILL after kLeftoverGrace; the output
 // pipes are given up kAbandonAfter later, so reaping never waits on pipe EOF alone.
@@ -30,8 +42,7 @@ class Supervisor {
   static constexpr std::chrono::milliseconds kLeftoverGrace{2000};
   static constexpr std::chrono::milliseconds kAbandonAfter{1000};
 
-  Supervisor(StopPolicy policy, std::optional<Clock::time_point> deadline,
-             int open_streams = 2);
+  Supervisor(StopPolicy policy, std::optional<Clock::time_point> deadline, int open_streams = 2);
 
   // Events.
   void on_stream_closed();
@@ -39,8 +50,8 @@ class Supervisor {
   void request_stop(StopReason reason, Clock::time_point now);
   void on_time(Clock::time_point now);
 
-  // Actions: signals to send to the process group, oldest first.
-  std::optional<int> take_signal();
+  // Actions: signals to send, oldest first.
+  std::optional<Signal> take_signal();
   // When on_time must be called next, if ever.
   std::optional<Clock::time_point> next_wakeup() const;
   // The child has exited and its output is drained (or given up).
@@ -59,7 +70,7 @@ class Supervisor {
   int open_streams_;
   Phase phase_ = Phase::running;
   StopReason reason_ = StopReason::none;
-  std::deque<int> signals_;
+  std::deque<Signal> signals_;
 };
 
 }  // namespace libterraform::process

@@ -4,8 +4,8 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -42,8 +42,8 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
         timer_(strand_),
         started_(Clock::now()),
         supervisor_(options_.stop_policy,
-                    options_.timeout ? std::optional(started_ + *options_.timeout)
-                                     : std::nullopt) {}
+                    options_.timeout ? std::optional(started_ + *options_.timeout) : std::nullopt) {
+  }
 
   ~Watch() override {
     if (done_) return;
@@ -94,22 +94,22 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
  private:
   void read(asio::posix::stream_descriptor& stream, std::array<char, 65536>& buffer,
             OutputStream which) {
-    stream.async_read_some(
-        asio::buffer(buffer), [self = shared_from_this(), &stream, &buffer, which](
-                                  boost::system::error_code ec, std::size_t n) {
-          if (self->done_) return;
-          if (n > 0 && self->options_.on_output) {
-            self->options_.on_output(which, std::string_view(buffer.data(), n));
-          }
-          if (ec) {
-            boost::system::error_code ignored;
-            stream.close(ignored);
-            self->supervisor_.on_stream_closed();
-          } else {
-            self->read(stream, buffer, which);
-          }
-          self->step();
-        });
+    stream.async_read_some(asio::buffer(buffer),
+                           [self = shared_from_this(), &stream, &buffer, which](
+                               boost::system::error_code ec, std::size_t n) {
+                             if (self->done_) return;
+                             if (n > 0 && self->options_.on_output) {
+                               self->options_.on_output(which, std::string_view(buffer.data(), n));
+                             }
+                             if (ec) {
+                               boost::system::error_code ignored;
+                               stream.close(ignored);
+                               self->supervisor_.on_stream_closed();
+                             } else {
+                               self->read(stream, buffer, which);
+                             }
+                             self->step();
+                           });
   }
 
   void wait_for_exit() {
@@ -127,7 +127,8 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
   void step() {
     if (done_) return;
     supervisor_.on_time(Clock::now());
-    while (auto signal = supervisor_.take_signal()) signal_group(child_.pid, *signal);
+    while (auto signal = supervisor_.take_signal())
+      send_signal(child_.pid, *signal);
     if (supervisor_.finished()) return finish();
     auto wakeup = supervisor_.next_wakeup();
     if (wakeup == armed_for_) return;
@@ -155,9 +156,9 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
     if (!retcode_) retcode_ = peek_exit(child_);
     reap(child_);
     Handler handler = std::move(handler_);
-    handler(ChildExit{*retcode_, supervisor_.stop_reason(),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
-                                                                            started_)});
+    handler(
+        ChildExit{*retcode_, supervisor_.stop_reason(),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_)});
   }
 
   Strand strand_;

@@ -31,73 +31,87 @@ bool read_available(int fd, OutputStream stream, const BlockingWait& how) {
 
 }  // namespace
 
-ChildExit wait_blocking(Child& child, const BlockingWait& how) {
-  const auto started = Clock::now();
-  Supervisor supervisor(how.stop_policy,
-                        how.timeout ? std::optional(started + *how.timeout) : std::nullopt);
-  if (how.stop_at_start != StopReason::none) supervisor.request_stop(how.stop_at_start, started);
-  std::string_view pending_stdin = how.stdin_data;
-  if (pending_stdin.empty()) child.stdin_fd.reset();
-  int control_fd = how.control_fd;
-  std::optional<int> retcode;
+BlockingSupervision::BlockingSupervision(Child& child, const BlockingWait& how)
+    : child_(child),
+      how_(how),
+      started_(Clock::now()),
+      supervisor_(how.stop_policy,
+                  how.timeout ? std::optional(started_ + *how.timeout) : std::nullopt),
+      pending_stdin_(how.stdin_data),
+      control_fd_(how.control_fd) {
+  if (how.stop_at_start != StopReason::none) supervisor_.request_stop(how.stop_at_start, started_);
+  if (pending_stdin_.empty()) child_.stdin_fd.reset();
+}
 
-  auto send_signals = [&] {
-    while (auto signal = supervisor.take_signal()) signal_group(child.pid, *signal);
+void BlockingSupervision::send_signals() {
+  while (auto signal = supervisor_.take_signal())
+    send_signal(child_.pid, *signal);
+}
+
+bool BlockingSupervision::step() {
+  if (supervisor_.finished()) return false;
+  send_signals();
+  std::array<pollfd, 5> fds{};
+  int count = 0;
+  auto watch = [&](int fd, short events) {
+    if (fd < 0) return -1;
+    fds[count] = {fd, events, 0};
+    return count++;
   };
-  while (!supervisor.finished()) {
-    send_signals();
-    std::array<pollfd, 5> fds{};
-    int count = 0;
-    auto watch = [&](int fd, short events) {
-      if (fd < 0) return -1;
-      fds[count] = {fd, events, 0};
-      return count++;
-    };
-    const int out = watch(child.stdout_fd.get(), POLLIN);
-    const int err = watch(child.stderr_fd.get(), POLLIN);
-    const int exit = retcode ? -1 : watch(child.pidfd.get(), POLLIN);
-    const int in = watch(child.stdin_fd.get(), POLLOUT);
-    const int control = watch(control_fd, POLLIN);
+  const int out = watch(child_.stdout_fd.get(), POLLIN);
+  const int err = watch(child_.stderr_fd.get(), POLLIN);
+  const int exit = retcode_ ? -1 : watch(child_.pidfd.get(), POLLIN);
+  const int in = watch(child_.stdin_fd.get(), POLLOUT);
+  const int control = watch(control_fd_, POLLIN);
 
-    if (::poll(fds.data(), count, poll_timeout(supervisor.next_wakeup())) < 0 && errno != EINTR) {
-      break;  // only EFAULT/ENOMEM: nothing sensible left but to reap
-    }
-    auto ready = [&](int index) { return index >= 0 && fds[index].revents != 0; };
-
-    if (ready(out) && !read_available(child.stdout_fd.get(), OutputStream::out, how)) {
-      child.stdout_fd.reset();
-      supervisor.on_stream_closed();
-    }
-    if (ready(err) && !read_available(child.stderr_fd.get(), OutputStream::err, how)) {
-      child.stderr_fd.reset();
-      supervisor.on_stream_closed();
-    }
-    if (ready(in)) {
-      ssize_t n = ::send(child.stdin_fd.get(), pending_stdin.data(), pending_stdin.size(),
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) pending_stdin.remove_prefix(static_cast<size_t>(n));
-      if (pending_stdin.empty() || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        child.stdin_fd.reset();
-      }
-    }
-    if (ready(control) && how.on_control) {
-      ControlEvent event = how.on_control();
-      if (event.stop != StopReason::none) supervisor.request_stop(event.stop, Clock::now());
-      if (event.stop_watching) control_fd = -1;
-    }
-    if (ready(exit)) {
-      retcode = peek_exit(child);
-      child.stdin_fd.reset();
-      supervisor.on_exited(Clock::now());
-    }
-    supervisor.on_time(Clock::now());
+  if (::poll(fds.data(), count, poll_timeout(supervisor_.next_wakeup())) < 0 && errno != EINTR) {
+    return false;  // only EFAULT/ENOMEM: nothing sensible left but to reap
   }
-  send_signals();  // the clean-up of the group, queued when the child exited
+  auto ready = [&](int index) { return index >= 0 && fds[index].revents != 0; };
 
-  if (!retcode) retcode = peek_exit(child);
-  reap(child);
-  return {*retcode, supervisor.stop_reason(),
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)};
+  if (ready(out) && !read_available(child_.stdout_fd.get(), OutputStream::out, how_)) {
+    child_.stdout_fd.reset();
+    supervisor_.on_stream_closed();
+  }
+  if (ready(err) && !read_available(child_.stderr_fd.get(), OutputStream::err, how_)) {
+    child_.stderr_fd.reset();
+    supervisor_.on_stream_closed();
+  }
+  if (ready(in)) {
+    ssize_t n = ::send(child_.stdin_fd.get(), pending_stdin_.data(), pending_stdin_.size(),
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) pending_stdin_.remove_prefix(static_cast<size_t>(n));
+    if (pending_stdin_.empty() || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      child_.stdin_fd.reset();
+    }
+  }
+  if (ready(control) && how_.on_control) {
+    ControlEvent event = how_.on_control();
+    if (event.stop != StopReason::none) supervisor_.request_stop(event.stop, Clock::now());
+    if (event.stop_watching) control_fd_ = -1;
+  }
+  if (ready(exit)) {
+    retcode_ = peek_exit(child_);
+    child_.stdin_fd.reset();
+    supervisor_.on_exited(Clock::now());
+  }
+  supervisor_.on_time(Clock::now());
+  return !supervisor_.finished();
+}
+
+ChildExit BlockingSupervision::finish() {
+  send_signals();  // the clean-up of the group, queued when the child exited
+  if (!retcode_) retcode_ = peek_exit(child_);
+  reap(child_);
+  return {*retcode_, supervisor_.stop_reason(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_)};
+}
+
+ChildExit wait_blocking(Child& child, const BlockingWait& how) {
+  BlockingSupervision supervision(child, how);
+  while (supervision.step()) {
+  }
+  return supervision.finish();
 }
 
 }  // namespace libterraform::process

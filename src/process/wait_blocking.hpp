@@ -32,8 +32,33 @@ struct BlockingWait {
 
 // Supervises a launched child on the calling thread with poll(): feeds its stdin,
 // reads stdout and stderr concurrently, applies the timeout and the stop policy, ends
-// the leftovers of its process group, and reaps it. Async-signal-safe enough for a
-// forked pool worker: no locks, no threads, no Asio.
+// the leftovers of its process group, and reaps it. Safe for a forked pool worker: no
+// locks, no threads, no Asio.
+//
+// Step by step, for callers that pull (an event stream): step() waits for what comes
+// next and handles it; finish() reaps the child once step() has returned false.
+class BlockingSupervision {
+ public:
+  BlockingSupervision(Child& child, const BlockingWait& how);
+  BlockingSupervision(const BlockingSupervision&) = delete;
+  BlockingSupervision& operator=(const BlockingSupervision&) = delete;
+
+  bool step();
+  ChildExit finish();
+
+ private:
+  void send_signals();
+
+  Child& child_;
+  const BlockingWait& how_;
+  const Supervisor::Clock::time_point started_;
+  Supervisor supervisor_;
+  std::string_view pending_stdin_;
+  int control_fd_;
+  std::optional<int> retcode_;
+};
+
+// Runs a BlockingSupervision to the end.
 ChildExit wait_blocking(Child& child, const BlockingWait& how);
 
 }  // namespace libterraform::process

@@ -115,13 +115,16 @@ TEST_P(AsyncTest, TwoSlowAppliesOverlapAndTheLoopStaysResponsive) {
 
   run_awaitable(io, [&]() -> asio::awaitable<void> {
     asio::steady_timer ticker(io);
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      while (applying) {
-        ticker.expires_after(50ms);
-        co_await ticker.async_wait(asio::use_awaitable);
-        if (applying) ++ticks_while_applying;
-      }
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          while (applying) {
+            ticker.expires_after(50ms);
+            co_await ticker.async_wait(asio::use_awaitable);
+            if (applying) ++ticks_while_applying;
+          }
+        },
+        asio::detached);
     ApplyOptions first_options{.check = true, .on_output = timed(span_a)};
     ApplyOptions second_options{.check = true, .on_output = timed(span_b)};
     auto [ra, rb] = co_await (a.apply(first_options) && b.apply(second_options));
@@ -185,8 +188,8 @@ TEST_P(AsyncTest, EveryCancellationTypeInterruptsARunningApply) {
   for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial,
                     asio::cancellation_type::total}) {
     SCOPED_TRACE(static_cast<int>(type));
-    auto module = initialized("module" + std::to_string(static_cast<int>(type)),
-                              testing::slow_resource(30));
+    auto module =
+        initialized("module" + std::to_string(static_cast<int>(type)), testing::slow_resource(30));
     asio::io_context io;
     auto cli = command(io.get_executor(), module);
     asio::cancellation_signal signal;
@@ -199,8 +202,8 @@ TEST_P(AsyncTest, EveryCancellationTypeInterruptsARunningApply) {
                                              seen = ec;
                                              result = std::move(r);
                                            }));
-    ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
-                                    [&] { io.run_one_for(100ms); }));
+    ASSERT_TRUE(
+        testing::eventually([&] { return started.load(); }, 60s, [&] { io.run_one_for(100ms); }));
     signal.emit(type);
     io.run();
     EXPECT_EQ(seen, asio::error::operation_aborted);
@@ -229,15 +232,18 @@ TEST_P(AsyncTest, DestroyingTheContextStopsTerraform) {
   {
     asio::io_context io;
     auto cli = command(io.get_executor(), module);
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      ApplyOptions options{.on_output = flag_on(started, "provision_start")};
-      co_await cli.apply(options);
-      ADD_FAILURE() << "the apply was not expected to finish";
-    }, asio::detached);
-    ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
-                                    [&] { io.run_one_for(100ms); }));
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          ApplyOptions options{.on_output = flag_on(started, "provision_start")};
+          co_await cli.apply(options);
+          ADD_FAILURE() << "the apply was not expected to finish";
+        },
+        asio::detached);
+    ASSERT_TRUE(
+        testing::eventually([&] { return started.load(); }, 60s, [&] { io.run_one_for(100ms); }));
     io.stop();
-  }  // the context goes, with the coroutine and the operation in flight
+  }                            // the context goes, with the coroutine and the operation in flight
   if (pool) pool->shutdown();  // waits for the pool task the context abandoned
   EXPECT_TRUE(testing::state_is_clean(module));
 }
@@ -250,12 +256,15 @@ TEST_P(AsyncTest, MultiThreadedContext) {
   asio::io_context io;
   std::atomic<int> valid{0};
   for (const auto& module : modules) {
-    asio::co_spawn(io, [&, module]() -> asio::awaitable<void> {
-      auto cli = command(co_await asio::this_coro::executor, module);
-      ValidateOptions options{.check = true};
-      auto result = co_await cli.validate(options);
-      if (result.value->at("valid").get<bool>()) ++valid;
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&, module]() -> asio::awaitable<void> {
+          auto cli = command(co_await asio::this_coro::executor, module);
+          ValidateOptions options{.check = true};
+          auto result = co_await cli.validate(options);
+          if (result.value->at("valid").get<bool>()) ++valid;
+        },
+        asio::detached);
   }
   std::thread helper([&] { io.run(); });
   io.run();
@@ -309,9 +318,10 @@ TEST_F(AsyncPoolTest, CancellingAQueuedTaskRemovesIt) {
   std::atomic<bool> started{false};
   boost::system::error_code slow_ec, queued_ec;
   CommandResult queued_result;
-  slow.apply({.on_output = [&](std::string_view line) {
-               if (line.find("provision_start") != std::string_view::npos) started = true;
-             }},
+  slow.apply({.on_output =
+                  [&](std::string_view line) {
+                    if (line.find("provision_start") != std::string_view::npos) started = true;
+                  }},
              [&](boost::system::error_code ec, CommandResult) { slow_ec = ec; });
   asio::cancellation_signal signal;
   waiting.validate({}, asio::bind_cancellation_slot(
@@ -319,8 +329,8 @@ TEST_F(AsyncPoolTest, CancellingAQueuedTaskRemovesIt) {
                              queued_ec = ec;
                              queued_result = std::move(r);
                            }));
-  ASSERT_TRUE(testing::eventually([&] { return started.load(); }, 60s,
-                                  [&] { io.run_one_for(100ms); }));
+  ASSERT_TRUE(
+      testing::eventually([&] { return started.load(); }, 60s, [&] { io.run_one_for(100ms); }));
   signal.emit(asio::cancellation_type::terminal);
   io.run();
   EXPECT_EQ(queued_ec, asio::error::operation_aborted);

@@ -3,8 +3,8 @@
 
 #include "libterraform/libterraform.hpp"
 #include "modules.hpp"
-#include "process/environment.hpp"
 #include "process/child_exit.hpp"
+#include "process/environment.hpp"
 #include "process/launch.hpp"
 #include "test_support.hpp"
 
@@ -76,7 +76,8 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   auto bystander = initialized("bystander", testing::slow_resource(2));
   TerraformPool pool(pool_options(2));
   std::atomic<bool> victim_started{false}, bystander_started{false};
-  auto doomed = pool.command(victim).apply({.on_output = flag_on(victim_started, "provision_start")});
+  auto doomed =
+      pool.command(victim).apply({.on_output = flag_on(victim_started, "provision_start")});
   auto fine = pool.command(bystander).apply(
       {.check = true, .on_output = flag_on(bystander_started, "provision_start")});
   ASSERT_TRUE(started(victim_started));
@@ -171,7 +172,8 @@ TEST_F(PoolFailuresTest, ShutdownWaitsForPendingTasks) {
   }
   TerraformPool pool(pool_options(1));
   std::vector<Future<CommandResult>> futures;
-  for (const auto& module : modules) futures.push_back(pool.command(module).validate());
+  for (const auto& module : modules)
+    futures.push_back(pool.command(module).validate());
   pool.shutdown(true);
   for (const auto& f : futures) {
     EXPECT_TRUE(f.done());
@@ -244,9 +246,11 @@ TEST_F(PoolFailuresTest, ThousandQueuedTasksWithBoundedMemory) {
   TerraformPool pool(options);
   const long before = static_cast<long>(resident_kib());
   std::vector<Future<RunResult>> futures;
-  for (int i = 0; i < 1000; ++i) futures.push_back(pool.run("version"));
+  for (int i = 0; i < 1000; ++i)
+    futures.push_back(pool.run("version"));
   std::size_t succeeded = 0;
-  for (const auto& f : futures) succeeded += f.get().retcode == 0;
+  for (const auto& f : futures)
+    succeeded += f.get().retcode == 0;
   EXPECT_EQ(succeeded, 1000u);
   // A task costs the parent its argv, environment and future: well under 64 KiB each.
   EXPECT_LT(static_cast<long>(resident_kib()) - before, 64L * 1024)
@@ -259,8 +263,10 @@ TEST_F(PoolFailuresTest, NoProcessOrDescriptorOutlivesThePool) {
   {
     TerraformPool pool(pool_options(3));
     std::vector<Future<CommandResult>> futures;
-    for (int i = 0; i < 6; ++i) futures.push_back(pool.command(module).validate());
-    for (const auto& f : futures) f.get();
+    for (int i = 0; i < 6; ++i)
+      futures.push_back(pool.command(module).validate());
+    for (const auto& f : futures)
+      f.get();
   }
   EXPECT_TRUE(testing::child_processes().empty());
   EXPECT_EQ(testing::open_descriptor_count(), descriptors);

@@ -74,7 +74,8 @@ class PoolTest : public testing::LeakCheck {
 TEST_F(PoolTest, FanOutYieldsResultsInInputOrder) {
   auto dirs = modules(12);
   TerraformPool pool(pool_options(4));
-  for (const auto& r : pool.map("init", dirs, {.check = true})) EXPECT_EQ(r.retcode, 0);
+  for (const auto& r : pool.map("init", dirs, {.check = true}))
+    EXPECT_EQ(r.retcode, 0);
   std::size_t i = 0;
   for (const auto& r : pool.map("validate", dirs, {.check = true})) {
     EXPECT_TRUE(r.value->at("valid").get<bool>());
@@ -103,7 +104,8 @@ TEST_F(PoolTest, MapRethrowsTheFirstErrorReached) {
   }
 
   std::vector<bool> ok;
-  for (const auto& outcome : pool.map_outcomes("validate", {good, bad, also_good}, {.check = true})) {
+  for (const auto& outcome :
+       pool.map_outcomes("validate", {good, bad, also_good}, {.check = true})) {
     ok.push_back(outcome.ok());
     ASSERT_NE(outcome.result(), nullptr);  // the failure carries terraform's result too
   }
@@ -117,7 +119,8 @@ TEST_F(PoolTest, AsCompletedWithTwoDifferentCommands) {
   std::vector<Future<CommandResult>> futures{pool.command(slow).apply(),
                                              pool.command(quick).validate({.check = true})};
   std::vector<std::string> order;
-  for (const auto& f : as_completed(futures)) order.push_back(f.get().argv[1]);
+  for (const auto& f : as_completed(futures))
+    order.push_back(f.get().argv[1]);
   EXPECT_EQ(order, (std::vector<std::string>{"validate", "apply"}));
   EXPECT_TRUE(testing::state_is_clean(slow));
 }
@@ -242,7 +245,8 @@ TEST_F(PoolTest, StopTokenCancelsAPoolTask) {
   TerraformPool pool(pool_options(1));
   std::stop_source stop;
   Span span;
-  auto apply = pool.command(module).apply({.on_output = span.callback(), .stop_token = stop.get_token()});
+  auto apply =
+      pool.command(module).apply({.on_output = span.callback(), .stop_token = stop.get_token()});
   ASSERT_TRUE(span.wait_started());
   stop.request_stop();
   EXPECT_TRUE(apply.get().interrupted);

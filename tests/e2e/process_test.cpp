@@ -97,7 +97,8 @@ TEST_F(ProcessTest, EnvironmentOverlayAndReplacement) {
 
 TEST_F(ProcessTest, FeedsStdinWhileReadingStdout) {
   std::string input(1 << 20, 'x');  // far more than a pipe holds
-  for (std::size_t i = 0; i < input.size(); i += 100) input[i] = '\n';
+  for (std::size_t i = 0; i < input.size(); i += 100)
+    input[i] = '\n';
   auto spec = helper({"echo-stdin"});
   spec.feed_stdin = true;
   BlockingWait how;
@@ -122,7 +123,8 @@ TEST_F(ProcessTest, ChildLeadsItsOwnProcessGroup) {
 }
 
 TEST_F(ProcessTest, ChildGetsDefaultSignalHandling) {
-  struct sigaction ignore {}, previous {};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, &previous);
   sigset_t block, old;
@@ -149,6 +151,16 @@ TEST_F(ProcessTest, InterruptSendsOneSigintAndWaitsForTheChild) {
   auto ran = interrupt.run(helper({"trap-int", "300", "7"}), interrupt.how());
   EXPECT_EQ(ran.exit.retcode, 7);
   EXPECT_EQ(ran.exit.stop_reason, StopReason::interrupted);
+  EXPECT_EQ(ran.out, "ready\ninterrupted\n");
+}
+
+TEST_F(ProcessTest, InterruptReachesTheChildAloneAndItsGroupAfterItExits) {
+  // The interrupt is for terraform, which stops its own provisioners: delivered to the
+  // whole group it can make terraform count two (docs/benchmarks.md). What is left in
+  // the group after the child exits is ended, silently, by SIGTERM.
+  InterruptWhenReady interrupt;
+  auto ran = interrupt.run(helper({"trap-int-family"}), interrupt.how());
+  EXPECT_EQ(ran.exit.retcode, 0);
   EXPECT_EQ(ran.out, "ready\ninterrupted\n");
 }
 

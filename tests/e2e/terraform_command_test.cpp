@@ -125,9 +125,8 @@ TEST_F(TerraformCommandTest, InspectionCommands) {
 
   EXPECT_TRUE(cli->graph({.check = true}).output.starts_with("digraph"));
   EXPECT_TRUE(cli->modules({.check = true}).value->contains("modules"));
-  EXPECT_TRUE(cli->metadata_functions({.check = true})
-                  .value->at("function_signatures")
-                  .contains("abs"));
+  EXPECT_TRUE(
+      cli->metadata_functions({.check = true}).value->at("function_signatures").contains("abs"));
   EXPECT_TRUE(cli->providers_schema({.check = true}).value->contains("provider_schemas"));
   EXPECT_NE(cli->providers({.check = true}).output.find("terraform.io/builtin/terraform"),
             std::string::npos);
@@ -199,7 +198,8 @@ TEST_F(TerraformCommandTest, OutputCallbacksSeeEveryLineAsItArrives) {
   std::vector<std::string> lines;
   auto r = cli->plan({.on_output = [&](std::string_view line) { lines.emplace_back(line); }});
   std::string joined;
-  for (const auto& line : lines) joined += line + "\n";
+  for (const auto& line : lines)
+    joined += line + "\n";
   EXPECT_EQ(joined, r.output);
   EXPECT_GT(lines.size(), 3u);
 }

@@ -10,6 +10,8 @@
 //   child_helper exit CODE             exit with CODE
 //   child_helper trap-int MS CODE      on SIGINT print "interrupted", wait MS, exit CODE;
 //                                      a second SIGINT prints "again" and exits 99
+//   child_helper trap-int-family       like `trap-int 0 0`, with a child of its own that
+//                                      prints "child interrupted" if SIGINT reaches it
 //   child_helper ignore-int            ignore SIGINT, wait for anything else
 //   child_helper leave-grandchild S    start a `sleep S` sharing stdout, then exit 0
 //   child_helper sleep S               sleep S seconds
@@ -30,7 +32,9 @@ namespace {
 
 std::atomic<int> interrupts{0};
 
-void on_interrupt(int) { interrupts.fetch_add(1); }
+void on_interrupt(int) {
+  interrupts.fetch_add(1);
+}
 
 int count_fds() {
   int count = 0;
@@ -94,7 +98,8 @@ int main(int argc, char** argv) {
   if (mode == "trap-int") {
     std::signal(SIGINT, on_interrupt);
     std::cout << "ready" << std::endl;
-    while (interrupts.load() == 0) ::pause();
+    while (interrupts.load() == 0)
+      ::pause();
     std::cout << "interrupted" << std::endl;
     int waited = 0, delay = std::atoi(arg(2).c_str());
     while (waited < delay) {
@@ -107,10 +112,25 @@ int main(int argc, char** argv) {
     }
     return std::atoi(arg(3).c_str());
   }
+  if (mode == "trap-int-family") {
+    std::signal(SIGINT, on_interrupt);  // the child inherits the handler
+    if (::fork() == 0) {
+      while (interrupts.load() == 0)
+        ::pause();
+      std::cout << "child interrupted" << std::endl;
+      ::_exit(0);
+    }
+    std::cout << "ready" << std::endl;
+    while (interrupts.load() == 0)
+      ::pause();
+    std::cout << "interrupted" << std::endl;
+    return 0;
+  }
   if (mode == "ignore-int") {
     std::signal(SIGINT, SIG_IGN);
     std::cout << "ready" << std::endl;
-    while (true) ::pause();
+    while (true)
+      ::pause();
   }
   if (mode == "leave-grandchild") {
     if (::fork() == 0) {

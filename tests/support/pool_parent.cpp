@@ -22,5 +22,6 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   }});
-  while (true) ::pause();
+  while (true)
+    ::pause();
 }

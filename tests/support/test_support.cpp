@@ -42,8 +42,8 @@ std::string read_file(const fs::path& path) {
 
 TerraformOptions terraform_options() {
   static const fs::path config = [] {
-    fs::path path = fs::temp_directory_path() / ("libterraform-test-" +
-                                                 std::to_string(::getpid()) + ".tfrc");
+    fs::path path =
+        fs::temp_directory_path() / ("libterraform-test-" + std::to_string(::getpid()) + ".tfrc");
     write_file(path, "");
     return path;
   }();
@@ -60,19 +60,29 @@ fs::path make_module(const fs::path& parent, std::string_view name, std::string_
 
 std::string slow_resource(int seconds, std::string_view name) {
   return "variable \"sleep_seconds\" {\n"
-         "  default = " + std::to_string(seconds) + "\n"
+         "  default = " +
+         std::to_string(seconds) +
+         "\n"
          "}\n\n"
-         "resource \"terraform_data\" \"" + std::string(name) + "\" {\n"
+         "resource \"terraform_data\" \"" +
+         std::string(name) +
+         "\" {\n"
          "  provisioner \"local-exec\" {\n"
          "    command = \"sleep ${var.sleep_seconds}\"\n"
          "  }\n"
          "}\n";
 }
 
-std::string child_helper() { return LIBTERRAFORM_CHILD_HELPER; }
-std::string pool_parent() { return LIBTERRAFORM_POOL_PARENT; }
+std::string child_helper() {
+  return LIBTERRAFORM_CHILD_HELPER;
+}
+std::string pool_parent() {
+  return LIBTERRAFORM_POOL_PARENT;
+}
 
-std::set<pid_t> child_processes() { return children_of(::getpid()); }
+std::set<pid_t> child_processes() {
+  return children_of(::getpid());
+}
 
 fs::path working_directory_of(pid_t pid) {
   std::error_code ec;
@@ -108,7 +118,8 @@ void reap_orphans() {
 
 int open_descriptor_count() {
   int count = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator("/proc/self/fd")) ++count;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator("/proc/self/fd"))
+    ++count;
   return count;
 }
 

@@ -76,12 +76,9 @@ TEST(ConsoleArgv, Defaults) {
 }
 
 TEST(ConsoleArgv, EverythingSet) {
-  auto spec = specs::console({.no_color = false,
-                              .plan = true,
-                              .state = "s",
-                              .var_files = {"f"},
-                              .vars = {{"k", "v"}}},
-                             kDefaults, "var.k");
+  auto spec = specs::console(
+      {.no_color = false, .plan = true, .state = "s", .var_files = {"f"}, .vars = {{"k", "v"}}},
+      kDefaults, "var.k");
   EXPECT_EQ(spec.args, (Strings{"console", "-plan", "-state=s", "-var-file=f", "-var=k=v"}));
 }
 
@@ -103,8 +100,7 @@ TEST(ProvidersArgv, DefaultsAndEverythingSet) {
 }
 
 TEST(ProvidersLockArgv, DefaultsAndEverythingSet) {
-  EXPECT_EQ(specs::providers_lock({}, kDefaults).args,
-            (Strings{"providers", "lock", "-no-color"}));
+  EXPECT_EQ(specs::providers_lock({}, kDefaults).args, (Strings{"providers", "lock", "-no-color"}));
   auto spec = specs::providers_lock({.enable_plugin_cache = true,
                                      .fs_mirror = "/mirror",
                                      .net_mirror = "https://mirror.example",
@@ -112,20 +108,19 @@ TEST(ProvidersLockArgv, DefaultsAndEverythingSet) {
                                      .platforms = {"linux_amd64", "darwin_arm64"},
                                      .providers = {"hashicorp/null"}},
                                     kDefaults);
-  EXPECT_EQ(spec.args,
-            (Strings{"providers", "lock", "-enable-plugin-cache", "-fs-mirror=/mirror",
-                     "-net-mirror=https://mirror.example", "-platform=linux_amd64",
-                     "-platform=darwin_arm64", "hashicorp/null"}));
+  EXPECT_EQ(spec.args, (Strings{"providers", "lock", "-enable-plugin-cache", "-fs-mirror=/mirror",
+                                "-net-mirror=https://mirror.example", "-platform=linux_amd64",
+                                "-platform=darwin_arm64", "hashicorp/null"}));
 }
 
 TEST(ProvidersMirrorArgv, DefaultsAndEverythingSet) {
   EXPECT_EQ(specs::providers_mirror({}, kDefaults, "/out").args,
             (Strings{"providers", "mirror", "-no-color", "/out"}));
-  EXPECT_EQ(specs::providers_mirror(
-                {.lock_file = false, .no_color = false, .platforms = {"linux_amd64"}}, kDefaults,
-                "/out")
-                .args,
-            (Strings{"providers", "mirror", "-lock-file=false", "-platform=linux_amd64", "/out"}));
+  EXPECT_EQ(
+      specs::providers_mirror({.lock_file = false, .no_color = false, .platforms = {"linux_amd64"}},
+                              kDefaults, "/out")
+          .args,
+      (Strings{"providers", "mirror", "-lock-file=false", "-platform=linux_amd64", "/out"}));
   EXPECT_THROW(specs::providers_mirror({}, kDefaults, ""), Error);
 }
 

@@ -107,8 +107,8 @@ TEST(TaintArgv, DefaultsAndEverythingSet) {
                    .no_color = false,
                    .state = "s",
                    .state_out = "so"};
-  Strings flags{"-allow-missing", "-backup=b", "-ignore-remote-version", "-lock=false",
-                "-lock-timeout=1s", "-state=s", "-state-out=so", "a.x"};
+  Strings flags{"-allow-missing",   "-backup=b", "-ignore-remote-version", "-lock=false",
+                "-lock-timeout=1s", "-state=s",  "-state-out=so",          "a.x"};
   Strings taint{"taint"}, untaint{"untaint"};
   taint.insert(taint.end(), flags.begin(), flags.end());
   untaint.insert(untaint.end(), flags.begin(), flags.end());
@@ -133,8 +133,8 @@ TEST(ImportArgv, DefaultsAndEverythingSet) {
                                    kDefaults, "a.x", "id-1")
                 .args,
             (Strings{"import", "-input=true", "-backup=b", "-config=cfg", "-ignore-remote-version",
-                     "-lock=false", "-lock-timeout=1s", "-state=s", "-state-out=so",
-                     "-var-file=f", "-var=k=v", "a.x", "id-1"}));
+                     "-lock=false", "-lock-timeout=1s", "-state=s", "-state-out=so", "-var-file=f",
+                     "-var=k=v", "a.x", "id-1"}));
 }
 
 TEST(ForceUnlockArgv, DefaultsAndEverythingSet) {
@@ -145,24 +145,23 @@ TEST(ForceUnlockArgv, DefaultsAndEverythingSet) {
 }
 
 TEST(WorkspaceArgv, DefaultsAndEverythingSet) {
-  EXPECT_EQ(specs::workspace_list({}, kDefaults).args,
-            (Strings{"workspace", "list", "-no-color"}));
+  EXPECT_EQ(specs::workspace_list({}, kDefaults).args, (Strings{"workspace", "list", "-no-color"}));
   EXPECT_EQ(specs::workspace_show({.no_color = false}, kDefaults).args,
             (Strings{"workspace", "show"}));
   EXPECT_EQ(specs::workspace_new({}, kDefaults, "dev").args,
             (Strings{"workspace", "new", "-no-color", "dev"}));
-  EXPECT_EQ(specs::workspace_new(
-                {.lock = false, .lock_timeout = 1s, .no_color = false, .state = "s"}, kDefaults,
-                "dev")
-                .args,
-            (Strings{"workspace", "new", "-lock=false", "-lock-timeout=1s", "-state=s", "dev"}));
+  EXPECT_EQ(
+      specs::workspace_new({.lock = false, .lock_timeout = 1s, .no_color = false, .state = "s"},
+                           kDefaults, "dev")
+          .args,
+      (Strings{"workspace", "new", "-lock=false", "-lock-timeout=1s", "-state=s", "dev"}));
   EXPECT_EQ(specs::workspace_select({.no_color = false, .or_create = true}, kDefaults, "dev").args,
             (Strings{"workspace", "select", "-or-create", "dev"}));
-  EXPECT_EQ(specs::workspace_delete(
-                {.force = true, .lock = false, .lock_timeout = 1s, .no_color = false}, kDefaults,
-                "dev")
-                .args,
-            (Strings{"workspace", "delete", "-force", "-lock=false", "-lock-timeout=1s", "dev"}));
+  EXPECT_EQ(
+      specs::workspace_delete({.force = true, .lock = false, .lock_timeout = 1s, .no_color = false},
+                              kDefaults, "dev")
+          .args,
+      (Strings{"workspace", "delete", "-force", "-lock=false", "-lock-timeout=1s", "dev"}));
   EXPECT_THROW(specs::workspace_new({}, kDefaults, ""), Error);
 }
 

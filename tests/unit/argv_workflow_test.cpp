@@ -39,14 +39,13 @@ TEST(InitArgv, EverythingSet) {
                            .upgrade = true,
                            .extra_args = {"-future-flag"}},
                           kDefaults);
-  EXPECT_EQ(spec.args, (Strings{"init", "-input=true", "-backend=false",
-                                "-backend-config=path=my state.tfstate",
-                                "-backend-config=backend.hcl", "-force-copy",
-                                "-from-module=../source", "-get=false", "-ignore-remote-version",
-                                "-lock=false", "-lock-timeout=1500ms", "-lockfile=readonly",
-                                "-migrate-state", "-plugin-dir=p1", "-plugin-dir=p2",
-                                "-reconfigure", "-test-directory=checks", "-upgrade",
-                                "-future-flag"}));
+  EXPECT_EQ(
+      spec.args,
+      (Strings{"init", "-input=true", "-backend=false", "-backend-config=path=my state.tfstate",
+               "-backend-config=backend.hcl", "-force-copy", "-from-module=../source", "-get=false",
+               "-ignore-remote-version", "-lock=false", "-lock-timeout=1500ms",
+               "-lockfile=readonly", "-migrate-state", "-plugin-dir=p1", "-plugin-dir=p2",
+               "-reconfigure", "-test-directory=checks", "-upgrade", "-future-flag"}));
   EXPECT_EQ(spec.format, OutputFormat::text);
 }
 
@@ -92,19 +91,34 @@ TEST(PlanArgv, EverythingSet) {
                            .var_files = {"a.tfvars", "b.tfvars"},
                            .vars = {{"name", "value with spaces"}, {"other", "-leading"}}},
                           kDefaults);
-  EXPECT_EQ(spec.args,
-            (Strings{"plan", "-no-color", "-input=false", "-json", "-compact-warnings", "-destroy",
-                     "-detailed-exitcode", "-generate-config-out=generated.tf", "-lock=false",
-                     "-lock-timeout=120s", "-out=tfplan", "-parallelism=3", "-refresh=false",
-                     "-refresh-only", "-replace=terraform_data.a", "-replace=terraform_data.b",
-                     "-state=legacy.tfstate", "-target=module.child", "-var-file=a.tfvars",
-                     "-var-file=b.tfvars", "-var=name=value with spaces", "-var=other=-leading"}));
+  EXPECT_EQ(spec.args, (Strings{"plan",
+                                "-no-color",
+                                "-input=false",
+                                "-json",
+                                "-compact-warnings",
+                                "-destroy",
+                                "-detailed-exitcode",
+                                "-generate-config-out=generated.tf",
+                                "-lock=false",
+                                "-lock-timeout=120s",
+                                "-out=tfplan",
+                                "-parallelism=3",
+                                "-refresh=false",
+                                "-refresh-only",
+                                "-replace=terraform_data.a",
+                                "-replace=terraform_data.b",
+                                "-state=legacy.tfstate",
+                                "-target=module.child",
+                                "-var-file=a.tfvars",
+                                "-var-file=b.tfvars",
+                                "-var=name=value with spaces",
+                                "-var=other=-leading"}));
   EXPECT_TRUE(spec.detailed_exitcode);
 }
 
 TEST(PlanArgv, VarValuesReachTerraformIntact) {
-  auto spec = specs::plan({.vars = {{"v", "a=b \"quoted\"\nnext line 'single' $HOME `x`"}}},
-                          kDefaults);
+  auto spec =
+      specs::plan({.vars = {{"v", "a=b \"quoted\"\nnext line 'single' $HOME `x`"}}}, kDefaults);
   EXPECT_EQ(spec.args.back(), "-var=v=a=b \"quoted\"\nnext line 'single' $HOME `x`");
 }
 
@@ -167,12 +181,12 @@ TEST(ApplyArgv, EverythingSet) {
                             .vars = {{"k", "v"}},
                             .extra_args = {"-x"}},
                            kDefaults);
-  EXPECT_EQ(spec.args,
-            (Strings{"apply", "-input=false", "-backup=-", "-compact-warnings", "-destroy",
-                     "-lock=false", "-lock-timeout=30s", "-parallelism=1", "-refresh=false",
-                     "-refresh-only", "-replace=terraform_data.a", "-state=in.tfstate",
-                     "-state-out=out.tfstate", "-target=terraform_data.a", "-var-file=x.tfvars",
-                     "-var=k=v", "-x", "tfplan"}));
+  EXPECT_EQ(
+      spec.args,
+      (Strings{"apply", "-input=false", "-backup=-", "-compact-warnings", "-destroy", "-lock=false",
+               "-lock-timeout=30s", "-parallelism=1", "-refresh=false", "-refresh-only",
+               "-replace=terraform_data.a", "-state=in.tfstate", "-state-out=out.tfstate",
+               "-target=terraform_data.a", "-var-file=x.tfvars", "-var=k=v", "-x", "tfplan"}));
   EXPECT_EQ(spec.format, OutputFormat::text);
 }
 
@@ -198,10 +212,10 @@ TEST(DestroyArgv, EverythingSet) {
                               .var_files = {"f"},
                               .vars = {{"k", "v"}}},
                              kDefaults);
-  EXPECT_EQ(spec.args, (Strings{"destroy", "-input=true", "-backup=b", "-compact-warnings",
-                                "-lock=false", "-lock-timeout=1s", "-parallelism=2",
-                                "-refresh=false", "-state=s", "-state-out=so", "-target=t",
-                                "-var-file=f", "-var=k=v"}));
+  EXPECT_EQ(spec.args,
+            (Strings{"destroy", "-input=true", "-backup=b", "-compact-warnings", "-lock=false",
+                     "-lock-timeout=1s", "-parallelism=2", "-refresh=false", "-state=s",
+                     "-state-out=so", "-target=t", "-var-file=f", "-var=k=v"}));
 }
 
 TEST(RefreshArgv, Defaults) {

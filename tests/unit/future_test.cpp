@@ -98,7 +98,8 @@ TEST(AsCompleted, YieldsInCompletionOrder) {
     futures[1].state()->set_value(2);
   });
   std::vector<int> order;
-  for (const auto& f : as_completed(futures)) order.push_back(f.get());
+  for (const auto& f : as_completed(futures))
+    order.push_back(f.get());
   completer.join();
   EXPECT_EQ(order, (std::vector<int>{3, 1, 2}));
 }

@@ -1,10 +1,10 @@
 // The process layer's pure parts: the supervision state machine, line splitting and
 // environment building.
 
+#include "libterraform/errors.hpp"
 #include "process/environment.hpp"
 #include "process/line_splitter.hpp"
 #include "process/supervisor.hpp"
-#include "libterraform/errors.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,9 +16,15 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = Supervisor::Clock;
 
-std::vector<int> drain(Supervisor& s) {
-  std::vector<int> signals;
-  while (auto signal = s.take_signal()) signals.push_back(*signal);
+// The interrupt goes to terraform alone; everything else to its whole group.
+constexpr Signal kInterrupt{SIGINT, false};
+constexpr Signal kTerminateGroup{SIGTERM, true};
+constexpr Signal kKillGroup{SIGKILL, true};
+
+std::vector<Signal> drain(Supervisor& s) {
+  std::vector<Signal> signals;
+  while (auto signal = s.take_signal())
+    signals.push_back(*signal);
   return signals;
 }
 
@@ -29,7 +35,7 @@ TEST(Supervisor, NormalExitEndsLeftoversAndFinishesOnEof) {
   s.on_stream_closed();
   s.on_exited(t0);
   EXPECT_FALSE(s.finished());
-  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  EXPECT_EQ(drain(s), std::vector{kTerminateGroup});
   s.on_stream_closed();
   EXPECT_TRUE(s.finished());
   EXPECT_EQ(s.stop_reason(), StopReason::none);
@@ -40,7 +46,7 @@ TEST(Supervisor, InterruptSendsOneSigintAndNeverKillsByDefault) {
   Supervisor s({}, std::nullopt);
   s.request_stop(StopReason::interrupted, t0);
   s.request_stop(StopReason::interrupted, t0 + 1s);  // a second cancel changes nothing
-  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
   EXPECT_FALSE(s.next_wakeup());
   s.on_time(t0 + 1h);
   EXPECT_TRUE(drain(s).empty());
@@ -51,23 +57,23 @@ TEST(Supervisor, EscalatesAfterTheGracePeriodWhenThePolicySaysSo) {
   const auto t0 = Clock::now();
   Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);
   s.request_stop(StopReason::interrupted, t0);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
   EXPECT_EQ(s.next_wakeup(), t0 + 5s);
   s.on_time(t0 + 4s);
   EXPECT_TRUE(drain(s).empty());
   s.on_time(t0 + 5s);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGKILL});
+  EXPECT_EQ(drain(s), std::vector{kKillGroup});
   EXPECT_FALSE(s.next_wakeup());
 }
 
 TEST(Supervisor, EachEscalationSendsItsSignal) {
-  for (auto [escalation, signal] : {std::pair{Escalation::interrupt_again, SIGINT},
-                                    std::pair{Escalation::terminate, SIGTERM}}) {
+  for (auto [escalation, signal] : {std::pair{Escalation::interrupt_again, kInterrupt},
+                                    std::pair{Escalation::terminate, kTerminateGroup}}) {
     const auto t0 = Clock::now();
     Supervisor s({.grace_period = 1s, .escalation = escalation}, std::nullopt);
     s.request_stop(StopReason::interrupted, t0);
     s.on_time(t0 + 1s);
-    EXPECT_EQ(drain(s), (std::vector<int>{SIGINT, signal}));
+    EXPECT_EQ(drain(s), (std::vector{kInterrupt, signal}));
   }
 }
 
@@ -78,7 +84,7 @@ TEST(Supervisor, TimeoutInterruptsAtTheDeadline) {
   s.on_time(t0 + 9s);
   EXPECT_TRUE(drain(s).empty());
   s.on_time(t0 + 10s);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGINT});
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
   EXPECT_EQ(s.stop_reason(), StopReason::timed_out);
 }
 
@@ -86,10 +92,10 @@ TEST(Supervisor, PipesHeldByLeftoversAreGivenUp) {
   const auto t0 = Clock::now();
   Supervisor s({}, std::nullopt);
   s.on_exited(t0);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  EXPECT_EQ(drain(s), std::vector{kTerminateGroup});
   EXPECT_EQ(s.next_wakeup(), t0 + Supervisor::kLeftoverGrace);
   s.on_time(t0 + Supervisor::kLeftoverGrace);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGKILL});
+  EXPECT_EQ(drain(s), std::vector{kKillGroup});
   EXPECT_FALSE(s.finished());
   s.on_time(t0 + Supervisor::kLeftoverGrace + Supervisor::kAbandonAfter);
   EXPECT_TRUE(s.finished());
@@ -100,7 +106,7 @@ TEST(Supervisor, ExitDropsSignalsMeantForTheChild) {
   Supervisor s({}, std::nullopt, 0);
   s.request_stop(StopReason::interrupted, t0);
   s.on_exited(t0);
-  EXPECT_EQ(drain(s), std::vector<int>{SIGTERM});
+  EXPECT_EQ(drain(s), std::vector{kTerminateGroup});
   EXPECT_TRUE(s.finished());
   s.request_stop(StopReason::interrupted, t0);  // too late: nothing to do
   EXPECT_TRUE(drain(s).empty());

@@ -91,7 +91,8 @@ TEST(FindDiagnostics, FromValidateDocumentAndFromEvents) {
 }
 
 TEST(Conclude, SuccessKeepsEverything) {
-  auto outcome = conclude(spec_of(OutputFormat::json_lines), finished(0, "{\"type\":\"x\"}\n", "warn"));
+  auto outcome =
+      conclude(spec_of(OutputFormat::json_lines), finished(0, "{\"type\":\"x\"}\n", "warn"));
   ASSERT_FALSE(outcome.error);
   const auto& r = *outcome.result;
   EXPECT_EQ(r.retcode, 0);
@@ -136,7 +137,8 @@ TEST(Conclude, DetailedExitCodeTwoIsSuccess) {
 }
 
 TEST(Conclude, TimeoutAlwaysRaisesWithThePartialResult) {
-  auto outcome = conclude(spec_of(OutputFormat::text), finished(1, "partial", "", StopReason::timed_out));
+  auto outcome =
+      conclude(spec_of(OutputFormat::text), finished(1, "partial", "", StopReason::timed_out));
   ASSERT_TRUE(outcome.error);
   try {
     std::rethrow_exception(outcome.error);
@@ -172,8 +174,9 @@ TEST(Conclude, UnparsableJsonOnSuccessIsATypedErrorKeepingTheRawText) {
 
 TEST(CommandResult, CommandLineMasksSecrets) {
   CommandResult r;
-  r.argv = {"/bin/terraform", "plan",   "-var=password=hunter2", "-var",
-            "token=abc",      "-backend-config=key=s3cret",      "-out=my plan"};
+  r.argv = {"/bin/terraform", "plan",      "-var=password=hunter2",
+            "-var",           "token=abc", "-backend-config=key=s3cret",
+            "-out=my plan"};
   EXPECT_EQ(r.command_line(),
             "/bin/terraform plan -var=password=*** -var token=*** -backend-config=key=*** "
             "'-out=my plan'");

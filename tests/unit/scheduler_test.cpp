@@ -25,7 +25,8 @@ TEST(Scheduler, StartsWorkersOnlyForRunnableTasksUpToTheMaximum) {
   EXPECT_EQ(s.workers_to_start(), 1u);
   s.enqueue(2, "/a");  // same module: cannot run alongside task 1
   EXPECT_EQ(s.workers_to_start(), 1u);
-  for (TaskId t = 3; t <= 10; ++t) s.enqueue(t, "/m" + std::to_string(t));
+  for (TaskId t = 3; t <= 10; ++t)
+    s.enqueue(t, "/m" + std::to_string(t));
   EXPECT_EQ(s.workers_to_start(), 3u);
   s.worker_started(1);
   s.worker_started(2);
@@ -78,7 +79,8 @@ TEST(Scheduler, TasksWithoutAModuleNeverWait) {
 
 TEST(Scheduler, WithABacklogABusyWorkerHoldsOneMoreTask) {
   auto s = with_ready_workers(2, 2);
-  for (TaskId t = 1; t <= 8; ++t) s.enqueue(t, "");
+  for (TaskId t = 1; t <= 8; ++t)
+    s.enqueue(t, "");
   EXPECT_EQ(s.assign(), (Assignments{{1, 1}, {2, 2}, {3, 1}, {4, 2}}));
   EXPECT_TRUE(s.assign().empty());  // one each, no more
   EXPECT_EQ(s.task_of(1), TaskId{1});
@@ -89,13 +91,15 @@ TEST(Scheduler, WithABacklogABusyWorkerHoldsOneMoreTask) {
 
 TEST(Scheduler, NoPrefetchWithoutABacklog) {
   auto s = with_ready_workers(2, 2);
-  for (TaskId t = 1; t <= 4; ++t) s.enqueue(t, "");
+  for (TaskId t = 1; t <= 4; ++t)
+    s.enqueue(t, "");
   EXPECT_EQ(s.assign(), (Assignments{{1, 1}, {2, 2}}));  // two wait, for two workers
 }
 
 TEST(Scheduler, PrefetchedTaskIsRevokedForAnIdleWorker) {
   auto s = with_ready_workers(2, 2);
-  for (TaskId t = 1; t <= 5; ++t) s.enqueue(t, "/m" + std::to_string(t));
+  for (TaskId t = 1; t <= 5; ++t)
+    s.enqueue(t, "/m" + std::to_string(t));
   EXPECT_EQ(s.assign(), (Assignments{{1, 1}, {2, 2}, {3, 1}, {4, 2}}));
   EXPECT_EQ(s.cancel(5), Scheduler::CancelResult::removed);
   EXPECT_TRUE(s.revocations().empty());  // nobody idle
@@ -109,7 +113,8 @@ TEST(Scheduler, PrefetchedTaskIsRevokedForAnIdleWorker) {
 
 TEST(Scheduler, RevokeThatArrivesTooLateIsHarmless) {
   auto s = with_ready_workers(2, 2);
-  for (TaskId t = 1; t <= 5; ++t) s.enqueue(t, "");
+  for (TaskId t = 1; t <= 5; ++t)
+    s.enqueue(t, "");
   s.assign();  // 1 and 3 on worker 1, 2 and 4 on worker 2
   s.cancel(5);
   s.task_finished(2);
@@ -166,7 +171,7 @@ TEST(Scheduler, LostWorkerFailsItsTaskAndRequeuesItsPrefetchedOne) {
   s.worker_started(2);
   s.worker_ready(2);
   EXPECT_EQ(s.assign(), (Assignments{{2, 2}, {3, 2}}));  // /a is free again
-  EXPECT_EQ(s.worker_lost(7).failed, std::nullopt);     // never seen
+  EXPECT_EQ(s.worker_lost(7).failed, std::nullopt);      // never seen
 }
 
 TEST(Scheduler, LostWorkerReportsACancelledPrefetchedTask) {
@@ -184,7 +189,8 @@ TEST(Scheduler, LostWorkerReportsACancelledPrefetchedTask) {
 
 TEST(Scheduler, ShutdownCancelsPrefetchedTasks) {
   auto s = with_ready_workers(1, 1);
-  for (TaskId t = 1; t <= 3; ++t) s.enqueue(t, "");
+  for (TaskId t = 1; t <= 3; ++t)
+    s.enqueue(t, "");
   s.assign();
   EXPECT_EQ(s.cancel_prefetched(), (Assignments{{2, 1}}));
   EXPECT_TRUE(s.cancel_prefetched().empty());
@@ -203,7 +209,8 @@ TEST(Scheduler, ReservedModuleWaitsForRelease) {
 
 TEST(Scheduler, ManyQueuedTasks) {
   auto s = with_ready_workers(4, 4);
-  for (TaskId t = 1; t <= 5000; ++t) s.enqueue(t, "");
+  for (TaskId t = 1; t <= 5000; ++t)
+    s.enqueue(t, "");
   std::size_t done = 0;
   s.assign();
   while (s.running() > 0) {

@@ -1,7 +1,7 @@
 // The pool's frames and payloads, without I/O.
 
-#include "pool/messages.hpp"
 #include "pool/wire.hpp"
+#include "pool/messages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,8 @@ TEST(Frames, RoundTripFedByteByByte) {
   std::vector<Frame> frames;
   for (char c : stream) {
     decoder.feed(std::string_view(&c, 1));
-    while (auto frame = decoder.next()) frames.push_back(*frame);
+    while (auto frame = decoder.next())
+      frames.push_back(*frame);
   }
   ASSERT_EQ(frames.size(), 3u);
   EXPECT_EQ(frames[0].type, FrameType::ready);
@@ -46,9 +47,9 @@ TEST(Frames, MalformedHeadersAreProtocolErrors) {
     bad[offset] = value;
     return bad;
   };
-  EXPECT_THROW(decode(corrupt(0, 'X')), ProtocolError);      // magic
-  EXPECT_THROW(decode(corrupt(4, 9)), ProtocolError);        // version
-  EXPECT_THROW(decode(corrupt(5, 99)), ProtocolError);       // type
+  EXPECT_THROW(decode(corrupt(0, 'X')), ProtocolError);  // magic
+  EXPECT_THROW(decode(corrupt(4, 9)), ProtocolError);    // version
+  EXPECT_THROW(decode(corrupt(5, 99)), ProtocolError);   // type
   std::string huge = good;
   std::uint32_t length = kMaxPayload + 1;
   std::memcpy(huge.data() + 8, &length, sizeof length);
@@ -106,8 +107,8 @@ TEST(Messages, WorkerMessagesRoundTrip) {
   EXPECT_EQ(output.stream, process::OutputStream::err);
   EXPECT_EQ(output.bytes, "line\n");
 
-  auto finished = decode_finished(encode(
-      Finished{7, {-2, process::StopReason::timed_out, std::chrono::milliseconds(1234)}}));
+  auto finished = decode_finished(
+      encode(Finished{7, {-2, process::StopReason::timed_out, std::chrono::milliseconds(1234)}}));
   EXPECT_EQ(finished.exit.retcode, -2);
   EXPECT_EQ(finished.exit.stop_reason, process::StopReason::timed_out);
   EXPECT_EQ(finished.exit.duration, std::chrono::milliseconds(1234));

@@ -24,8 +24,8 @@ enum class OutputFormat {
 };
 
 struct CommandSpec {
-  std::string name;     // "plan", "state mv": for messages
-  Strings args;         // everything after the binary
+  std::string name;  // "plan", "state mv": for messages
+  Strings args;      // everything after the binary
   OutputFormat format = OutputFormat::text;
   bool detailed_exitcode = false;  // exit code 2 means success with changes
   std::optional<std::string> stdin_data = {};
@@ -83,8 +83,7 @@ CommandSpec force_unlock(const ForceUnlockOptions&, const FlagDefaults&,
 
 CommandSpec workspace_list(const WorkspaceListOptions&, const FlagDefaults&);
 CommandSpec workspace_show(const WorkspaceShowOptions&, const FlagDefaults&);
-CommandSpec workspace_new(const WorkspaceNewOptions&, const FlagDefaults&,
-                          const std::string& name);
+CommandSpec workspace_new(const WorkspaceNewOptions&, const FlagDefaults&, const std::string& name);
 CommandSpec workspace_select(const WorkspaceSelectOptions&, const FlagDefaults&,
                              const std::string& name);
 CommandSpec workspace_delete(const WorkspaceDeleteOptions&, const FlagDefaults&,

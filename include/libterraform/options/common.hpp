@@ -21,6 +21,11 @@ using Duration = std::chrono::milliseconds;  // -lock-timeout, timeouts
 // operation's executor (async).
 using LineCallback = std::function<void(std::string_view line)>;
 
+// Receives each event of a -json stream as it arrives (see events.hpp), on the same
+// threads as a LineCallback.
+struct Event;
+using EventCallback = std::function<void(const Event& event)>;
+
 // Fields every command's options struct ends with. Designated initializers must follow
 // declaration order: a struct lists its terraform flags first, alphabetically, then
 // these.
@@ -31,14 +36,17 @@ using LineCallback = std::function<void(std::string_view line)>;
 //   extra_args  extra arguments placed after the flags the struct builds, before any
 //               positional argument: for flags a newer terraform adds.
 //   on_output   each stdout line as it arrives; on_error: each stderr line.
+//   on_event    each event of a -json stream (plan, apply, destroy, refresh, init,
+//               test), parsed, as it arrives.
 //   stop_token  a stop request interrupts terraform (SIGINT), like a timeout does.
-#define LIBTERRAFORM_COMMON_OPTIONS                                  \
-  bool check = false;                                                \
-  std::optional<std::chrono::milliseconds> timeout = std::nullopt;   \
-  ::libterraform::Environment env = {};                              \
-  ::libterraform::Strings extra_args = {};                           \
-  ::libterraform::LineCallback on_output = {};                       \
-  ::libterraform::LineCallback on_error = {};                        \
+#define LIBTERRAFORM_COMMON_OPTIONS                                \
+  bool check = false;                                              \
+  std::optional<std::chrono::milliseconds> timeout = std::nullopt; \
+  ::libterraform::Environment env = {};                            \
+  ::libterraform::Strings extra_args = {};                         \
+  ::libterraform::LineCallback on_output = {};                     \
+  ::libterraform::LineCallback on_error = {};                      \
+  ::libterraform::EventCallback on_event = {};                     \
   std::stop_token stop_token = {};
 
 // The common fields alone: what a command named at run time accepts
@@ -50,7 +58,8 @@ struct CommonOptions {
 // Copies the common fields out of any options struct.
 template <class Options>
 CommonOptions common_options(const Options& o) {
-  return {o.check, o.timeout, o.env, o.extra_args, o.on_output, o.on_error, o.stop_token};
+  return {o.check,     o.timeout,  o.env,      o.extra_args,
+          o.on_output, o.on_error, o.on_event, o.stop_token};
 }
 
 }  // namespace libterraform

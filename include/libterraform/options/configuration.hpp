@@ -15,8 +15,8 @@ struct FmtOptions {
   // Source text to format instead of files: passed on stdin (target "-"); the
   // formatted text is the result's output.
   std::optional<std::string> source = {};
-  Strings targets = {};               // TARGET...: files or directories (default: the module)
-  bool write = true;                  // -write=false when off
+  Strings targets = {};  // TARGET...: files or directories (default: the module)
+  bool write = true;     // -write=false when off
   LIBTERRAFORM_COMMON_OPTIONS
 };
 

@@ -23,26 +23,26 @@ struct StateShowOptions {
 };
 
 struct StateMvOptions {
-  std::string backup = {};               // -backup=PATH (legacy)
-  std::string backup_out = {};           // -backup-out=PATH (legacy)
-  bool dry_run = false;                  // -dry-run
-  bool ignore_remote_version = false;    // -ignore-remote-version
-  bool lock = true;                      // -lock=false when off
+  std::string backup = {};                    // -backup=PATH (legacy)
+  std::string backup_out = {};                // -backup-out=PATH (legacy)
+  bool dry_run = false;                       // -dry-run
+  bool ignore_remote_version = false;         // -ignore-remote-version
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH (legacy)
-  std::string state_out = {};            // -state-out=PATH (legacy)
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH (legacy)
+  std::string state_out = {};                 // -state-out=PATH (legacy)
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
 struct StateRmOptions {
-  std::string backup = {};               // -backup=PATH
-  bool dry_run = false;                  // -dry-run
-  bool ignore_remote_version = false;    // -ignore-remote-version
-  bool lock = true;                      // -lock=false when off
+  std::string backup = {};                    // -backup=PATH
+  bool dry_run = false;                       // -dry-run
+  bool ignore_remote_version = false;         // -ignore-remote-version
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
@@ -53,51 +53,51 @@ struct StatePullOptions {
 };
 
 struct StatePushOptions {
-  bool force = false;                    // -force
-  bool lock = true;                      // -lock=false when off
+  bool force = false;                         // -force
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
+  std::optional<bool> no_color = {};          // -no-color
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
 struct StateReplaceProviderOptions {
-  bool auto_approve = true;              // -auto-approve
-  std::string backup = {};               // -backup=PATH (legacy)
-  bool ignore_remote_version = false;    // -ignore-remote-version
-  bool lock = true;                      // -lock=false when off
+  bool auto_approve = true;                   // -auto-approve
+  std::string backup = {};                    // -backup=PATH (legacy)
+  bool ignore_remote_version = false;         // -ignore-remote-version
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH (legacy)
-  std::string state_out = {};            // -state-out=PATH (legacy)
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH (legacy)
+  std::string state_out = {};                 // -state-out=PATH (legacy)
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
 // taint and untaint take the same flags.
 struct TaintOptions {
-  bool allow_missing = false;            // -allow-missing
-  std::string backup = {};               // -backup=PATH (legacy)
-  bool ignore_remote_version = false;    // -ignore-remote-version
-  bool lock = true;                      // -lock=false when off
+  bool allow_missing = false;                 // -allow-missing
+  std::string backup = {};                    // -backup=PATH (legacy)
+  bool ignore_remote_version = false;         // -ignore-remote-version
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH (legacy)
-  std::string state_out = {};            // -state-out=PATH (legacy)
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH (legacy)
+  std::string state_out = {};                 // -state-out=PATH (legacy)
   LIBTERRAFORM_COMMON_OPTIONS
 };
 using UntaintOptions = TaintOptions;
 
 struct ImportOptions {
-  std::string backup = {};               // -backup=PATH (legacy)
-  std::string config = {};               // -config=PATH
-  bool ignore_remote_version = false;    // -ignore-remote-version
-  std::optional<bool> input = {};        // -input=true|false
-  bool lock = true;                      // -lock=false when off
+  std::string backup = {};                    // -backup=PATH (legacy)
+  std::string config = {};                    // -config=PATH
+  bool ignore_remote_version = false;         // -ignore-remote-version
+  std::optional<bool> input = {};             // -input=true|false
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH (legacy)
-  std::string state_out = {};            // -state-out=PATH (legacy)
-  Strings var_files = {};                // -var-file=PATH, repeated
-  Variables vars = {};                   // -var NAME=VALUE, repeated
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH (legacy)
+  std::string state_out = {};                 // -state-out=PATH (legacy)
+  Strings var_files = {};                     // -var-file=PATH, repeated
+  Variables vars = {};                        // -var NAME=VALUE, repeated
   LIBTERRAFORM_COMMON_OPTIONS
 };
 

@@ -17,10 +17,10 @@ struct WorkspaceShowOptions {
 };
 
 struct WorkspaceNewOptions {
-  bool lock = true;                      // -lock=false when off
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
-  std::string state = {};                // -state=PATH: copy this state into the workspace
+  std::optional<bool> no_color = {};          // -no-color
+  std::string state = {};                     // -state=PATH: copy this state into the workspace
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
@@ -31,10 +31,10 @@ struct WorkspaceSelectOptions {
 };
 
 struct WorkspaceDeleteOptions {
-  bool force = false;                    // -force
-  bool lock = true;                      // -lock=false when off
+  bool force = false;                         // -force
+  bool lock = true;                           // -lock=false when off
   std::optional<Duration> lock_timeout = {};  // -lock-timeout=DURATION
-  std::optional<bool> no_color = {};     // -no-color
+  std::optional<bool> no_color = {};          // -no-color
   LIBTERRAFORM_COMMON_OPTIONS
 };
 

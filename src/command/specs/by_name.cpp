@@ -20,6 +20,7 @@ Options with_common(const CommonOptions& c) {
   o.extra_args = c.extra_args;
   o.on_output = c.on_output;
   o.on_error = c.on_error;
+  o.on_event = c.on_event;
   o.stop_token = c.stop_token;
   return o;
 }
@@ -104,8 +105,8 @@ CommandSpec spec_by_name(std::string_view method, const Strings& arguments,
                          const CommonOptions& common, const FlagDefaults& defaults) {
   auto found = methods().find(method);
   if (found == methods().end()) {
-    throw Error(errc::unknown_command, "no terraform command method named \"" +
-                                           std::string(method) + "\"");
+    throw Error(errc::unknown_command,
+                "no terraform command method named \"" + std::string(method) + "\"");
   }
   const Method& m = found->second;
   if (m.or_more ? arguments.size() < m.arguments : arguments.size() != m.arguments) {
@@ -129,8 +130,8 @@ CommandSpec run_spec(Strings args, const RunOptions& options) {
   spec.args = std::move(args);
   spec.stdin_data = options.input;
   spec.cwd = options.cwd;
-  spec.common = {options.check,     options.timeout,  options.env,       {},
-                 options.on_output, options.on_error, options.stop_token};
+  spec.common = {options.check,     options.timeout,  options.env, {},
+                 options.on_output, options.on_error, {},          options.stop_token};
   return spec;
 }
 

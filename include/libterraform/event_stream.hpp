@@ -1,0 +1,70 @@
+#pragma once
+
+#include "libterraform/command_result.hpp"
+#include "libterraform/events.hpp"
+
+#include <iterator>
+#include <memory>
+#include <optional>
+
+namespace libterraform {
+
+namespace detail {
+struct EventStreamState;
+}
+
+// The events of one running command, pulled one at a time on the calling thread:
+//
+//   auto stream = cli.apply_stream();
+//   while (auto event = stream.next()) show(*event);
+//   const CommandResult& result = stream.result();
+//
+// Events arrive as terraform prints them. Once terraform has exited and every event
+// has been handed out, next() returns nothing, after throwing, once, the error the
+// run counts as (TerraformCommandError with `check`, a timeout...). Destroying a
+// stream that still runs interrupts terraform and waits for it.
+class EventStream {
+ public:
+  explicit EventStream(std::unique_ptr<detail::EventStreamState> state);
+  EventStream(EventStream&&) noexcept;
+  EventStream& operator=(EventStream&&) noexcept;
+  ~EventStream();
+
+  // The next event, waiting for it.
+  std::optional<Event> next();
+  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe. The events it
+  // prints while winding down still come.
+  void cancel();
+  // terraform has exited and every event has been handed out.
+  bool done() const;
+  // The whole result, once done(); throws std::logic_error before.
+  const CommandResult& result() const;
+
+  class iterator {
+   public:
+    using value_type = Event;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(EventStream* stream) : stream_(stream) { ++*this; }
+    const Event& operator*() const { return *current_; }
+    const Event* operator->() const { return &*current_; }
+    iterator& operator++() {
+      current_ = stream_->next();
+      if (!current_) stream_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) { return !a.stream_; }
+
+   private:
+    EventStream* stream_ = nullptr;
+    std::optional<Event> current_;
+  };
+  iterator begin() { return iterator(this); }
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  std::unique_ptr<detail::EventStreamState> state_;
+};
+
+}  // namespace libterraform

@@ -1,0 +1,153 @@
+#include "libterraform/async_event_stream.hpp"
+
+#include "async/async_target.hpp"
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <deque>
+#include <mutex>
+#include <stop_token>
+
+namespace libterraform::detail {
+
+namespace asio = boost::asio;
+using Handler = asio::any_completion_handler<EventSignature>;
+
+struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
+  asio::any_io_executor io;
+  std::mutex mutex;
+  std::deque<Event> events;
+  bool ended = false;
+  std::exception_ptr error;  // handed out once, at the end
+  std::optional<CommandResult> result;
+  std::optional<Handler> waiting;  // a next() with nothing to take yet
+  asio::any_completion_executor waiting_executor;
+  std::stop_source stop;
+  std::optional<std::stop_callback<std::function<void()>>> caller_stop;
+
+  // What the next next() completes with, if it can complete now. Called locked.
+  std::optional<std::pair<std::exception_ptr, std::optional<Event>>> take() {
+    if (!events.empty()) {
+      Event event = std::move(events.front());
+      events.pop_front();
+      return std::pair{std::exception_ptr(), std::optional(std::move(event))};
+    }
+    if (!ended) return std::nullopt;
+    return std::pair{std::exchange(error, nullptr), std::optional<Event>()};
+  }
+
+  // Something arrived: complete a waiting next(), if there is one.
+  void wake() {
+    std::optional<Handler> handler;
+    asio::any_completion_executor executor;
+    std::optional<std::pair<std::exception_ptr, std::optional<Event>>> item;
+    {
+      std::lock_guard lock(mutex);
+      if (!waiting || !(item = take())) return;
+      handler.emplace(std::move(*waiting));
+      waiting.reset();
+      executor = std::move(waiting_executor);
+    }
+    asio::dispatch(executor, [handler = std::move(*handler), item = std::move(*item)]() mutable {
+      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
+        slot.clear();
+      }
+      std::move(handler)(item.first, std::move(item.second));
+    });
+  }
+};
+
+void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler) {
+  auto executor = asio::prefer(asio::get_associated_executor(handler, state->io),
+                               asio::execution::outstanding_work.tracked);
+  std::optional<std::pair<std::exception_ptr, std::optional<Event>>> item;
+  {
+    std::lock_guard lock(state->mutex);
+    if (state->waiting) {
+      item = std::pair{
+          std::make_exception_ptr(Error(errc::invalid_option, "another next() is already waiting")),
+          std::optional<Event>()};
+    } else if (!(item = state->take())) {
+      // Cancelling the wait asks terraform to stop; the wait goes on for what it prints.
+      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
+        slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type) {
+          if (auto s = weak.lock()) s->stop.request_stop();
+        });
+      }
+      state->waiting.emplace(std::move(handler));
+      state->waiting_executor = std::move(executor);
+      return;
+    }
+  }
+  // Never inside the initiating call: through the stream's executor first.
+  asio::post(state->io, [executor = std::move(executor), handler = std::move(handler),
+                         item = std::move(*item)]() mutable {
+    asio::dispatch(executor, [handler = std::move(handler), item = std::move(item)]() mutable {
+      std::move(handler)(item.first, std::move(item.second));
+    });
+  });
+}
+
+AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec) {
+  auto state = std::make_shared<AsyncStreamState>();
+  state->io = target->executor;
+  if (spec.common.stop_token.stop_possible()) {
+    state->caller_stop.emplace(spec.common.stop_token,
+                               [stop = state->stop]() mutable { stop.request_stop(); });
+  }
+  spec.common.stop_token = state->stop.get_token();
+  spec.common.on_event = [caller = std::move(spec.common.on_event),
+                          weak = std::weak_ptr(state)](const Event& event) {
+    if (caller) caller(event);
+    if (auto s = weak.lock()) {
+      {
+        std::lock_guard lock(s->mutex);
+        s->events.push_back(event);
+      }
+      s->wake();
+    }
+  };
+  async_start(std::move(target), std::move(spec),
+              [state](boost::system::error_code ec, CommandResult result) {
+                std::exception_ptr error;
+                if (ec) {
+                  try {
+                    throw_completion(ec, result);
+                  } catch (...) {
+                    error = std::current_exception();
+                  }
+                }
+                {
+                  std::lock_guard lock(state->mutex);
+                  state->ended = true;
+                  state->error = error;
+                  state->result = std::move(result);
+                }
+                state->wake();
+              });
+  return AsyncEventStream(std::move(state));
+}
+
+}  // namespace libterraform::detail
+
+namespace libterraform {
+
+void AsyncEventStream::cancel() {
+  state_->stop.request_stop();
+}
+
+bool AsyncEventStream::done() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->ended && state_->events.empty() && !state_->error;
+}
+
+const CommandResult* AsyncEventStream::result() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->ended ? &*state_->result : nullptr;
+}
+
+}  // namespace libterraform

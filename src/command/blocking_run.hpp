@@ -1,0 +1,48 @@
+#pragma once
+
+#include "command/conclude.hpp"
+#include "command/invocation.hpp"
+#include "command/output_collector.hpp"
+#include "process/wait_blocking.hpp"
+#include "process/wake_up.hpp"
+
+#include <functional>
+#include <optional>
+#include <stop_token>
+
+namespace libterraform::detail {
+
+// One command run on the calling thread, step by step: what TerraformCommand and its
+// event streams share. Not movable (the supervision refers to its members).
+class BlockingRun {
+ public:
+  // Starts terraform. `also_on_event` receives the events of a -json stream after the
+  // options' on_event. Throws the launch errors (binary or directory not found).
+  BlockingRun(CommandSpec spec, Invocation invocation, EventCallback also_on_event = {});
+  // A run still going is interrupted, and waited for.
+  ~BlockingRun();
+  BlockingRun(const BlockingRun&) = delete;
+  BlockingRun& operator=(const BlockingRun&) = delete;
+
+  // Handles what comes next (output, exit, a deadline); false once terraform has
+  // exited and its output is read.
+  bool step();
+  // Once step() has returned false: the result, and the error it counts as (a failed
+  // callback's exception first).
+  Outcome finish();
+  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
+  void interrupt() const { wake_.signal(); }
+
+ private:
+  CommandSpec spec_;
+  Invocation invocation_;
+  process::WakeUp wake_;
+  std::stop_callback<std::function<void()>> on_stop_;
+  OutputCollector collector_;
+  process::Child child_;
+  process::BlockingWait how_;
+  std::optional<process::BlockingSupervision> supervision_;
+  bool ended_ = false;
+};
+
+}  // namespace libterraform::detail

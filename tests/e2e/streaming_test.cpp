@@ -1,0 +1,369 @@
+// Live -json events and structured results, from every backend, against the real
+// terraform.
+
+#include "libterraform/libterraform.hpp"
+#include "modules.hpp"
+#include "test_support.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace libterraform {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// A module whose apply runs a 3-second provisioner between two quick resources.
+constexpr std::string_view kSlowApply = R"(
+resource "terraform_data" "before" {
+  input = "first"
+}
+
+resource "terraform_data" "slow" {
+  input = terraform_data.before.output
+  provisioner "local-exec" {
+    command = "sleep 3"
+  }
+}
+)";
+
+// When each event type first arrived.
+struct Arrivals {
+  std::mutex mutex;
+  std::map<EventType, Clock::time_point> first;
+  std::vector<EventType> order;
+  void operator()(const Event& event) {
+    std::lock_guard lock(mutex);
+    first.try_emplace(event.type, Clock::now());
+    order.push_back(event.type);
+  }
+  // The provisioner's start was seen well before its end: events came while terraform
+  // ran, not all at once when it exited.
+  bool spread() {
+    std::lock_guard lock(mutex);
+    return first.count(EventType::provision_start) && first.count(EventType::provision_complete) &&
+           first[EventType::provision_complete] - first[EventType::provision_start] > 2s;
+  }
+};
+
+class StreamingTest : public testing::LeakCheck {
+ protected:
+  fs::path initialized(std::string_view name, std::string_view main_tf) {
+    auto module = testing::make_module(dir.path(), name, main_tf);
+    TerraformCommand(module, testing::terraform_options()).init({.check = true});
+    return module;
+  }
+  TerraformCommand cli(const fs::path& module) {
+    return TerraformCommand(module, testing::terraform_options());
+  }
+
+  testing::TempDir dir;
+};
+
+TEST_F(StreamingTest, EventCallbackSeesEventsWhileTerraformRuns) {
+  auto module = initialized("slow", kSlowApply);
+  Arrivals arrivals;
+  auto result = cli(module).apply({.check = true, .on_event = std::ref(arrivals)});
+  EXPECT_TRUE(arrivals.spread());
+  EXPECT_EQ(arrivals.order.front(), EventType::version);
+  EXPECT_EQ(arrivals.order.size(), events_of(result).size());
+}
+
+TEST_F(StreamingTest, EventStreamYieldsEventsAsTheyArrive) {
+  auto module = initialized("slow", kSlowApply);
+  auto stream = cli(module).apply_stream();
+  Arrivals arrivals;
+  std::size_t count = 0;
+  for (const auto& event : stream) {
+    arrivals(event);
+    ++count;
+  }
+  EXPECT_TRUE(arrivals.spread());
+  EXPECT_TRUE(stream.done());
+  EXPECT_EQ(stream.result().retcode, 0);
+  EXPECT_EQ(count, events_of(stream.result()).size());
+  EXPECT_EQ(ApplyResult::from(stream.result()).summary->add, 2);
+}
+
+TEST_F(StreamingTest, EventStreamCancelWindsTerraformDown) {
+  auto module = initialized("slow", testing::slow_resource(30));
+  auto stream = cli(module).apply_stream();
+  std::vector<EventType> after_cancel;
+  bool cancelled = false;
+  while (auto event = stream.next()) {
+    if (cancelled) after_cancel.push_back(event->type);
+    if (event->type == EventType::provision_start) {
+      stream.cancel();
+      cancelled = true;
+    }
+  }
+  EXPECT_TRUE(stream.result().interrupted);
+  EXPECT_NE(std::find(after_cancel.begin(), after_cancel.end(), EventType::apply_errored),
+            after_cancel.end());
+  EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+TEST_F(StreamingTest, EventStreamRaisesTheCheckErrorAtTheEnd) {
+  auto module = initialized("required", testing::modules::kRequiredVariable);
+  auto stream = cli(module).plan_stream({.check = true});
+  std::vector<EventType> seen;
+  try {
+    while (auto event = stream.next())
+      seen.push_back(event->type);
+    FAIL() << "expected TerraformCommandError";
+  } catch (const TerraformCommandError& e) {
+    EXPECT_EQ(e.diagnostics().at(0).summary, "No value for required variable");
+  }
+  EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::diagnostic), seen.end());
+  EXPECT_FALSE(stream.next());  // the error comes once
+}
+
+TEST_F(StreamingTest, DroppingAStreamInterruptsTerraform) {
+  auto module = initialized("slow", testing::slow_resource(30));
+  {
+    auto stream = cli(module).apply_stream();
+    while (auto event = stream.next()) {
+      if (event->type == EventType::provision_start) break;
+    }
+  }  // interrupted and reaped here
+  EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+TEST_F(StreamingTest, SummariesMatchWhatTerraformDid) {
+  auto module = initialized("app", R"(
+variable "value" {
+  default = "one"
+}
+
+resource "terraform_data" "kept" {
+  input = var.value
+}
+
+resource "terraform_data" "replaced" {
+  triggers_replace = var.value
+}
+)");
+  auto terraform = cli(module);
+  auto created = ApplyResult::from(terraform.apply({.check = true}));
+  EXPECT_EQ(*created.summary, (ChangeSummary{2, 0, 0, 0, "apply"}));
+
+  auto plan = PlanResult::from(terraform.plan({.vars = {{"value", "two"}}, .check = true}));
+  EXPECT_EQ(*plan.summary, (ChangeSummary{1, 1, 0, 1, "plan"}));
+  std::map<std::string, ChangeAction> actions;
+  for (const auto& c : plan.changes)
+    actions[c.resource.addr] = c.action;
+  EXPECT_EQ(actions["terraform_data.kept"], ChangeAction::update);
+  EXPECT_EQ(actions["terraform_data.replaced"], ChangeAction::replace);
+
+  auto updated = ApplyResult::from(terraform.apply({.vars = {{"value", "two"}}, .check = true}));
+  EXPECT_EQ(*updated.summary, (ChangeSummary{1, 1, 0, 1, "apply"}));
+
+  auto destroyed =
+      ApplyResult::from(terraform.destroy({.vars = {{"value", "two"}}, .check = true}));
+  EXPECT_EQ(*destroyed.summary, (ChangeSummary{0, 0, 0, 2, "destroy"}));
+  EXPECT_FALSE(PlanResult::from(terraform.plan({.check = true})).changes.empty());
+}
+
+TEST_F(StreamingTest, StateEditedBehindTerraformsBackShowsUp) {
+  auto module = initialized("drift", R"(
+resource "terraform_data" "watched" {
+  input = "expected"
+}
+)");
+  auto terraform = cli(module);
+  terraform.apply({.check = true});
+  auto state = nlohmann::json::parse(testing::read_file(module / "terraform.tfstate"));
+  state["serial"] = state["serial"].get<int>() + 1;
+  // terraform_data stores its dynamic input as {"value": ..., "type": ...}.
+  state["resources"][0]["instances"][0]["attributes"]["input"]["value"] = "edited";
+  testing::write_file(module / "terraform.tfstate", state.dump());
+
+  // terraform_data reads back what it stored, so terraform reports no resource_drift
+  // for it: the edit shows as the update that restores the configuration.
+  auto plan = PlanResult::from(terraform.plan({.check = true}));
+  ASSERT_EQ(plan.changes.size(), 1u);
+  EXPECT_EQ(plan.changes[0].resource.addr, "terraform_data.watched");
+  EXPECT_EQ(plan.changes[0].action, ChangeAction::update);
+  EXPECT_EQ(plan.summary->change, 1);
+}
+
+TEST_F(StreamingTest, FailingApplyReportsTheErroredResource) {
+  auto module = initialized("failing", R"(
+resource "terraform_data" "bad" {
+  provisioner "local-exec" {
+    command = "echo about to fail; exit 1"
+  }
+}
+)");
+  std::vector<EventType> types;
+  auto result = cli(module).apply({.on_event = [&](const Event& e) { types.push_back(e.type); }});
+  EXPECT_EQ(result.retcode, 1);
+  EXPECT_NE(std::find(types.begin(), types.end(), EventType::apply_errored), types.end());
+  auto apply = ApplyResult::from(result);
+  ASSERT_EQ(apply.errored.size(), 1u);
+  EXPECT_EQ(apply.errored[0].resource.addr, "terraform_data.bad");
+  ASSERT_FALSE(apply.diagnostics.empty());
+  EXPECT_EQ(apply.diagnostics[0].summary, "local-exec provisioner error");
+}
+
+TEST_F(StreamingTest, SavedPlanAndOutputsAsTypedObjects) {
+  auto module = testing::make_app_module(dir.path());
+  auto terraform = cli(module);
+  terraform.init({.check = true});
+  terraform.plan({.out = "tfplan", .check = true});
+  auto plan = PlanDocument::from(terraform.show({.path = "tfplan", .check = true}));
+  EXPECT_EQ(plan.resource_changes.size(), 2u);
+  EXPECT_EQ(plan.resource_changes[0].actions, (std::vector<ChangeAction>{ChangeAction::create}));
+  EXPECT_TRUE(plan.output_changes.at("secret").sensitive);
+
+  terraform.apply({.plan_file = "tfplan", .check = true});
+  auto outputs = outputs_of(terraform.output({.check = true}));
+  EXPECT_EQ(outputs.at("greeting").value, "hello world");
+  EXPECT_TRUE(outputs.at("secret").sensitive);
+  EXPECT_EQ(to_string(outputs.at("secret")), "(sensitive value)");
+}
+
+// --- through a pool -----------------------------------------------------------------
+
+TEST_F(StreamingTest, PoolForwardsEventsAsTheyHappenTaggedByModule) {
+  std::vector<fs::path> modules{initialized("a", kSlowApply), initialized("b", kSlowApply)};
+  std::mutex mutex;
+  std::map<fs::path, Arrivals> arrivals;
+  std::map<std::uint64_t, fs::path> run_modules;
+  PoolOptions options{.max_workers = 2, .terraform = testing::terraform_options()};
+  options.on_event = [&](const PoolEvent& e) {
+    std::lock_guard lock(mutex);
+    arrivals[e.module](e.event);
+    run_modules[e.run_id] = e.module;
+  };
+  TerraformPool pool(options);
+  Arrivals per_task;
+  auto a = pool.command(modules[0]).apply({.check = true, .on_event = std::ref(per_task)});
+  auto b = pool.command(modules[1]).apply({.check = true});
+  a.get();
+  b.get();
+  std::lock_guard lock(mutex);
+  EXPECT_TRUE(arrivals[fs::canonical(modules[0])].spread());
+  EXPECT_TRUE(arrivals[fs::canonical(modules[1])].spread());
+  EXPECT_TRUE(per_task.spread());
+  EXPECT_EQ(run_modules.at(a.run_id()), fs::canonical(modules[0]));
+  EXPECT_EQ(run_modules.at(b.run_id()), fs::canonical(modules[1]));
+  // In order for each command: the same sequence as the result holds.
+  std::vector<EventType> expected;
+  for (const auto& e : events_of(a.get()))
+    expected.push_back(e.type);
+  EXPECT_EQ(per_task.order, expected);
+}
+
+TEST_F(StreamingTest, SlowCallbackInThePoolStallsNoOtherModule) {
+  auto slow_listener = initialized("slow_listener", R"(
+resource "terraform_data" "many" {
+  count = 10
+  input = count.index
+}
+)");
+  auto other = initialized("other", testing::modules::kMinimal);
+  TerraformPool pool({.max_workers = 2, .terraform = testing::terraform_options()});
+  std::atomic<int> delivered{0};
+  auto slow = pool.command(slow_listener).apply({.on_event = [&](const Event&) {
+    std::this_thread::sleep_for(200ms);
+    ++delivered;
+  }});
+  auto quick = pool.command(other).apply({.check = true});
+  quick.get();
+  EXPECT_FALSE(slow.done()) << "the other module waited for the slow callback";
+  const auto& result = slow.get();
+  int events = static_cast<int>(events_of(result).size());
+  EXPECT_EQ(delivered, events);
+  // terraform itself was not held up by the callback: it ran far quicker than delivery.
+  EXPECT_LT(result.duration, std::chrono::milliseconds(200) * events / 2);
+}
+
+// --- from Asio ------------------------------------------------------------------------
+
+class AsyncStreamingTest : public StreamingTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    StreamingTest::SetUp();
+    if (GetParam()) {
+      pool.emplace(PoolOptions{.max_workers = 2, .terraform = testing::terraform_options()});
+    }
+  }
+  void TearDown() override {
+    pool.reset();
+    StreamingTest::TearDown();
+  }
+  AsyncTerraformCommand async_cli(asio::io_context& io, const fs::path& module) {
+    return AsyncTerraformCommand(
+        io.get_executor(), module,
+        {.pool = pool ? &*pool : nullptr, .terraform = testing::terraform_options()});
+  }
+  std::optional<TerraformPool> pool;
+};
+
+TEST_P(AsyncStreamingTest, AwaitedEventsArriveWhileTerraformRuns) {
+  auto module = initialized("slow", kSlowApply);
+  asio::io_context io;
+  auto cli = async_cli(io, module);
+  Arrivals arrivals;
+  auto done = asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<int> {
+        auto stream = cli.apply_stream();
+        while (auto event = co_await stream.next())
+          arrivals(*event);
+        co_return stream.result()->retcode;
+      },
+      asio::use_future);
+  io.run();
+  EXPECT_EQ(done.get(), 0);
+  EXPECT_TRUE(arrivals.spread());
+}
+
+TEST_P(AsyncStreamingTest, CancellingNextInterruptsTerraform) {
+  auto module = initialized("slow", testing::slow_resource(30));
+  asio::io_context io;
+  auto cli = async_cli(io, module);
+  auto stream = cli.apply_stream();
+  asio::cancellation_signal signal;
+  std::vector<EventType> seen;
+  bool ended = false;
+  std::function<void()> pull = [&] {
+    stream.next(asio::bind_cancellation_slot(
+        signal.slot(), [&](std::exception_ptr, std::optional<Event> event) {
+          if (!event) {
+            ended = true;
+            return;
+          }
+          seen.push_back(event->type);
+          pull();
+          if (event->type == EventType::provision_start) {
+            // The next next() waits: cancelling it interrupts terraform.
+            asio::post(io, [&] { signal.emit(asio::cancellation_type::terminal); });
+          }
+        }));
+  };
+  pull();
+  io.run();
+  EXPECT_TRUE(ended);
+  ASSERT_NE(stream.result(), nullptr);
+  EXPECT_TRUE(stream.result()->interrupted);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::apply_errored), seen.end());
+  EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AsyncStreamingTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Pool" : "Default"; });
+
+}  // namespace
+}  // namespace libterraform
