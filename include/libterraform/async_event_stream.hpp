@@ -34,6 +34,8 @@ void async_next(std::shared_ptr<AsyncStreamState> state,
 // counts as (thrown in the awaitable form: TerraformCommandError with `check`, ...).
 // One next() at a time. Cancelling a next() (any cancellation type) asks terraform to
 // stop, as cancel() does: the events it prints while winding down still come.
+// Destroying the stream (leaving the loop early, an exception) asks it too; the run
+// then ends on its own, on the stream's executor.
 class AsyncEventStream {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -41,6 +43,9 @@ class AsyncEventStream {
 
   explicit AsyncEventStream(std::shared_ptr<detail::AsyncStreamState> state)
       : state_(std::move(state)) {}
+  AsyncEventStream(AsyncEventStream&&) noexcept = default;
+  AsyncEventStream& operator=(AsyncEventStream&& other) noexcept;
+  ~AsyncEventStream();
 
   template <class Token = default_token>
   auto next(Token&& token = default_token{}) {

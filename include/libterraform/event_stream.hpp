@@ -35,7 +35,8 @@ class EventStream {
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe. The events it
   // prints while winding down still come.
   void cancel();
-  // terraform has exited and every event has been handed out.
+  // terraform has exited, every event has been handed out, and next() has thrown the
+  // run's error, if it has one.
   bool done() const;
   // The whole result, once done(); throws std::logic_error before.
   const CommandResult& result() const;

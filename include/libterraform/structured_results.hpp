@@ -23,7 +23,7 @@ struct PlanResult {
   Outputs outputs;  // what happens to each output (action, sensitive); no values yet
   std::vector<Diagnostic> diagnostics;
 
-  // Something to add, change, import or remove.
+  // Something to add, change, import, remove, move or forget.
   bool has_changes() const;
 
   static PlanResult from(const CommandResult& plan);

@@ -12,6 +12,8 @@ namespace libterraform {
 // How a TerraformCommand (or every worker of a TerraformPool) runs terraform.
 struct TerraformOptions {
   // The binary: a name looked up on PATH (of the command's environment) or a path.
+  // Interrupts go to this process alone (it stops its provisioners), so a wrapper
+  // script must exec terraform rather than run it as a child.
   std::string terraform = "terraform";
   // Environment variables on top of this process's environment, or instead of it
   // when replace_env is set. TF_IN_AUTOMATION=1 is added unless set here.

@@ -18,7 +18,8 @@ namespace pool {
 class PoolCore;
 }
 
-// An event of one of the pool's commands, for PoolOptions::on_event.
+// An event of one of the pool's commands, for PoolOptions::on_event. Its references
+// are valid during the callback only: copy what you keep.
 struct PoolEvent {
   std::uint64_t run_id;                 // the command's future's run_id()
   const std::filesystem::path& module;  // its module directory (real path)

@@ -1,6 +1,7 @@
 #include "libterraform/async_event_stream.hpp"
 
 #include "async/async_target.hpp"
+#include "command/stream_format.hpp"
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -16,6 +17,27 @@ namespace libterraform::detail {
 
 namespace asio = boost::asio;
 using Handler = asio::any_completion_handler<EventSignature>;
+using Item = std::pair<std::exception_ptr, std::optional<Event>>;
+
+namespace {
+
+// Completes a next() on its handler's executor, never inline: neither inside the
+// initiating call nor inside the event callback that woke it (where the handler's
+// exceptions would count as the callback's). Through the stream's executor first.
+void complete_next(const asio::any_io_executor& io, asio::any_completion_executor executor,
+                   Handler handler, Item item) {
+  asio::post(io, [executor = std::move(executor), handler = std::move(handler),
+                  item = std::move(item)]() mutable {
+    asio::dispatch(executor, [handler = std::move(handler), item = std::move(item)]() mutable {
+      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
+        slot.clear();
+      }
+      std::move(handler)(item.first, std::move(item.second));
+    });
+  });
+}
+
+}  // namespace
 
 struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
   asio::any_io_executor io;
@@ -30,7 +52,7 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
   std::optional<std::stop_callback<std::function<void()>>> caller_stop;
 
   // What the next next() completes with, if it can complete now. Called locked.
-  std::optional<std::pair<std::exception_ptr, std::optional<Event>>> take() {
+  std::optional<Item> take() {
     if (!events.empty()) {
       Event event = std::move(events.front());
       events.pop_front();
@@ -44,7 +66,7 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
   void wake() {
     std::optional<Handler> handler;
     asio::any_completion_executor executor;
-    std::optional<std::pair<std::exception_ptr, std::optional<Event>>> item;
+    std::optional<Item> item;
     {
       std::lock_guard lock(mutex);
       if (!waiting || !(item = take())) return;
@@ -52,19 +74,55 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
       waiting.reset();
       executor = std::move(waiting_executor);
     }
-    asio::dispatch(executor, [handler = std::move(*handler), item = std::move(*item)]() mutable {
-      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
-        slot.clear();
-      }
-      std::move(handler)(item.first, std::move(item.second));
-    });
+    complete_next(io, std::move(executor), std::move(*handler), std::move(*item));
   }
+
+  // Destroys a waiting next() without completing it.
+  void drop_waiting() {
+    std::optional<Handler> dropped;  // destroyed unlocked: it may own the stream
+    std::lock_guard lock(mutex);
+    dropped.swap(waiting);
+  }
+};
+
+// The run's completion: hands the end to the stream. Destroyed without being called
+// (its io_context destroyed mid-run), it drops a waiting next(), whose coroutine frame
+// owns the stream, which owns the state, which owns the waiting next().
+class RunEnd {
+ public:
+  explicit RunEnd(std::shared_ptr<AsyncStreamState> state) : state_(std::move(state)) {}
+  RunEnd(RunEnd&&) noexcept = default;
+  ~RunEnd() {
+    if (state_) state_->drop_waiting();
+  }
+
+  void operator()(boost::system::error_code ec, CommandResult result) {
+    auto state = std::move(state_);
+    std::exception_ptr error;
+    if (ec) {
+      try {
+        throw_completion(ec, result);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    {
+      std::lock_guard lock(state->mutex);
+      state->ended = true;
+      state->error = error;
+      state->result = std::move(result);
+    }
+    state->wake();
+  }
+
+ private:
+  std::shared_ptr<AsyncStreamState> state_;
 };
 
 void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler) {
   auto executor = asio::prefer(asio::get_associated_executor(handler, state->io),
                                asio::execution::outstanding_work.tracked);
-  std::optional<std::pair<std::exception_ptr, std::optional<Event>>> item;
+  std::optional<Item> item;
   {
     std::lock_guard lock(state->mutex);
     if (state->waiting) {
@@ -83,16 +141,11 @@ void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler) {
       return;
     }
   }
-  // Never inside the initiating call: through the stream's executor first.
-  asio::post(state->io, [executor = std::move(executor), handler = std::move(handler),
-                         item = std::move(*item)]() mutable {
-    asio::dispatch(executor, [handler = std::move(handler), item = std::move(item)]() mutable {
-      std::move(handler)(item.first, std::move(item.second));
-    });
-  });
+  complete_next(state->io, std::move(executor), std::move(handler), std::move(*item));
 }
 
 AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec) {
+  require_event_output(spec);
   auto state = std::make_shared<AsyncStreamState>();
   state->io = target->executor;
   if (spec.common.stop_token.stop_possible()) {
@@ -111,24 +164,7 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
       s->wake();
     }
   };
-  async_start(std::move(target), std::move(spec),
-              [state](boost::system::error_code ec, CommandResult result) {
-                std::exception_ptr error;
-                if (ec) {
-                  try {
-                    throw_completion(ec, result);
-                  } catch (...) {
-                    error = std::current_exception();
-                  }
-                }
-                {
-                  std::lock_guard lock(state->mutex);
-                  state->ended = true;
-                  state->error = error;
-                  state->result = std::move(result);
-                }
-                state->wake();
-              });
+  async_start(std::move(target), std::move(spec), RunEnd(state));
   return AsyncEventStream(std::move(state));
 }
 
@@ -136,8 +172,20 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
 
 namespace libterraform {
 
+AsyncEventStream& AsyncEventStream::operator=(AsyncEventStream&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->stop.request_stop();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+AsyncEventStream::~AsyncEventStream() {
+  if (state_) state_->stop.request_stop();
+}
+
 void AsyncEventStream::cancel() {
-  state_->stop.request_stop();
+  if (state_) state_->stop.request_stop();
 }
 
 bool AsyncEventStream::done() const {

@@ -5,16 +5,16 @@ namespace libterraform::detail {
 BlockingRun::BlockingRun(CommandSpec spec, Invocation invocation, EventCallback also_on_event)
     : spec_(std::move(spec)),
       invocation_(std::move(invocation)),
-      on_stop_(spec_.common.stop_token, [this] { wake_.signal(); }),
+      on_stop_(spec_.common.stop_token, [this] { wake_->signal(); }),
       collector_(spec_.common, spec_.format, std::move(also_on_event)),
       child_(process::launch(invocation_.launch)) {
   how_.stop_policy = invocation_.stop_policy;
   how_.timeout = invocation_.timeout;
   how_.stdin_data = invocation_.stdin_data;
   how_.on_output = [this](process::OutputStream stream, std::string_view chunk) {
-    if (!collector_.add(stream, chunk)) wake_.signal();  // a callback failed: stop
+    if (!collector_.add(stream, chunk)) wake_->signal();  // a callback failed: stop
   };
-  wake_.attach(how_);
+  wake_->attach(how_);
   supervision_.emplace(child_, how_);
 }
 

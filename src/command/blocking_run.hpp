@@ -7,6 +7,7 @@
 #include "process/wake_up.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 
@@ -31,12 +32,14 @@ class BlockingRun {
   // callback's exception first).
   Outcome finish();
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
-  void interrupt() const { wake_.signal(); }
+  void interrupt() const { wake_->signal(); }
+  // What interrupt() signals; it may outlive the run (signalling it then does nothing).
+  std::shared_ptr<const process::WakeUp> wake_up() const { return wake_; }
 
  private:
   CommandSpec spec_;
   Invocation invocation_;
-  process::WakeUp wake_;
+  std::shared_ptr<const process::WakeUp> wake_ = std::make_shared<process::WakeUp>();
   std::stop_callback<std::function<void()>> on_stop_;
   OutputCollector collector_;
   process::Child child_;

@@ -13,6 +13,7 @@ std::unique_ptr<EventStreamState> open_event_stream(CommandSpec spec, Invocation
   state->run = std::make_unique<BlockingRun>(
       std::move(spec), std::move(invocation),
       [events = &state->events](const Event& event) { events->push_back(event); });
+  state->wake_up = state->run->wake_up();
   return state;
 }
 
@@ -45,11 +46,12 @@ std::optional<Event> EventStream::next() {
 }
 
 void EventStream::cancel() {
-  if (state_->run) state_->run->interrupt();
+  state_->wake_up->signal();
 }
 
 bool EventStream::done() const {
-  return !state_->run && state_->events.empty();
+  const auto& s = *state_;
+  return !s.run && s.events.empty() && (!s.outcome->error || s.error_thrown);
 }
 
 const CommandResult& EventStream::result() const {

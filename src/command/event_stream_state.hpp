@@ -14,6 +14,9 @@ namespace libterraform::detail {
 struct EventStreamState {
   std::deque<Event> events;
   std::unique_ptr<BlockingRun> run;
+  // The run's, kept for cancel(), which other threads call while next() may be
+  // destroying the run.
+  std::shared_ptr<const process::WakeUp> wake_up;
   std::optional<Outcome> outcome;
   bool error_thrown = false;
 };

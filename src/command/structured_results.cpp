@@ -61,9 +61,10 @@ std::vector<PlannedResourceChange> resource_changes_of(const nlohmann::json& lis
 }  // namespace
 
 bool PlanResult::has_changes() const {
-  if (summary) {
-    return summary->add + summary->change + summary->import + summary->remove > 0;
+  if (summary && summary->add + summary->change + summary->import + summary->remove > 0) {
+    return true;
   }
+  // Moves and forgets are changes too, though the summary does not count them.
   for (const auto& change : changes) {
     if (change.action != ChangeAction::noop && change.action != ChangeAction::read) return true;
   }

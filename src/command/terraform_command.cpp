@@ -2,6 +2,7 @@
 
 #include "command/blocking_run.hpp"
 #include "command/event_stream_state.hpp"
+#include "command/stream_format.hpp"
 
 namespace libterraform {
 TerraformCommand::TerraformCommand(std::filesystem::path working_dir, TerraformOptions options)
@@ -23,6 +24,7 @@ CommandResult TerraformCommand::execute(detail::CommandSpec spec) const {
 }
 
 EventStream TerraformCommand::stream(detail::CommandSpec spec) const {
+  detail::require_event_output(spec);
   auto invocation = detail::prepare(spec, options_, executable_, working_dir_);
   return EventStream(detail::open_event_stream(std::move(spec), std::move(invocation)));
 }

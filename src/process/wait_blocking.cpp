@@ -96,6 +96,7 @@ bool BlockingSupervision::step() {
     supervisor_.on_exited(Clock::now());
   }
   supervisor_.on_time(Clock::now());
+  send_signals();  // now, not at the next step: the caller may not come back soon
   return !supervisor_.finished();
 }
 

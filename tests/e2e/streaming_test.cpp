@@ -8,6 +8,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -55,6 +56,12 @@ struct Arrivals {
            first[EventType::provision_complete] - first[EventType::provision_start] > 2s;
   }
 };
+
+// terraform stopped the provisioner: an interrupted create leaves its resource tainted
+// (a provisioner that ran to its end would not).
+bool provisioner_interrupted(const fs::path& module) {
+  return testing::read_file(module / "terraform.tfstate").find("\"tainted\"") != std::string::npos;
+}
 
 class StreamingTest : public testing::LeakCheck {
  protected:
@@ -137,6 +144,37 @@ TEST_F(StreamingTest, DroppingAStreamInterruptsTerraform) {
     }
   }  // interrupted and reaped here
   EXPECT_TRUE(testing::state_is_clean(module));
+  EXPECT_TRUE(provisioner_interrupted(module));
+}
+
+TEST_F(StreamingTest, CancelFromAnotherThreadWhileTheStreamEnds) {
+  auto module = initialized("quick", testing::modules::kMinimal);
+  auto stream = cli(module).plan_stream();
+  std::atomic<bool> ended{false};
+  std::thread canceller([&] {
+    while (!ended)
+      stream.cancel();
+  });
+  try {
+    while (stream.next()) {
+    }
+  } catch (const Error&) {
+    // an interrupted plan may count as failed; the stream still ends
+  }
+  ended = true;
+  canceller.join();
+  EXPECT_TRUE(stream.done());
+  stream.cancel();  // after the end: nothing to stop, nothing to fail
+}
+
+TEST_F(StreamingTest, AStreamNeedsJsonOutput) {
+  auto module = testing::make_module(dir.path(), "plain", testing::modules::kMinimal);
+  try {
+    cli(module).plan_stream({.json = false});
+    FAIL() << "expected Error(invalid_option)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_option) << e.what();
+  }
 }
 
 TEST_F(StreamingTest, SummariesMatchWhatTerraformDid) {
@@ -360,6 +398,58 @@ TEST_P(AsyncStreamingTest, CancellingNextInterruptsTerraform) {
   EXPECT_TRUE(stream.result()->interrupted);
   EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::apply_errored), seen.end());
   EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+TEST_P(AsyncStreamingTest, DroppingTheStreamInterruptsTerraform) {
+  auto module = initialized("slow", testing::slow_resource(30));
+  asio::io_context io;
+  auto cli = async_cli(io, module);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto stream = cli.apply_stream();
+        while (auto event = co_await stream.next()) {
+          if (event->type == EventType::provision_start) break;  // the stream goes
+        }
+      },
+      asio::detached);
+  io.run();  // until the interrupted apply has ended
+  EXPECT_TRUE(testing::state_is_clean(module));
+  EXPECT_TRUE(provisioner_interrupted(module));
+}
+
+TEST_P(AsyncStreamingTest, DestroyingTheContextWithANextPending) {
+  auto module = initialized("slow", testing::slow_resource(30));
+  {
+    asio::io_context io;
+    auto cli = async_cli(io, module);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto stream = cli.apply_stream();
+          while (auto event = co_await stream.next()) {
+            if (event->type == EventType::provision_start) io.stop();
+          }
+        },
+        asio::detached);
+    io.run();
+  }                            // destroyed while the coroutine waits in next()
+  if (pool) pool->shutdown();  // waits for the pool task the context abandoned
+  // terraform was stopped, and under LeakSanitizer nothing of the stream is left.
+  EXPECT_TRUE(testing::state_is_clean(module));
+  EXPECT_TRUE(provisioner_interrupted(module));
+}
+
+TEST_P(AsyncStreamingTest, AStreamNeedsJsonOutput) {
+  auto module = testing::make_module(dir.path(), "plain", testing::modules::kMinimal);
+  asio::io_context io;
+  auto cli = async_cli(io, module);
+  try {
+    cli.plan_stream({.json = false});
+    FAIL() << "expected Error(invalid_option)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_option) << e.what();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AsyncStreamingTest, ::testing::Bool(),

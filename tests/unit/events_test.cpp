@@ -202,6 +202,17 @@ TEST(StructuredResults, PlanOfMoveAndImport) {
   EXPECT_EQ(plan.summary->import, 1);
 }
 
+TEST(StructuredResults, AMoveAloneIsAChange) {
+  // terraform's summary does not count moves: a plan that only moves has a summary of
+  // zeros, and still changes something.
+  auto plan = PlanResult::from(events("plan_moves.jsonl"));
+  std::erase_if(plan.changes, [](const auto& c) { return c.action != ChangeAction::move; });
+  plan.summary = ChangeSummary{0, 0, 0, 0, "plan"};
+  EXPECT_TRUE(plan.has_changes());
+  plan.changes.clear();
+  EXPECT_FALSE(plan.has_changes());
+}
+
 TEST(StructuredResults, PlanOfDestroy) {
   auto plan = PlanResult::from(events("plan_destroy.jsonl"));
   EXPECT_EQ(plan.summary->remove, 6);
