@@ -61,9 +61,7 @@ class AsyncTest : public testing::LeakCheck, public ::testing::WithParamInterfac
   }
 
   fs::path initialized(std::string_view name, std::string_view main_tf) {
-    auto module = testing::make_module(dir.path(), name, main_tf);
-    TerraformCommand(module, testing::terraform_options()).init({.check = true});
-    return module;
+    return testing::make_initialized_module(dir.path(), name, main_tf);
   }
 
   AsyncTerraformCommand command(asio::any_io_executor executor, const fs::path& module) {

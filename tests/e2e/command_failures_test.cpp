@@ -17,10 +17,8 @@ using testing::TempDir;
 class CommandFailuresTest : public testing::LeakCheck {
  protected:
   TerraformCommand initialized(std::string_view name, std::string_view main_tf) {
-    auto module = testing::make_module(dir.path(), name, main_tf);
-    TerraformCommand cli(module, testing::terraform_options());
-    cli.init({.check = true});
-    return cli;
+    return TerraformCommand(testing::make_initialized_module(dir.path(), name, main_tf),
+                            testing::terraform_options());
   }
 
   TempDir dir;

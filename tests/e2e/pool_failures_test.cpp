@@ -63,9 +63,7 @@ std::size_t resident_kib() {
 class PoolFailuresTest : public testing::LeakCheck {
  protected:
   fs::path initialized(std::string_view name, std::string_view main_tf) {
-    auto module = testing::make_module(dir.path(), name, main_tf);
-    TerraformCommand(module, testing::terraform_options()).init({.check = true});
-    return module;
+    return testing::make_initialized_module(dir.path(), name, main_tf);
   }
 
   TempDir dir;

@@ -66,9 +66,7 @@ bool provisioner_interrupted(const fs::path& module) {
 class StreamingTest : public testing::LeakCheck {
  protected:
   fs::path initialized(std::string_view name, std::string_view main_tf) {
-    auto module = testing::make_module(dir.path(), name, main_tf);
-    TerraformCommand(module, testing::terraform_options()).init({.check = true});
-    return module;
+    return testing::make_initialized_module(dir.path(), name, main_tf);
   }
   TerraformCommand cli(const fs::path& module) {
     return TerraformCommand(module, testing::terraform_options());

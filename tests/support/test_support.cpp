@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "libterraform/terraform_command.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <dirent.h>
@@ -55,6 +57,13 @@ TerraformOptions terraform_options() {
 fs::path make_module(const fs::path& parent, std::string_view name, std::string_view main_tf) {
   fs::path dir = parent / name;
   write_file(dir / "main.tf", main_tf);
+  return dir;
+}
+
+fs::path make_initialized_module(const fs::path& parent, std::string_view name,
+                                 std::string_view main_tf) {
+  fs::path dir = make_module(parent, name, main_tf);
+  TerraformCommand(dir, terraform_options()).init({.check = true});
   return dir;
 }
 

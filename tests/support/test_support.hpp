@@ -39,6 +39,9 @@ TerraformOptions terraform_options();
 
 // Creates directory `parent/name` holding main.tf with `main_tf`; returns its path.
 fs::path make_module(const fs::path& parent, std::string_view name, std::string_view main_tf);
+// The same, then `terraform init` there (which must succeed).
+fs::path make_initialized_module(const fs::path& parent, std::string_view name,
+                                 std::string_view main_tf);
 
 // A resource whose creation runs `sleep ${var.sleep_seconds}` in a local-exec
 // provisioner; the variable defaults to `seconds`.
