@@ -22,10 +22,16 @@ int main() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   ::sigaction(SIGINT, &action, nullptr);
+  // SIGINT stays blocked except inside sigsuspend(): one arriving between the check and
+  // the wait would otherwise be handled there and the wait would never end.
+  sigset_t interrupt, unblocked;
+  ::sigemptyset(&interrupt);
+  ::sigaddset(&interrupt, SIGINT);
+  ::sigprocmask(SIG_BLOCK, &interrupt, &unblocked);
   std::puts("ready");
   std::fflush(stdout);
   while (received == 0)
-    ::pause();
+    ::sigsuspend(&unblocked);
   std::printf("%lld\n", received.load());
   return 1;
 }
