@@ -2,6 +2,7 @@
 
 #include "command/json_fields.hpp"
 #include "command/output_parser.hpp"
+#include "command/outputs_json.hpp"
 #include "libterraform/errors.hpp"
 
 #include <array>
@@ -13,6 +14,7 @@ namespace {
 using detail::bool_field;
 using detail::field;
 using detail::int_field;
+using detail::json_field;
 using detail::object_field;
 using detail::string_field;
 
@@ -65,13 +67,12 @@ EventType type_of(std::string_view name) {
 }
 
 ResourceAddress address_of(const nlohmann::json& r) {
-  const auto* key = field(r, "resource_key");
   return {string_field(r, "addr"),
           string_field(r, "module"),
           string_field(r, "resource"),
           string_field(r, "resource_type"),
           string_field(r, "resource_name"),
-          key ? *key : nlohmann::json(),
+          json_field(r, "resource_key"),
           string_field(r, "implied_provider")};
 }
 
@@ -87,22 +88,6 @@ ResourceChange change_of(const nlohmann::json& c) {
     change.importing_id = string_field(*importing, "id");
   }
   return change;
-}
-
-std::map<std::string, OutputValue> outputs_from(const nlohmann::json& outputs) {
-  std::map<std::string, OutputValue> result;
-  if (!outputs.is_object()) return result;
-  for (const auto& [name, o] : outputs.items()) {
-    OutputValue value;
-    value.sensitive = bool_field(o, "sensitive");
-    if (const auto* type = field(o, "type")) value.type = *type;
-    if (const auto* v = field(o, "value")) value.value = *v;
-    if (const auto* action = field(o, "action"); action && action->is_string()) {
-      value.action = parse_change_action(action->get<std::string>());
-    }
-    result.emplace(name, std::move(value));
-  }
-  return result;
 }
 
 Hook hook_of(const nlohmann::json& h) {
@@ -153,7 +138,7 @@ Event to_event(const nlohmann::json& o) {
       break;
     }
     case EventType::outputs:
-      event.outputs = outputs_from(object_field(o, "outputs"));
+      event.outputs = detail::outputs_from(object_field(o, "outputs"));
       break;
     case EventType::apply_start:
     case EventType::apply_progress:
@@ -254,4 +239,23 @@ std::string to_string(const OutputValue& output) {
   return output.value ? output.value->dump() : "(known after apply)";
 }
 
+namespace detail {
+
+std::map<std::string, OutputValue> outputs_from(const nlohmann::json& outputs) {
+  std::map<std::string, OutputValue> result;
+  if (!outputs.is_object()) return result;
+  for (const auto& [name, o] : outputs.items()) {
+    OutputValue value;
+    value.sensitive = bool_field(o, "sensitive");
+    value.type = json_field(o, "type");
+    if (const auto* v = field(o, "value")) value.value = *v;
+    if (const auto* action = field(o, "action"); action && action->is_string()) {
+      value.action = parse_change_action(action->get<std::string>());
+    }
+    result.emplace(name, std::move(value));
+  }
+  return result;
+}
+
+}  // namespace detail
 }  // namespace libterraform

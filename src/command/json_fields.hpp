@@ -30,6 +30,12 @@ inline bool bool_field(const nlohmann::json& object, std::string_view key) {
   return value && value->is_boolean() && value->get<bool>();
 }
 
+// A copy of the field, null when absent.
+inline nlohmann::json json_field(const nlohmann::json& object, std::string_view key) {
+  const auto* value = field(object, key);
+  return value ? *value : nlohmann::json();
+}
+
 inline const nlohmann::json& object_field(const nlohmann::json& object, std::string_view key) {
   static const nlohmann::json empty = nlohmann::json::object();
   const auto* value = field(object, key);

@@ -33,6 +33,8 @@ class OutputCollector {
   std::string& output() { return output_; }
   std::string& error() { return error_; }
   const std::exception_ptr& failure() const { return failure_; }
+  // Whether add() may run user code (a line or event callback).
+  bool has_callbacks() const { return common_.on_output || common_.on_error || events_; }
 
  private:
   void on_output_line(std::string_view line);

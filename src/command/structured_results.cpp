@@ -1,12 +1,14 @@
 #include "libterraform/structured_results.hpp"
 
 #include "command/json_fields.hpp"
+#include "command/outputs_json.hpp"
 
 namespace libterraform {
 namespace {
 
 using detail::bool_field;
 using detail::field;
+using detail::json_field;
 using detail::object_field;
 using detail::string_field;
 
@@ -22,11 +24,6 @@ std::vector<ChangeAction> actions_of(const nlohmann::json& change) {
     }
   }
   return actions;
-}
-
-nlohmann::json json_field(const nlohmann::json& object, std::string_view key) {
-  const auto* value = field(object, key);
-  return value ? *value : nlohmann::json();
 }
 
 std::vector<PlannedResourceChange> resource_changes_of(const nlohmann::json& list) {
@@ -164,16 +161,7 @@ PlanDocument PlanDocument::from(const nlohmann::json& d) {
 }
 
 Outputs outputs_of(const CommandResult& output) {
-  Outputs outputs;
-  if (!output.value || !output.value->is_object()) return outputs;
-  for (const auto& [name, o] : output.value->items()) {
-    OutputValue value;
-    value.sensitive = bool_field(o, "sensitive");
-    value.type = json_field(o, "type");
-    if (const auto* v = field(o, "value")) value.value = *v;
-    outputs.emplace(name, std::move(value));
-  }
-  return outputs;
+  return output.value ? detail::outputs_from(*output.value) : Outputs();
 }
 
 }  // namespace libterraform

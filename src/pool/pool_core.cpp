@@ -110,8 +110,7 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   }
   task->collector =
       std::make_unique<detail::OutputCollector>(spec.common, spec.format, std::move(pool_wide));
-  task->callbacks = spec.common.on_output || spec.common.on_error || spec.common.on_event ||
-                    (options_.on_event && spec.format == detail::OutputFormat::json_lines);
+  task->callbacks = task->collector->has_callbacks();
   task->spec = std::move(spec);
   task->module = std::move(module);
   task->future = std::move(future);

@@ -29,8 +29,8 @@ struct Signal {
 
 // The lifecycle of one supervised child, without any I/O: drivers (the poll loop, the
 // Asio operation) feed it what happened and the time, and ask it which signals to send
-// and when to wake up next. Sans-io so that the stop
-// policy and the clean-up after exit are unit-tested without processes.
+// and when to wake up next. Sans-io so that the stop policy and the clean-up after exit
+// are unit-tested without processes.
 //
 // A stop request sends SIGINT to terraform, then escalates only as the policy says.
 // After the child exits, whatever is left in its process group (a provisioner's
