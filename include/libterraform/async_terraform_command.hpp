@@ -12,8 +12,11 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 
+#include <exception>
 #include <filesystem>
+#include <future>
 #include <memory>
 
 namespace libterraform {
@@ -51,10 +54,6 @@ void async_start_run(boost::asio::any_io_executor executor, const AsyncRunOption
                      CommandSpec spec, boost::asio::any_completion_handler<RunSignature> handler);
 AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec);
 
-// The exception the synchronous API would throw for this completion.
-[[noreturn]] void throw_completion(const boost::system::error_code& ec, CommandResult result);
-[[noreturn]] void throw_completion(const boost::system::error_code& ec, const RunResult& result);
-
 }  // namespace detail
 
 // Awaits terraform commands from Asio. Every TerraformCommand method (see
@@ -66,8 +65,8 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
 //   auto result = co_await cli.validate({.check = true});
 //   auto [ec, r] = co_await cli.plan({}, asio::as_tuple(asio::use_awaitable));
 //
-// Handlers receive (error_code, CommandResult); in the awaitable form an error is
-// thrown as the exception TerraformCommand would throw, carrying the result.
+// Handlers receive (error_code, CommandResult); with use_awaitable and use_future an
+// error is thrown as the exception TerraformCommand would throw, carrying the result.
 // Handlers never run inside the initiating call; they run on their associated
 // executor.
 //
@@ -84,7 +83,7 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
 
   // Throws Error(binary_not_found) when the default backend's binary cannot be found.
   AsyncTerraformCommand(executor_type executor, std::filesystem::path working_dir,
-                        AsyncOptions options = {});
+                        AsyncOptions options = AsyncOptions());
 
   executor_type get_executor() const noexcept;
   const std::filesystem::path& working_dir() const noexcept;
@@ -126,8 +125,8 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
   // Runs terraform with these arguments as they are; resolves to {retcode, output,
   // error}. With `options.pool`, as a task of that pool.
   template <class Token = default_token>
-  static auto run(executor_type executor, Arguments args, AsyncRunOptions options = {},
-                  Token&& token = default_token{}) {
+  static auto run(executor_type executor, Arguments args,
+                  AsyncRunOptions options = AsyncRunOptions(), Token&& token = default_token{}) {
     return boost::asio::async_initiate<Token, RunSignature>(
         [](auto handler, executor_type executor, AsyncRunOptions options,
            detail::CommandSpec spec) {
@@ -143,41 +142,70 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
 
 }  // namespace libterraform
 
-// In the awaitable form, a failed command throws the exception the synchronous API
-// would throw (TerraformCommandError carrying the result, CommandTimeoutError, ...),
-// rather than a bare system_error: the result stays reachable.
-template <class Executor>
-class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
-                                libterraform::CommandSignature> {
- public:
-  using return_type = boost::asio::awaitable<libterraform::CommandResult, Executor>;
+namespace libterraform::detail {
+
+// The error a completion hands out as the exception the synchronous API would throw.
+std::exception_ptr completion_error(const boost::system::error_code& ec, CommandResult result);
+std::exception_ptr completion_error(const boost::system::error_code& ec, const RunResult& result);
+
+// The completion tokens that turn errors into exceptions (use_awaitable, use_future)
+// raise the library's own, carrying the result (TerraformCommandError,
+// CommandTimeoutError, ...), rather than a bare system_error.
+template <class Executor, class Result>
+struct AwaitableResult {
+  using return_type = boost::asio::awaitable<Result, Executor>;
 
   template <class Initiation, class... Args>
   static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
                               Args... args) {
     auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
     auto [ec, result] =
-        co_await boost::asio::async_initiate<decltype(token), libterraform::CommandSignature>(
+        co_await boost::asio::async_initiate<decltype(token),
+                                             void(boost::system::error_code, Result)>(
             std::move(initiation), token, std::move(args)...);
-    if (ec) libterraform::detail::throw_completion(ec, std::move(result));
+    if (ec) std::rethrow_exception(completion_error(ec, std::move(result)));
     co_return std::move(result);
   }
 };
+
+template <class Result>
+struct FutureResult {
+  using return_type = std::future<Result>;
+
+  template <class Initiation, class Allocator, class... Args>
+  static return_type initiate(Initiation initiation, boost::asio::use_future_t<Allocator>,
+                              Args... args) {
+    auto promise = std::make_shared<std::promise<Result>>();
+    auto future = promise->get_future();
+    std::move(initiation)(
+        [promise](boost::system::error_code ec, Result result) {
+          if (ec) {
+            promise->set_exception(completion_error(ec, std::move(result)));
+          } else {
+            promise->set_value(std::move(result));
+          }
+        },
+        std::move(args)...);
+    return future;
+  }
+};
+
+}  // namespace libterraform::detail
 
 template <class Executor>
 class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
-                                libterraform::RunSignature> {
- public:
-  using return_type = boost::asio::awaitable<libterraform::RunResult, Executor>;
+                                libterraform::CommandSignature>
+    : public libterraform::detail::AwaitableResult<Executor, libterraform::CommandResult> {};
 
-  template <class Initiation, class... Args>
-  static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
-                              Args... args) {
-    auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
-    auto [ec, result] =
-        co_await boost::asio::async_initiate<decltype(token), libterraform::RunSignature>(
-            std::move(initiation), token, std::move(args)...);
-    if (ec) libterraform::detail::throw_completion(ec, result);
-    co_return std::move(result);
-  }
-};
+template <class Executor>
+class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>, libterraform::RunSignature>
+    : public libterraform::detail::AwaitableResult<Executor, libterraform::RunResult> {};
+
+template <class Allocator>
+class boost::asio::async_result<boost::asio::use_future_t<Allocator>,
+                                libterraform::CommandSignature>
+    : public libterraform::detail::FutureResult<libterraform::CommandResult> {};
+
+template <class Allocator>
+class boost::asio::async_result<boost::asio::use_future_t<Allocator>, libterraform::RunSignature>
+    : public libterraform::detail::FutureResult<libterraform::RunResult> {};

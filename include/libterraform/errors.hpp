@@ -47,6 +47,16 @@ enum class errc {
   pool_shut_down,
   // A malformed or truncated frame on a pool worker's channel.
   protocol_error,
+  // The pool can no longer start workers (its spawner process died): queued and new
+  // tasks fail; running ones finish.
+  pool_broken,
+  // terraform ran, but its exit status was taken by another waiter of this process
+  // (SIGCHLD ignored, or a handler reaping every child) on a kernel before Linux 6.15,
+  // which keeps no copy for the library.
+  exit_status_lost,
+  // A blocking call from one of the pool's own callbacks, which it would wait for
+  // forever (shutdown(wait = true) from a done-callback).
+  would_deadlock,
 };
 
 const boost::system::error_category& error_category() noexcept;

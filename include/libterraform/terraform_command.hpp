@@ -25,7 +25,8 @@ class TerraformCommand : public CommandMethods<TerraformCommand> {
  public:
   // `working_dir` empty: the caller's current directory at each call. Throws
   // Error(binary_not_found) when the terraform binary cannot be found.
-  explicit TerraformCommand(std::filesystem::path working_dir = {}, TerraformOptions options = {});
+  explicit TerraformCommand(std::filesystem::path working_dir = {},
+                            TerraformOptions options = TerraformOptions());
 
   const std::filesystem::path& working_dir() const noexcept { return working_dir_; }
   const TerraformOptions& options() const noexcept { return options_; }
@@ -34,7 +35,7 @@ class TerraformCommand : public CommandMethods<TerraformCommand> {
 
   // Runs terraform with these arguments as they are, no flag added:
   //   auto [retcode, output, error] = cli.run({"version", "-json"});
-  RunResult run(Arguments args, RunOptions options = {}) const;
+  RunResult run(Arguments args, RunOptions options = RunOptions()) const;
 
   // The events of a command as they arrive, pulled on the calling thread (see
   // EventStream). The command's `json` option must be on (it is by default).

@@ -8,7 +8,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +43,11 @@ struct PoolOptions {
   // command's run id and module; in order for each command (see the back-pressure rule
   // in docs/streaming.md).
   std::function<void(const PoolEvent&)> on_event = {};
+  // How long a worker with work may leave the pool's ping unanswered (it was stopped
+  // with SIGSTOP, say) before the pool kills it and winds its terraform down itself,
+  // as for a worker that died; also how long a worker or the spawner may take to exit
+  // once shut down. Unset: wait for them forever. See docs/reliability.md.
+  std::optional<std::chrono::milliseconds> worker_response_timeout = std::chrono::seconds{10};
 };
 
 // A module directory bound to a pool: every command method of TerraformCommand,
@@ -146,7 +154,7 @@ using MapOutcomes = InOrder<detail::OutcomeOf>;
 class TerraformPool {
  public:
   // Throws Error(binary_not_found) when the terraform binary cannot be found.
-  explicit TerraformPool(PoolOptions options = {});
+  explicit TerraformPool(PoolOptions options = PoolOptions());
   // shutdown(wait = true).
   ~TerraformPool();
   TerraformPool(const TerraformPool&) = delete;
@@ -158,20 +166,25 @@ class TerraformPool {
   // options; `arguments` are its positional arguments (workspace name, address...).
   // Throws Error(unknown_command) for a name that is no command method.
   Future<CommandResult> submit(std::filesystem::path working_dir, std::string_view method,
-                               CommonOptions options = {}) const;
+                               CommonOptions options = CommonOptions()) const;
   Future<CommandResult> submit(std::filesystem::path working_dir, std::string_view method,
-                               Arguments arguments, CommonOptions options = {}) const;
+                               Arguments arguments, CommonOptions options = CommonOptions()) const;
+  // `submit(dir, "workspace_new", {"staging"})`: a braced list of strings is always the
+  // positional arguments (not, by its first string, the options' `check`).
+  Future<CommandResult> submit(std::filesystem::path working_dir, std::string_view method,
+                               std::initializer_list<std::string> arguments,
+                               CommonOptions options = CommonOptions()) const;
 
   // Mirrors TerraformCommand::run: resolves to {retcode, output, error}.
-  Future<RunResult> run(Arguments args, RunOptions options = {}) const;
+  Future<RunResult> run(Arguments args, RunOptions options = RunOptions()) const;
 
   // Runs `method` in every directory at once (up to max_workers) and yields the results
   // in input order; iterating rethrows the first error reached.
   MapResults map(std::string_view method, std::vector<std::filesystem::path> working_dirs,
-                 CommonOptions options = {}) const;
+                 CommonOptions options = CommonOptions()) const;
   // The same, yielding each module's result or error without throwing.
   MapOutcomes map_outcomes(std::string_view method, std::vector<std::filesystem::path> working_dirs,
-                           CommonOptions options = {}) const;
+                           CommonOptions options = CommonOptions()) const;
 
   // Stops accepting work (submitting afterwards throws Error(pool_shut_down)).
   // cancel_futures: tasks still queued are cancelled. wait: returns once every task has

@@ -357,20 +357,50 @@ void async_start_run(asio::any_io_executor executor, const AsyncRunOptions& opti
   start_default<RunResult>(executor, invocation, std::move(spec), std::move(handler));
 }
 
-void throw_completion(const error_code& ec, CommandResult result) {
-  auto shared = std::make_shared<const CommandResult>(std::move(result));
+namespace {
+
+std::exception_ptr error_with(const error_code& ec, std::shared_ptr<const CommandResult> result) {
   std::string message =
       ec == asio::error::operation_aborted ? "the terraform command was cancelled" : ec.message();
-  if (!shared->working_dir.empty()) message += " in " + shared->working_dir.string();
-  throw_error(ec, message, shared->argv.empty() ? nullptr : shared);
+  if (result && !result->working_dir.empty()) message += " in " + result->working_dir.string();
+  try {
+    throw_error(ec, message, std::move(result));
+  } catch (...) {
+    return std::current_exception();
+  }
 }
 
-void throw_completion(const error_code& ec, const RunResult& result) {
-  CommandResult command;
-  command.retcode = result.retcode;
-  command.output = result.output;
-  command.error = result.error;
-  throw_completion(ec, std::move(command));
+// The codes of failures after terraform ran: its result goes with them.
+bool terraform_ran(const error_code& ec) {
+  if (ec.category() != error_category()) return ec == asio::error::operation_aborted;
+  switch (static_cast<errc>(ec.value())) {
+    case errc::command_failed:
+    case errc::interrupted:
+    case errc::timed_out:
+    case errc::invalid_json:
+    case errc::unsupported_ui_version:
+    case errc::exit_status_lost:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::exception_ptr completion_error(const error_code& ec, CommandResult result) {
+  bool ran = !result.argv.empty();
+  return error_with(ec, ran ? std::make_shared<const CommandResult>(std::move(result)) : nullptr);
+}
+
+// A RunResult has no argv: whether terraform ran shows in the code.
+std::exception_ptr completion_error(const error_code& ec, const RunResult& result) {
+  if (!terraform_ran(ec)) return error_with(ec, nullptr);
+  auto command = std::make_shared<CommandResult>();
+  command->retcode = result.retcode;
+  command->output = result.output;
+  command->error = result.error;
+  return error_with(ec, std::move(command));
 }
 
 }  // namespace libterraform::detail

@@ -98,14 +98,7 @@ class RunEnd {
 
   void operator()(boost::system::error_code ec, CommandResult result) {
     auto state = std::move(state_);
-    std::exception_ptr error;
-    if (ec) {
-      try {
-        throw_completion(ec, result);
-      } catch (...) {
-        error = std::current_exception();
-      }
-    }
+    std::exception_ptr error = ec ? completion_error(ec, result) : nullptr;
     {
       std::lock_guard lock(state->mutex);
       state->ended = true;

@@ -1,6 +1,7 @@
 #include "command/argv_builder.hpp"
 
 #include "libterraform/errors.hpp"
+#include "process/launch.hpp"
 
 namespace libterraform::detail {
 namespace {
@@ -17,6 +18,16 @@ std::string format_duration(Duration duration) {
 void require_no_nul(std::string_view what, std::string_view argument) {
   if (argument.find('\0') != std::string_view::npos) {
     invalid(std::string(what) + " contains a NUL byte, which cannot be passed to terraform");
+  }
+}
+
+// execve refuses (E2BIG) an argument longer than this; say so before terraform starts.
+void require_passable(std::string_view what, const std::string& argument) {
+  const std::size_t limit = process::max_argument_size();
+  if (argument.size() + 1 > limit) {
+    invalid(std::string(what) + " is " + std::to_string(argument.size()) +
+            " bytes as an argument; Linux passes at most " + std::to_string(limit - 1) +
+            " bytes in one: put the value in a -var-file (var_files)");
   }
 }
 
@@ -63,6 +74,7 @@ ArgvBuilder& ArgvBuilder::value(std::string_view name, const std::string& value)
   if (value.empty()) return *this;
   require_no_nul(name, value);
   spec_.args.push_back(std::string(name) + "=" + value);
+  require_passable(name, spec_.args.back());
   return *this;
 }
 
@@ -95,11 +107,15 @@ ArgvBuilder& ArgvBuilder::values(std::string_view name, const Strings& values) {
 ArgvBuilder& ArgvBuilder::pairs(std::string_view name, const Variables& pairs) {
   for (const auto& [key, value] : pairs) {
     if (key.empty()) invalid(std::string(name) + " given an empty name");
+    // What follows '=' in a name is a value typed in the wrong place: never shown.
+    const std::string shown = key.substr(0, key.find_first_of(std::string_view("=\0", 2)));
     if (key.find('=') != std::string::npos) {
-      invalid(std::string(name) + " name \"" + key + "\" contains '='");
+      invalid(std::string(name) + " name \"" + shown +
+              "\" is followed by '=': the value belongs in the map's value");
     }
-    require_no_nul(std::string(name) + " " + key, key + value);
+    require_no_nul(std::string(name) + " " + shown, key + value);
     spec_.args.push_back(std::string(name) + "=" + key + "=" + value);
+    require_passable(std::string(name) + " " + key, spec_.args.back());
   }
   return *this;
 }

@@ -49,6 +49,17 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   result->error = std::move(raw.error);
 
   Outcome outcome{result, nullptr};
+  if (raw.exit.status_lost()) {
+    result->retcode = -1;
+    outcome.error = std::make_exception_ptr(
+        Error(errc::exit_status_lost,
+              "terraform " + spec.name +
+                  " ran, but its exit status was taken by another waiter in this process (SIGCHLD "
+                  "ignored, or a handler reaping every child); Linux 6.15 and later keep it "
+                  "(docs/reliability.md)",
+              result));
+    return outcome;
+  }
   const bool failing = failed(spec, result->retcode);
   if (result->timed_out) {
     outcome.error = std::make_exception_ptr(CommandTimeoutError(result));

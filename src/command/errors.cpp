@@ -41,6 +41,12 @@ class Category final : public boost::system::error_category {
         return "the pool is shut down";
       case errc::protocol_error:
         return "malformed frame on a pool worker's channel";
+      case errc::pool_broken:
+        return "the pool can no longer start workers";
+      case errc::exit_status_lost:
+        return "terraform's exit status was taken by another waiter";
+      case errc::would_deadlock:
+        return "the call would wait for itself";
     }
     return "unknown libterraform error";
   }
@@ -55,17 +61,39 @@ std::string subcommand(const CommandResult& result) {
   return words.empty() ? "command" : words;
 }
 
+// Text without terminal escape sequences (terraform colours its output unless told
+// -no-color): CSI sequences, ESC [ parameters final-byte, and lone ESC pairs.
+std::string without_escapes(std::string_view text) {
+  std::string plain;
+  plain.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\x1b') {
+      plain += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '[') {
+      i += 2;
+      while (i < text.size() && !(text[i] >= 0x40 && text[i] <= 0x7e))
+        ++i;
+    } else {
+      ++i;
+    }
+  }
+  return plain;
+}
+
 // The summary of terraform's first error: from -json diagnostics, else the first
 // "Error: " line of stderr. Summaries name the problem, never variable values.
 std::string first_error(const std::vector<Diagnostic>& diagnostics,
                         const std::string& stderr_text) {
   for (const auto& d : diagnostics) {
-    if (d.severity == "error" && !d.summary.empty()) return d.summary;
+    if (d.severity == "error" && !d.summary.empty()) return without_escapes(d.summary);
   }
-  auto at = stderr_text.find("Error: ");
+  const std::string plain = without_escapes(stderr_text);
+  auto at = plain.find("Error: ");
   if (at == std::string::npos) return {};
-  auto end = stderr_text.find('\n', at);
-  return stderr_text.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
+  auto end = plain.find('\n', at);
+  return plain.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
 }
 
 std::string describe(const CommandResult& result, const std::string& what,

@@ -1,5 +1,6 @@
 #include "command/invocation.hpp"
 
+#include "libterraform/errors.hpp"
 #include "process/environment.hpp"
 
 namespace libterraform::detail {
@@ -17,6 +18,13 @@ process::EnvironmentMap overlay(const TerraformOptions& options, const CommandSp
 }
 
 }  // namespace
+
+void require_valid_directory(std::string_view what, const std::filesystem::path& directory) {
+  if (directory.native().find('\0') != std::string::npos) {
+    throw Error(errc::invalid_option,
+                std::string(what) + " contains a NUL byte: " + directory.c_str() + "...");
+  }
+}
 
 std::string resolve_terraform(const TerraformOptions& options) {
   return process::find_executable(
@@ -38,6 +46,7 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
   launch.argv.push_back(executable);
   launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
   launch.working_dir = spec.cwd.empty() ? module_dir : spec.cwd;
+  require_valid_directory("the working directory", launch.working_dir);
   launch.environment =
       environment && spec.common.env.empty()
           ? std::move(environment)

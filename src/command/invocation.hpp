@@ -30,6 +30,10 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
                    const std::string& executable, const std::filesystem::path& module_dir,
                    process::EnvironmentBlock environment = nullptr);
 
+// Throws Error(invalid_option) for a directory path with a NUL byte, which the system
+// calls would silently cut short (and so run somewhere else).
+void require_valid_directory(std::string_view what, const std::filesystem::path& directory);
+
 // The environment of commands without an env of their own, read now.
 process::EnvironmentBlock base_environment(const TerraformOptions& options);
 

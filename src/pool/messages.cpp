@@ -29,6 +29,21 @@ std::string encode(const RunRequest& m) {
       .take();
 }
 
+std::size_t encoded_size(const RunRequest& m) {
+  auto string = [](const std::string& s) { return sizeof(std::uint64_t) + s.size(); };
+  auto strings = [&](const std::vector<std::string>& values) {
+    std::size_t size = sizeof(std::uint64_t);
+    for (const auto& value : values)
+      size += string(value);
+    return size;
+  };
+  const auto& launch = m.invocation.launch;
+  return sizeof(std::uint64_t) + string(launch.executable) + strings(launch.argv) +
+         string(launch.working_dir.string()) + 1 +
+         (launch.environment ? strings(*launch.environment) : strings({})) + 1 +
+         string(m.invocation.stdin_data) + 2 * sizeof(std::int64_t) + 1;
+}
+
 RunRequest decode_run(std::string_view payload) {
   PayloadReader in(payload);
   RunRequest m;

@@ -42,6 +42,8 @@ struct Failed {
 };
 
 std::string encode(const RunRequest& message);
+// encode(message).size(), without encoding: a request must fit in one frame.
+std::size_t encoded_size(const RunRequest& message);
 std::string encode_run_id(RunId run_id);
 std::string encode(const Started& message);
 std::string encode(const OutputChunk& message);

@@ -1,8 +1,11 @@
 #include "pool/pool_core.hpp"
 
 #include "pool/messages.hpp"
+#include "process/real_path.hpp"
 
 #include <boost/asio/post.hpp>
+
+#include <sys/syscall.h>
 
 #include <sys/wait.h>
 
@@ -64,15 +67,19 @@ PoolCore::PoolCore(PoolOptions options)
       executable_(detail::resolve_terraform(options_.terraform)),
       environment_(detail::base_environment(options_.terraform)),
       io_work_(io_.get_executor()),
-      scheduler_(max_workers_) {
+      scheduler_(max_workers_),
+      liveness_timer_(io_) {
+  if (options_.worker_response_timeout) liveness_.emplace(*options_.worker_response_timeout);
   // The spawner is forked first, from the constructing thread, before the pool's own
   // threads exist.
-  spawner_ = Spawner::start(
-      io_, options_.worker_initializer,
-      {[this](WorkerId w, pid_t pid, process::UniqueFd fd) { on_spawned(w, pid, std::move(fd)); },
-       [this](WorkerId w, const std::string& reason) { on_spawn_failed(w, reason); },
-       [this](pid_t pid, int status) { on_worker_exit(pid, status); },
-       [this](const std::string& reason) { on_spawner_gone(reason); }});
+  spawner_ =
+      Spawner::start(io_, options_.worker_initializer,
+                     {[this](WorkerId w, pid_t pid, process::UniqueFd fd, process::UniqueFd pidfd) {
+                        on_spawned(w, pid, std::move(fd), std::move(pidfd));
+                      },
+                      [this](WorkerId w, const std::string& reason) { on_spawn_failed(w, reason); },
+                      [this](pid_t pid, int status) { on_worker_exit(pid, status); },
+                      [this](const std::string& reason) { on_spawner_gone(reason); }});
   delivery_.emplace(std::max(2u, max_workers_));
 }
 
@@ -92,6 +99,11 @@ void PoolCore::join() {
   delivery_->join();
 }
 
+bool PoolCore::on_pool_thread() {
+  return io_thread_.get_id() == std::this_thread::get_id() ||
+         delivery_->get_executor().running_in_this_thread();
+}
+
 // --- submission -------------------------------------------------------------------
 
 PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec spec,
@@ -102,6 +114,13 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   task->id = future->run_id();
   task->invocation =
       detail::prepare(spec, options_.terraform, executable_, working_dir, environment_);
+  if (std::size_t size = encoded_size({task->id, task->invocation}); size > kMaxPayload) {
+    throw Error(errc::invalid_option,
+                "terraform " + spec.name + " needs " + std::to_string(size) +
+                    " bytes of arguments, environment and standard input; a pool task carries "
+                    "at most " +
+                    std::to_string(kMaxPayload) + " (run it with TerraformCommand instead)");
+  }
   EventCallback pool_wide;
   if (options_.on_event) {
     pool_wide = [this, id = task->id, module = working_dir](const Event& event) {
@@ -119,41 +138,50 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   return task;
 }
 
+namespace {
+
+// The module a task owns while it runs, by real path; a missing directory is the
+// task's error (its future fails), not the submission's.
+std::filesystem::path module_of(const std::filesystem::path& directory, std::string_view what,
+                                std::exception_ptr& error) {
+  detail::require_valid_directory(what, directory);
+  try {
+    return process::real_directory(directory, what);
+  } catch (const Error&) {
+    error = std::current_exception();
+    return directory;
+  }
+}
+
+}  // namespace
+
 Future<CommandResult> PoolCore::submit(const std::filesystem::path& working_dir,
                                        detail::CommandSpec spec) {
   auto state = std::make_shared<detail::FutureState<CommandResult>>(next_task_++);
-  std::error_code ec;
-  auto real = std::filesystem::canonical(working_dir, ec);
   std::exception_ptr error;
-  if (ec || !std::filesystem::is_directory(real)) {
-    error = error_of(errc::directory_not_found,
-                     "module directory " + working_dir.string() + " does not exist");
-    real = working_dir;
-  }
-  auto task = make_task(real.string(), std::move(spec), state, completion(state), real);
+  auto module = module_of(working_dir, "module directory", error);
+  auto task = make_task(module.string(), std::move(spec), state, completion(state), module);
   enqueue(task, error);
   return Future<CommandResult>(state);
 }
 
 Future<RunResult> PoolCore::submit_run(detail::CommandSpec spec) {
   auto state = std::make_shared<detail::FutureState<RunResult>>(next_task_++);
-  std::string module;
   std::exception_ptr error;
   if (spec.cwd.empty()) {
-    spec.cwd = std::filesystem::current_path();  // the caller's, now: workers may differ later
-  } else {
+    // The caller's directory, now (workers may be elsewhere later); a module too.
     std::error_code ec;
-    auto real = std::filesystem::canonical(spec.cwd, ec);
+    spec.cwd = std::filesystem::current_path(ec);
     if (ec) {
       error = error_of(errc::directory_not_found,
-                       "working directory " + spec.cwd.string() + " does not exist");
-    } else {
-      module = real.string();
-      spec.cwd = real;
+                       "the current working directory no longer exists (" + ec.message() + ")");
     }
   }
-  auto cwd = spec.cwd;
-  auto task = make_task(std::move(module), std::move(spec), state, completion(state), cwd);
+  std::filesystem::path module;
+  if (!error) module = module_of(spec.cwd, "working directory", error);
+  spec.cwd = module;
+  auto task = make_task(error ? std::string() : module.string(), std::move(spec), state,
+                        completion(state), module);
   enqueue(task, error);
   return Future<RunResult>(state);
 }
@@ -162,7 +190,7 @@ void PoolCore::enqueue(const TaskPtr& task, std::exception_ptr error) {
   {
     std::lock_guard lock(mutex_);
     if (closing_) throw Error(errc::pool_shut_down, "the pool is shut down");
-    if (broken_) throw Error(errc::worker_start_failed, *broken_);
+    if (broken_) throw Error(broken_->first, broken_->second);
     tasks_[task->id] = task;
     if (!error) scheduler_.enqueue(task->id, task->module);
   }
@@ -199,6 +227,11 @@ bool PoolCore::cancel_task(std::uint64_t id) {
 }
 
 void PoolCore::shutdown(bool wait, bool cancel_futures) {
+  if (wait && on_pool_thread()) {
+    throw Error(errc::would_deadlock,
+                "TerraformPool::shutdown(wait = true) was called from one of the pool's own "
+                "callbacks, whose task it would wait for");
+  }
   std::vector<TaskPtr> cancelled;
   {
     std::lock_guard lock(mutex_);
@@ -229,7 +262,7 @@ void PoolCore::pump() {
   std::vector<std::pair<TaskPtr, WorkerId>> starts;
   std::vector<Scheduler::Assignment> revokes;
   std::size_t to_spawn = 0;
-  bool close_workers = false;
+  bool close = false;
   {
     std::lock_guard lock(mutex_);
     for (const auto& assignment : scheduler_.assign()) {
@@ -237,7 +270,7 @@ void PoolCore::pump() {
     }
     revokes = scheduler_.revocations();
     if (!broken_) to_spawn = scheduler_.workers_to_start();
-    close_workers = closing_ && tasks_.empty() && orphans_ == 0;
+    close = closing_ && tasks_.empty() && orphans_ == 0;
   }
   for (const auto& [task, id] : starts) {
     task->future->set_running();
@@ -255,14 +288,42 @@ void PoolCore::pump() {
   }
   for (std::size_t i = 0; i < to_spawn; ++i)
     spawn_worker();
-  if (close_workers) {
-    // Workers exit once their channel closes; the spawner once its channel does and
-    // its workers are reaped. Then the I/O thread may end.
-    for (auto& [id, worker] : workers_) {
-      if (worker.connection) worker.connection->close();
+  if (close) close_processes();
+  update_liveness();
+  finish_if_drained();
+}
+
+void PoolCore::close_processes() {
+  // Workers exit once their channel closes; the spawner once its channel does and its
+  // workers are reaped. Then the I/O thread may end.
+  const auto now = Liveness::Clock::now();
+  std::vector<WorkerId> unreported;
+  for (auto& [id, worker] : workers_) {
+    if (!worker.connection || worker.shut || worker.closed) continue;
+    worker.shut = true;
+    worker.connection->close();
+    if (!spawner_->alive()) {
+      unreported.push_back(id);  // it exits on its own, and nobody will report it
+    } else if (liveness_) {
+      liveness_->closed(id, now);
     }
-    if (workers_.empty()) spawner_->close();
   }
+  for (WorkerId id : unreported)
+    worker_gone(id, "pool worker " + std::to_string(workers_.at(id).pid) + " exited");
+  if (workers_.empty() && spawner_->alive()) {
+    spawner_->close();
+    if (liveness_) liveness_->spawner_closed(now);
+  }
+}
+
+void PoolCore::finish_if_drained() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closing_ || !tasks_.empty() || live_workers_ != 0 || !spawner_done_) return;
+  }
+  liveness_timer_.cancel();
+  io_work_.reset();
+  drained_.notify_all();
 }
 
 void PoolCore::spawn_worker() {
@@ -276,9 +337,11 @@ void PoolCore::spawn_worker() {
   spawner_->spawn(id);
 }
 
-void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel) {
+void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
+                          process::UniqueFd pidfd) {
   auto& worker = workers_.at(id);
   worker.pid = pid;
+  worker.pidfd = std::move(pidfd);
   worker.connection = std::make_shared<WorkerConnection>(
       io_, id, pid, channel.release(),
       WorkerConnection::Handlers{
@@ -297,21 +360,23 @@ void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason) {
     scheduler_.worker_lost(id);
     --live_workers_;
   }
-  break_pool("a pool worker could not be started: " + reason);
+  break_pool(errc::worker_start_failed, "a pool worker could not be started: " + reason);
   pump();
 }
 
-void PoolCore::break_pool(const std::string& reason) {
+void PoolCore::break_pool(errc code, const std::string& reason) {
   std::vector<TaskPtr> stranded;
+  std::pair<errc, std::string> cause;
   {
     std::lock_guard lock(mutex_);
     if (closing_ && tasks_.empty()) return;  // nothing left that needs a worker
-    if (!broken_) broken_ = reason;
+    if (!broken_) broken_.emplace(code, reason);
+    cause = *broken_;
     for (TaskId task : scheduler_.cancel_queued())
       stranded.push_back(tasks_.at(task));
   }
   for (const auto& task : stranded)
-    fail(task, error_of(errc::worker_start_failed, *broken_));
+    fail(task, error_of(cause.first, cause.second));
 }
 
 PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
@@ -333,6 +398,7 @@ void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::Uniqu
         auto message = decode_started(frame.payload);
         if (auto task = running_on(worker); task && task->id == message.run_id) {
           task->started = true;
+          task->started_at = std::chrono::steady_clock::now();
           task->terraform.pid = message.pid;
           task->terraform.adopted = true;
           task->terraform.pidfd = std::move(fds[0]);
@@ -348,6 +414,14 @@ void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::Uniqu
         }
         return;
       }
+      case FrameType::stopping: {
+        TaskId id = decode_run_id(frame.payload);
+        if (auto task = running_on(worker); task && task->id == id) task->interrupted = true;
+        return;
+      }
+      case FrameType::pong:
+        if (liveness_) liveness_->answered(worker, Liveness::Clock::now());
+        return arm_liveness_timer();
       case FrameType::finished: {
         auto message = decode_finished(frame.payload);
         TaskPtr task = running_on(worker);
@@ -417,8 +491,10 @@ void PoolCore::on_channel_closed(WorkerId id) {
   found->second.closed = true;
   // Without a spawner, end of stream is all there will be to know.
   if (!spawner_->alive()) {
-    worker_gone(id, "pool worker " + std::to_string(found->second.pid) + " exited");
+    return worker_gone(id, "pool worker " + std::to_string(found->second.pid) + " exited");
   }
+  if (liveness_) liveness_->channel_ended(id, Liveness::Clock::now());
+  arm_liveness_timer();
 }
 
 void PoolCore::on_worker_exit(pid_t pid, int wait_status) {
@@ -437,18 +513,14 @@ void PoolCore::on_spawner_gone(const std::string& reason) {
   for (WorkerId id : closed) {
     worker_gone(id, "pool worker " + std::to_string(workers_.at(id).pid) + " exited");
   }
-  bool done;
   {
     std::lock_guard lock(mutex_);
-    done = closing_ && tasks_.empty() && live_workers_ == 0;
-    if (done) spawner_done_ = true;
+    spawner_done_ = true;
   }
-  if (done) {
-    io_work_.reset();
-    drained_.notify_all();
-    return;
-  }
-  break_pool(reason);
+  if (liveness_) liveness_->spawner_gone();
+  // No worker can be started any more: what is queued, and what is submitted, fails.
+  // Workers already running go on, and end when their channels close.
+  break_pool(errc::pool_broken, reason);
   pump();
 }
 
@@ -457,6 +529,7 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
   if (found == workers_.end()) return;
   Worker worker = std::move(found->second);
   workers_.erase(found);
+  if (liveness_) liveness_->gone(id);
   if (worker.connection) worker.connection->close();
 
   TaskPtr task, cancelled;
@@ -474,7 +547,7 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
     forget(cancelled->id);
   }
   if (!worker.ready && !expected) {
-    break_pool(worker.failure.value_or(how + " while starting"));
+    break_pool(errc::worker_start_failed, worker.failure.value_or(how + " while starting"));
   }
   if (task) {
     std::string reason = worker.failure.value_or(how);
@@ -490,8 +563,9 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
 }
 
 // The worker died with terraform running: terraform's pidfd and pipes are ours too, so
-// it is interrupted, drained and waited for here, and its module stays reserved until
-// it has exited (its state written, its lock released).
+// it is interrupted (unless it has had its interrupt already), drained and waited for
+// here, and its module stays reserved until it has exited (its state written, its lock
+// released).
 void PoolCore::wind_down_orphan(const TaskPtr& task, std::string reason) {
   {
     std::lock_guard lock(mutex_);
@@ -511,13 +585,21 @@ void PoolCore::wind_down_orphan(const TaskPtr& task, std::string reason) {
           scheduler_.release_module(task->module);
           --orphans_;
         }
-        bool protocol = reason.starts_with("protocol error");
-        fail_with_output(task, protocol ? errc::protocol_error : errc::worker_died,
+        const auto& timeout = task->invocation.timeout;
+        bool timed_out = timeout && std::chrono::steady_clock::now() >= task->started_at + *timeout;
+        errc code = reason.starts_with("protocol error") ? errc::protocol_error
+                    : timed_out                          ? errc::timed_out
+                                                         : errc::worker_died;
+        fail_with_output(task, code,
                          reason + " while running terraform " + task->spec.name +
                              "; terraform was interrupted and has exited");
         pump();
       });
-  watch->request_stop(process::StopReason::owner_gone);
+  if (task->interrupted) {
+    watch->interrupted_elsewhere(process::StopReason::owner_gone);
+  } else {
+    watch->request_stop(process::StopReason::owner_gone);
+  }
 }
 
 void PoolCore::send_interrupt(TaskId task) {
@@ -530,6 +612,74 @@ void PoolCore::send_interrupt(TaskId task) {
   auto found = workers_.find(*worker);
   if (found != workers_.end())
     found->second.connection->send(FrameType::interrupt, encode_run_id(task));
+}
+
+// --- liveness (I/O thread) ----------------------------------------------------------
+
+void PoolCore::update_liveness() {
+  if (!liveness_) return;
+  const auto now = Liveness::Clock::now();
+  for (const auto& [id, worker] : workers_) {
+    if (!worker.ready || worker.shut || worker.closed) continue;
+    bool busy;
+    {
+      std::lock_guard lock(mutex_);
+      busy = scheduler_.task_of(id).has_value();
+    }
+    liveness_->busy(id, busy, now);
+  }
+  arm_liveness_timer();
+}
+
+void PoolCore::arm_liveness_timer() {
+  if (!liveness_ || !io_work_.owns_work()) return;  // none, or the pool is done
+  auto wakeup = liveness_->next_wakeup();
+  if (wakeup == liveness_armed_for_) return;
+  liveness_armed_for_ = wakeup;
+  if (!wakeup) {
+    liveness_timer_.cancel();
+    return;
+  }
+  liveness_timer_.expires_at(*wakeup);
+  liveness_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // re-armed or cancelled
+    liveness_armed_for_.reset();
+    on_liveness_time();
+  });
+}
+
+void PoolCore::on_liveness_time() {
+  auto actions = liveness_->on_time(Liveness::Clock::now());
+  for (WorkerId id : actions.ping) {
+    auto found = workers_.find(id);
+    if (found != workers_.end() && found->second.connection) {
+      found->second.connection->send(FrameType::ping, {});
+    }
+  }
+  const std::string timeout = std::to_string(options_.worker_response_timeout->count()) + " ms";
+  for (WorkerId id : actions.kill) {
+    auto found = workers_.find(id);
+    if (found == workers_.end()) continue;
+    kill_worker(id, "pool worker " + std::to_string(found->second.pid) +
+                        (found->second.shut ? " did not exit within " + timeout
+                                            : " did not answer for " + timeout) +
+                        " (stopped or hung) and was killed");
+  }
+  for (WorkerId id : actions.presume_exited) {
+    auto found = workers_.find(id);
+    if (found == workers_.end()) continue;
+    worker_gone(id, "pool worker " + std::to_string(found->second.pid) +
+                        " exited (its exit was not reported)");
+  }
+  if (actions.kill_spawner) spawner_->kill();
+  arm_liveness_timer();
+}
+
+void PoolCore::kill_worker(WorkerId id, const std::string& reason) {
+  Worker& worker = workers_.at(id);
+  if (!worker.failure) worker.failure = reason;
+  // By pidfd: the pid may already belong to someone else if the worker has just died.
+  ::syscall(SYS_pidfd_send_signal, worker.pidfd.get(), SIGKILL, nullptr, 0);
 }
 
 // --- delivery (one strand per task) -------------------------------------------------
@@ -587,9 +737,20 @@ void PoolCore::fail_with_output(const TaskPtr& task, errc code, std::string mess
     partial->argv = task->invocation.launch.argv;
     partial->working_dir = task->invocation.launch.working_dir;
     partial->interrupted = true;
+    partial->timed_out = code == errc::timed_out;
+    if (task->started) {
+      partial->duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - task->started_at);
+    }
     partial->output = std::move(collector.output());
     partial->error = std::move(collector.error());
-    task->future->set_error(std::make_exception_ptr(Error(code, message, partial)));
+    std::exception_ptr error;
+    try {
+      throw_error(code, message, partial);  // a timeout is a CommandTimeoutError
+    } catch (...) {
+      error = std::current_exception();
+    }
+    task->future->set_error(error);
     forget(task->id);
   });
 }

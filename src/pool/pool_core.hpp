@@ -4,6 +4,7 @@
 #include "command/invocation.hpp"
 #include "command/output_collector.hpp"
 #include "libterraform/terraform_pool.hpp"
+#include "pool/liveness.hpp"
 #include "pool/scheduler.hpp"
 #include "pool/spawner.hpp"
 #include "pool/worker_connection.hpp"
@@ -12,6 +13,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -39,9 +41,12 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   Future<CommandResult> submit(const std::filesystem::path& working_dir, detail::CommandSpec spec);
   Future<RunResult> submit_run(detail::CommandSpec spec);
   bool cancel_task(std::uint64_t task) override;
+  // Throws Error(would_deadlock) for wait = true on one of the pool's own threads.
   void shutdown(bool wait, bool cancel_futures);
   // Joins the pool's threads; after shutdown(wait = true), from outside the pool.
   void join();
+  // True on the pool's I/O thread or one of its delivery threads (its callbacks).
+  bool on_pool_thread();
 
   const PoolOptions& options() const noexcept { return options_; }
   detail::FlagDefaults flag_defaults() const noexcept {
@@ -68,6 +73,10 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     // worker, to wind terraform down if the worker dies.
     process::Child terraform;
     bool started = false;
+    std::chrono::steady_clock::time_point started_at;
+    // terraform has had its one interrupt (the worker said so before sending it, or
+    // it came from outside): whoever winds terraform down must not send another.
+    bool interrupted = false;
     // Interrupts the task when the caller's stop token asks.
     std::unique_ptr<std::stop_callback<std::function<void()>>> on_stop;
 
@@ -78,8 +87,10 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   struct Worker {
     std::shared_ptr<WorkerConnection> connection;  // null until the spawner answers
     pid_t pid = -1;
+    process::UniqueFd pidfd;             // to kill it by, should it stop answering
     std::optional<std::string> failure;  // why it is going away, if it said
     bool ready = false;
+    bool shut = false;                      // the pool closed its channel: it must exit
     bool closed = false;                    // its channel reached end of stream
     process::EnvironmentBlock environment;  // the last one sent: the worker keeps it
   };
@@ -94,7 +105,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // I/O thread.
   void pump();
   void spawn_worker();
-  void on_spawned(WorkerId worker, pid_t pid, process::UniqueFd channel);
+  void on_spawned(WorkerId worker, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
   void on_spawn_failed(WorkerId worker, const std::string& reason);
   void on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds);
   void on_protocol_error(WorkerId worker, const std::string& reason);
@@ -103,11 +114,21 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void on_spawner_gone(const std::string& reason);
   // The worker has exited: fail its task, if it had one, and forget it.
   void worker_gone(WorkerId worker, const std::string& how);
-  // Marks the pool broken: queued tasks fail, and so will submissions.
-  void break_pool(const std::string& reason);
+  // Marks the pool broken: queued tasks fail with `code`, and so will submissions.
+  void break_pool(errc code, const std::string& reason);
   void wind_down_orphan(const TaskPtr& task, std::string reason);
   void send_interrupt(TaskId task);
   TaskPtr running_on(WorkerId worker);
+  // Closes every worker's channel, then the spawner's, once nothing needs them.
+  void close_processes();
+  // Once shut down and drained: lets the I/O thread end and wakes shutdown(wait).
+  void finish_if_drained();
+
+  // The watch over processes that stop answering (see Liveness).
+  void update_liveness();
+  void arm_liveness_timer();
+  void on_liveness_time();
+  void kill_worker(WorkerId worker, const std::string& reason);
 
   // Delivery: in order per task.
   void deliver_output(const TaskPtr& task, process::OutputStream stream, std::string bytes);
@@ -137,7 +158,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   std::map<TaskId, TaskPtr> tasks_;  // submitted and not yet completed
   std::atomic<TaskId> next_task_{1};
   bool closing_ = false;
-  std::optional<std::string> broken_;  // a worker failed to start: why
+  // Why the pool can no longer run tasks: a worker failed to start, the spawner died.
+  std::optional<std::pair<errc, std::string>> broken_;
   std::size_t live_workers_ = 0;
 
   bool spawner_done_ = false;
@@ -147,6 +169,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   std::map<WorkerId, Worker> workers_;
   WorkerId next_worker_ = 1;
   std::size_t orphans_ = 0;
+  std::optional<Liveness> liveness_;  // unset: worker_response_timeout is
+  boost::asio::steady_timer liveness_timer_;
+  std::optional<std::chrono::steady_clock::time_point> liveness_armed_for_;
 };
 
 }  // namespace libterraform::pool

@@ -2,9 +2,11 @@
 
 #include "libterraform/errors.hpp"
 #include "pool/worker.hpp"
+#include "process/fd_passing.hpp"
 
 #include <boost/asio/write.hpp>
 
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,31 +29,16 @@ constexpr int kChannelFd = 3;
 constexpr int kChildrenFd = 4;
 constexpr char kSpawnRequest = 'w';
 
-// What the spawner tells the parent: fixed-size records, the worker's channel riding
-// along with a `spawned` one.
+// What the spawner tells the parent: fixed-size records, the worker's channel and
+// pidfd riding along with a `spawned` one.
 struct Record {
   enum Kind : std::int32_t { spawned = 1, spawn_failed, exited } kind;
   std::int32_t pid;
   std::int32_t value;  // errno for spawn_failed, the wait status for exited
 };
 
-void send_record(Record record, int fd = -1) {
-  iovec io{&record, sizeof record};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-  if (fd >= 0) {
-    message.msg_control = control.data();
-    message.msg_controllen = control.size();
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-  }
-  while (::sendmsg(kChannelFd, &message, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-  }
+void send_record(Record record, std::span<const int> fds = {}) {
+  process::send_with_fds(kChannelFd, &record, sizeof record, fds);
 }
 
 void report_exits() {
@@ -74,18 +61,44 @@ void spawn_worker(const std::function<void()>& initializer) {
   if (pid < 0) {
     send_record({Record::spawn_failed, 0, error});
   } else {
-    send_record({Record::spawned, pid, 0}, pair[0]);
+    // The worker cannot have been reaped yet: only this process reaps it. Without a
+    // pidfd the parent refuses the worker, which then sees its channel close and exits.
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    const std::array<int, 2> fds{pair[0], pidfd};
+    send_record({Record::spawned, pid, 0}, std::span(fds).first(pidfd < 0 ? 1 : 2));
+    if (pidfd >= 0) ::close(pidfd);
   }
   ::close(pair[0]);
 }
 
-// The spawner's loop. It runs in a fork of a possibly multi-threaded parent, so it
-// allocates nothing: system calls on stack buffers only.
-[[noreturn]] void spawner_main(int channel_fd, const std::function<void()>& initializer) {
+// Leaves the spawner with its channel at 3 and nothing else of the host's but its
+// standard streams; where the host had closed one (or where the channel's ends landed
+// in its place), /dev/null.
+void isolate(int channel_fd, int parent_end) {
   if (channel_fd != kChannelFd) ::dup2(channel_fd, kChannelFd);
   ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  if (channel_fd < kChannelFd) ::close(channel_fd);
+  if (parent_end < kChannelFd) ::close(parent_end);
+  int fd;
+  while ((fd = ::open("/dev/null", O_RDWR)) >= 0 && fd < kChannelFd) {
+  }
+  if (fd > kChannelFd) ::close(fd);
+
   ::signal(SIGPIPE, SIG_IGN);
-  ::signal(SIGINT, SIG_IGN);  // Ctrl-C is for the parent to decide about
+  // Signals for the host to act on: a Ctrl-C, or a service stop that reaches every
+  // process of the service, must not take the pool's processes down under it.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
+    ::signal(sig, SIG_IGN);
+  // The host may ignore SIGCHLD (which reaps children unasked): workers' exits must
+  // be seen here.
+  ::signal(SIGCHLD, SIG_DFL);
+}
+
+// The spawner's loop. It runs in a fork of a possibly multi-threaded parent, so it
+// allocates nothing: system calls on stack buffers only.
+[[noreturn]] void spawner_main(int channel_fd, int parent_end,
+                               const std::function<void()>& initializer) {
+  isolate(channel_fd, parent_end);
   sigset_t children;
   ::sigemptyset(&children);
   ::sigaddset(&children, SIGCHLD);
@@ -123,8 +136,9 @@ std::shared_ptr<Spawner> Spawner::start(asio::io_context& io,
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     throw Error(errc::spawn_failed, std::string("socketpair: ") + std::strerror(errno));
   }
+  pair[0] = process::above_stdio(pair[0]);
   pid_t pid = ::fork();
-  if (pid == 0) spawner_main(pair[1], worker_initializer);
+  if (pid == 0) spawner_main(pair[1], pair[0], worker_initializer);
   ::close(pair[1]);
   if (pid < 0) {
     int error = errno;
@@ -165,6 +179,12 @@ void Spawner::close() {
   socket_.shutdown(asio::socket_base::shutdown_send, ignored);
 }
 
+void Spawner::kill() {
+  int exit_status;
+  boost::system::error_code ignored;
+  process_.terminate(exit_status, ignored);
+}
+
 void Spawner::read() {
   socket_.async_wait(asio::socket_base::wait_read,
                      [self = shared_from_this()](boost::system::error_code ec) {
@@ -175,24 +195,11 @@ void Spawner::read() {
 void Spawner::drain() {
   while (true) {
     Record record;
-    iovec io{&record, sizeof record};
-    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-    msghdr message{};
-    message.msg_iov = &io;
-    message.msg_iovlen = 1;
-    message.msg_control = control.data();
-    message.msg_controllen = control.size();
-    ssize_t n =
-        ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_WAITALL);
-    if (n < 0 && errno == EINTR) continue;
+    std::vector<process::UniqueFd> fds;
+    ssize_t n = process::receive_with_fds(socket_.native_handle(), &record, sizeof record,
+                                          MSG_DONTWAIT | MSG_WAITALL, fds);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
     if (n <= 0) return;  // closed: its exit handler follows
-    process::UniqueFd channel;
-    if (cmsghdr* c = CMSG_FIRSTHDR(&message); c && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      channel.reset(fd);
-    }
     if (n != sizeof record) return gone("truncated record from the pool's spawner");
     switch (record.kind) {
       case Record::spawned:
@@ -200,10 +207,12 @@ void Spawner::drain() {
         if (pending_.empty()) return gone("unexpected record from the pool's spawner");
         WorkerId worker = pending_.front();
         pending_.pop_front();
-        if (record.kind == Record::spawned && channel) {
-          handlers_.on_spawned(worker, record.pid, std::move(channel));
-        } else {
+        if (record.kind == Record::spawn_failed) {
           handlers_.on_spawn_failed(worker, std::string("fork: ") + std::strerror(record.value));
+        } else if (fds.size() != 2) {
+          handlers_.on_spawn_failed(worker, "no pidfd could be opened for the new worker");
+        } else {
+          handlers_.on_spawned(worker, record.pid, std::move(fds[0]), std::move(fds[1]));
         }
         break;
       }

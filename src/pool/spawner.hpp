@@ -20,13 +20,19 @@ namespace libterraform::pool {
 // one of the application's threads (fork only makes malloc safe). The spawner reaps
 // the workers and reports how each one ended.
 //
+// It keeps the host's standard streams (or /dev/null where the host had closed them)
+// and nothing else of the host's. It ignores SIGINT, SIGTERM, SIGHUP and SIGQUIT, as
+// the workers do: those signals are for the host, which owns the pool, to act on; it
+// exits once its channel closes and its workers have exited.
+//
 // The parent's side lives on the pool's I/O thread; so do its handlers.
 class Spawner : public std::enable_shared_from_this<Spawner> {
  public:
   struct Handlers {
-    // A worker requested with spawn() is running: its pid and the parent's end of its
-    // channel. Answers come in request order.
-    std::function<void(WorkerId, pid_t, process::UniqueFd channel)> on_spawned;
+    // A worker requested with spawn() is running: its pid, the parent's end of its
+    // channel and a pidfd to signal it by. Answers come in request order.
+    std::function<void(WorkerId, pid_t, process::UniqueFd channel, process::UniqueFd pidfd)>
+        on_spawned;
     std::function<void(WorkerId, const std::string& reason)> on_spawn_failed;
     // A worker exited, with this wait status.
     std::function<void(pid_t, int wait_status)> on_worker_exit;
@@ -43,6 +49,8 @@ class Spawner : public std::enable_shared_from_this<Spawner> {
   void spawn(WorkerId worker);
   // Closes the channel: the spawner reaps its remaining workers and exits.
   void close();
+  // Ends a spawner that does not exit (stopped): SIGKILL. Its workers are not touched.
+  void kill();
   bool alive() const noexcept { return alive_; }
 
   Spawner(boost::asio::io_context& io, pid_t pid, int channel, Handlers handlers);

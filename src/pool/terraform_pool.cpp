@@ -2,6 +2,8 @@
 
 #include "pool/pool_core.hpp"
 
+#include <thread>
+
 namespace libterraform {
 
 Future<CommandResult> PoolCommand::execute(detail::CommandSpec spec) const {
@@ -31,6 +33,16 @@ TerraformPool::TerraformPool(PoolOptions options)
 }
 
 TerraformPool::~TerraformPool() {
+  if (core_->on_pool_thread()) {
+    // Destroyed from one of its own callbacks, which cannot wait for the pool it runs
+    // in: the pool winds down on a thread of its own, which then destroys it.
+    core_->shutdown(false, false);
+    std::thread([core = std::move(core_)] {
+      core->shutdown(true, false);
+      core->join();
+    }).detach();
+    return;
+  }
   core_->shutdown(true, false);
   core_->join();
 }
@@ -49,6 +61,13 @@ Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
                                             CommonOptions options) const {
   return core_->submit(
       working_dir, detail::spec_by_name(method, arguments.items, options, core_->flag_defaults()));
+}
+
+Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
+                                            std::string_view method,
+                                            std::initializer_list<std::string> arguments,
+                                            CommonOptions options) const {
+  return submit(std::move(working_dir), method, Arguments(Strings(arguments)), std::move(options));
 }
 
 Future<RunResult> TerraformPool::run(Arguments args, RunOptions options) const {

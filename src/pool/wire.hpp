@@ -15,7 +15,7 @@
 namespace libterraform::pool {
 
 inline constexpr std::uint32_t kFrameMagic = 0x5046544c;  // "LTFP"
-inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr std::uint8_t kProtocolVersion = 2;
 inline constexpr std::size_t kHeaderSize = 12;
 inline constexpr std::uint32_t kMaxPayload = 64u << 20;
 
@@ -25,6 +25,7 @@ enum class FrameType : std::uint8_t {
   interrupt,  // stop a command: interrupt it if it runs, drop it if it waits
   shutdown,   // exit once idle
   revoke,     // drop a command that waits, but leave one that has started
+  ping,       // answer with pong: the pool checks that a worker it waits on is alive
   // worker -> parent
   ready = 16,    // the worker is set up (its initializer ran)
   started,       // terraform is running; its pidfd and output pipes travel along
@@ -33,6 +34,8 @@ enum class FrameType : std::uint8_t {
   failed,        // the command could not be started
   worker_error,  // the worker cannot go on (initializer threw, malformed frame)
   revoked,       // a waiting command was dropped (interrupt or revoke)
+  pong,          // the answer to a ping
+  stopping,      // terraform has had its interrupt (sent next, or by someone else)
 };
 
 struct Frame {

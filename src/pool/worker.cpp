@@ -2,10 +2,13 @@
 
 #include "libterraform/errors.hpp"
 #include "pool/messages.hpp"
+#include "process/fd_passing.hpp"
 #include "process/wait_blocking.hpp"
 
 #include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,14 +16,23 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <deque>
 #include <span>
 
 namespace libterraform::pool {
 namespace {
 
+using namespace std::chrono_literals;
+
 constexpr int kChannelFd = 3;
+constexpr int kTerminationFd = 4;  // a signalfd for SIGTERM
+
+// How long a worker whose parent died waits before it interrupts terraform. A stop of a
+// whole service (systemd's default, say) sends SIGTERM to every process of it, in no
+// fixed order: terraform gets one, and the parent's death may be seen here before this
+// worker's own SIGTERM arrives. A SIGTERM within this window means terraform has had
+// its interrupt, and a SIGINT from here would be its second.
+constexpr std::chrono::milliseconds kParentGoneSettle = 500ms;
 
 // The worker's end of its channel: blocking sends, reads on demand.
 class Channel {
@@ -32,27 +44,12 @@ class Channel {
     std::string frame = encode_frame(type, payload);
     std::string_view rest = frame;
     while (!rest.empty()) {
-      iovec io{const_cast<char*>(rest.data()), rest.size()};
-      msghdr message{};
-      message.msg_iov = &io;
-      message.msg_iovlen = 1;
-      alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 4)> control{};
-      if (!fds.empty()) {
-        message.msg_control = control.data();
-        message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(header), fds.data(), sizeof(int) * fds.size());
-        fds = {};
-      }
-      ssize_t sent = ::sendmsg(kChannelFd, &message, MSG_NOSIGNAL);
-      if (sent < 0 && errno == EINTR) continue;
+      ssize_t sent = process::send_with_fds(kChannelFd, rest.data(), rest.size(), fds);
       if (sent <= 0) {
         parent_gone_ = true;
         return false;
       }
+      fds = {};
       rest.remove_prefix(static_cast<std::size_t>(sent));
     }
     return true;
@@ -72,6 +69,15 @@ class Channel {
     }
     decoder_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     return true;
+  }
+
+  // Reads what has arrived, without waiting. False at end of stream.
+  bool poll_available() {
+    pollfd readable{kChannelFd, POLLIN, 0};
+    while (!parent_gone_ && ::poll(&readable, 1, 0) > 0) {
+      if (!read_available()) return false;
+    }
+    return !parent_gone_;
   }
 
   // The next complete frame, reading as needed. Empty at end of stream.
@@ -95,19 +101,31 @@ class Channel {
   ::_exit(2);
 }
 
+// Keeps only the channel (at 3) and the standard streams the spawner left, and sets
+// up the signals: SIGINT, SIGHUP and SIGQUIT are ignored (the parent decides what to
+// interrupt, through the channel); SIGTERM is read from a signalfd.
 void isolate(int channel_fd) {
   if (channel_fd != kChannelFd) ::dup2(channel_fd, kChannelFd);
   ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
-  // A broken channel is an error code here, not a signal. Ctrl-C in a terminal reaches
-  // the parent's whole process group, workers included: the parent decides what to
-  // interrupt, through this channel.
-  ::signal(SIGPIPE, SIG_IGN);
-  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);  // a broken channel is an error code here, not a signal
+  for (int sig : {SIGINT, SIGHUP, SIGQUIT})
+    ::signal(sig, SIG_IGN);
   ::signal(SIGTERM, SIG_DFL);
   ::signal(SIGCHLD, SIG_DFL);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  sigset_t termination;
+  ::sigemptyset(&termination);
+  ::sigaddset(&termination, SIGTERM);
+  ::sigprocmask(SIG_SETMASK, &termination, nullptr);
+  if (::signalfd(-1, &termination, SFD_CLOEXEC | SFD_NONBLOCK) != kTerminationFd) ::_exit(3);
+}
+
+// Reads the SIGTERMs waiting in the signalfd; true if there was one.
+bool take_termination_signals() {
+  bool any = false;
+  signalfd_siginfo info;
+  while (::read(kTerminationFd, &info, sizeof info) == sizeof info)
+    any = true;
+  return any;
 }
 
 // What the worker holds besides the command it runs: commands handed to it ahead of
@@ -157,12 +175,28 @@ bool handle(Channel& channel, WorkerState& state, const Frame& frame,
     case FrameType::shutdown:
       state.shutdown_requested = true;
       return false;
+    case FrameType::ping:
+      channel.send(FrameType::pong, {});
+      return false;
     default:
       throw ProtocolError("unexpected frame type from the parent");
   }
 }
 
+// Handles the frames already received; false on a protocol error.
+bool handle_buffered(Channel& channel, WorkerState& state) {
+  try {
+    while (auto frame = channel.next_buffered())
+      handle(channel, state, *frame, std::nullopt);
+  } catch (const ProtocolError& e) {
+    state.protocol_error = e.what();
+    return false;
+  }
+  return true;
+}
+
 void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
+  take_termination_signals();  // one that came while idle was not meant for this terraform
   process::Child child;
   try {
     child = process::launch(request.invocation.launch);
@@ -173,6 +207,15 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   const std::array<int, 3> fds{child.pidfd.get(), child.stdout_fd.get(), child.stderr_fd.get()};
   channel.send(FrameType::started, encode(Started{request.run_id, child.pid}), fds);
 
+  // The parent hears of terraform's one interrupt before it is sent, so that it never
+  // sends another, should this worker die.
+  bool told_stopping = false;
+  auto tell_stopping = [&] {
+    if (told_stopping) return;
+    told_stopping = true;
+    channel.send(FrameType::stopping, encode_run_id(request.run_id));
+  };
+
   process::BlockingWait how;
   how.stop_policy = request.invocation.stop_policy;
   how.timeout = request.invocation.timeout;
@@ -180,9 +223,13 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   how.on_output = [&](process::OutputStream stream, std::string_view chunk) {
     channel.send(FrameType::output, encode(OutputChunk{request.run_id, stream, chunk}));
   };
-  how.control_fd = kChannelFd;
-  how.on_control = [&]() -> process::ControlEvent {
-    if (!channel.read_available()) return {process::StopReason::owner_gone, true};
+  how.before_signal = [&](process::Signal signal) {
+    if (signal.number == SIGINT) tell_stopping();
+  };
+  auto on_channel = [&]() -> process::ControlEvent {
+    if (!channel.read_available()) {
+      return {process::StopReason::owner_gone, true, kParentGoneSettle};
+    }
     process::ControlEvent event;
     try {
       while (auto frame = channel.next_buffered()) {
@@ -197,6 +244,12 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
     }
     return event;
   };
+  auto on_termination = [&]() -> process::ControlEvent {
+    if (!take_termination_signals()) return {};
+    tell_stopping();
+    return {.stop = process::StopReason::interrupted, .already_interrupted = true};
+  };
+  how.controls = {{kChannelFd, on_channel}, {kTerminationFd, on_termination}};
   process::ChildExit exit = process::wait_blocking(child, how);
   channel.send(FrameType::finished, encode(Finished{request.run_id, exit}));
 }
@@ -226,6 +279,9 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
         handle(channel, state, *frame, std::nullopt);
         continue;
       }
+      // What arrived meanwhile first: a revoke of the next command, or the parent's end.
+      if (!channel.poll_available() || !handle_buffered(channel, state)) break;
+      if (state.waiting.empty()) continue;
       RunRequest request = std::move(state.waiting.front());
       state.waiting.pop_front();
       run_one(channel, request, state);
@@ -234,6 +290,7 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
     }
     if (state.protocol_error) fail(channel, *state.protocol_error);
   }
+  if (state.protocol_error) fail(channel, *state.protocol_error);
   ::_exit(0);
 }
 

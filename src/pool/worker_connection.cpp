@@ -1,5 +1,7 @@
 #include "pool/worker_connection.hpp"
 
+#include "process/fd_passing.hpp"
+
 #include <boost/asio/write.hpp>
 
 #include <sys/socket.h>
@@ -67,25 +69,12 @@ void WorkerConnection::drain(bool to_the_end) {
   if (broken_) return;
   for (int turn = 0; to_the_end || turn < kReadsPerTurn; ++turn) {
     std::array<char, 65536> buffer;
-    iovec io{buffer.data(), buffer.size()};
-    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 8)> control{};
-    msghdr message{};
-    message.msg_iov = &io;
-    message.msg_iovlen = 1;
-    message.msg_control = control.data();
-    message.msg_controllen = control.size();
-    ssize_t n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
+    std::vector<process::UniqueFd> fds;
+    ssize_t n = process::receive_with_fds(socket_.native_handle(), buffer.data(), buffer.size(),
+                                          MSG_DONTWAIT, fds);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
-    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-      std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (std::size_t i = 0; i < count; ++i) {
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        received_fds_.emplace_back(fd);
-      }
-    }
+    for (auto& fd : fds)
+      received_fds_.push_back(std::move(fd));
     if (n <= 0) {
       // End of stream: the worker exited (the Spawner reports how) or we closed it.
       if (decoder_.has_partial()) protocol_error("truncated frame from worker");

@@ -11,7 +11,29 @@ extern char** environ;
 
 namespace libterraform::process {
 
+namespace {
+
+// A name or value execve would cut short, or a name it would misread: the value itself
+// never reaches the message.
+void check_variable(const std::string& key, const std::string& value) {
+  auto shown = key.substr(0, key.find('\0'));
+  if (key.empty()) throw Error(errc::invalid_option, "an environment variable has an empty name");
+  if (key.find('\0') != std::string::npos || key.find('=') != std::string::npos) {
+    throw Error(errc::invalid_option, "environment variable name \"" +
+                                          shown.substr(0, shown.find('=')) +
+                                          "...\" contains '=' or a NUL byte");
+  }
+  if (value.find('\0') != std::string::npos) {
+    throw Error(errc::invalid_option, "environment variable " + key +
+                                          " has a NUL byte in its value, which cannot be passed");
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> build_environment(const EnvironmentMap& overlay, bool replace) {
+  for (const auto& [key, value] : overlay)
+    check_variable(key, value);
   EnvironmentMap merged;
   if (!replace) {
     for (char** entry = environ; entry && *entry; ++entry) {

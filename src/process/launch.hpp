@@ -37,11 +37,23 @@ struct Child {
   UniqueFd stderr_fd;
 };
 
-// Starts the child with posix_spawn (vfork semantics: the cost does not grow with the
-// parent's memory). In the child: its own process group, default signal dispositions,
-// an empty signal mask, the working directory, and every descriptor above 2 closed.
-// Throws libterraform::Error (binary_not_found, directory_not_found, spawn_failed).
-// Uses no locks and no Asio, so a forked pool worker may call it.
+// Starts the child with clone(CLONE_VM | CLONE_VFORK), as posix_spawn does (the cost
+// does not grow with the parent's memory), and CLONE_PIDFD: the pidfd exists before
+// the child can exit, so a host whose kernel reaps children at once (SIGCHLD ignored)
+// cannot lose it. In the child: its own process group, default signal dispositions, an
+// empty signal mask, the working directory (reached in steps when longer than
+// PATH_MAX), and every descriptor above 2 closed.
+// Throws libterraform::Error: binary_not_found, directory_not_found, invalid_option
+// (an argument or environment string the kernel refuses: too long, E2BIG),
+// spawn_failed. Uses no locks and no Asio, so a forked pool worker may call it.
 Child launch(const LaunchSpec& spec);
+
+// The longest argument or environment string execve accepts, its NUL included
+// (MAX_ARG_STRLEN: 32 pages).
+std::size_t max_argument_size();
+
+// The chdir steps that reach `directory`: the path itself, or, when it is longer than
+// PATH_MAX (which chdir refuses), pieces of it cut at '/' that each fit.
+std::vector<std::string> directory_steps(const std::filesystem::path& directory);
 
 }  // namespace libterraform::process

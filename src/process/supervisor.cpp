@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 namespace libterraform::process {
 
 Supervisor::Supervisor(StopPolicy policy, std::optional<Clock::time_point> deadline,
@@ -17,6 +19,7 @@ void Supervisor::on_exited(Clock::time_point now) {
   if (exited()) return;
   phase_ = Phase::draining;
   deadline_.reset();
+  deferred_stop_.reset();
   signals_.clear();  // anything still queued was meant for the child that is gone
   signals_.push_back({SIGTERM, true});  // leftovers in the group; harmless when empty
   wakeup_ = now + kLeftoverGrace;
@@ -27,16 +30,35 @@ void Supervisor::request_stop(StopReason reason, Clock::time_point now) {
   // A second request changes nothing: a second SIGINT would make terraform exit
   // without writing its state. Escalation belongs to the policy alone.
   if (phase_ != Phase::running) return;
+  enter_stopping(reason, now);
+  signals_.push_back({SIGINT, false});
+}
+
+void Supervisor::request_stop_at(StopReason reason, Clock::time_point when) {
+  if (phase_ != Phase::running) return;
+  if (!deferred_stop_ || when < deferred_stop_->second) deferred_stop_.emplace(reason, when);
+}
+
+void Supervisor::interrupted_elsewhere(StopReason reason, Clock::time_point now) {
+  if (phase_ != Phase::running) return;
+  enter_stopping(reason, now);
+}
+
+void Supervisor::enter_stopping(StopReason reason, Clock::time_point now) {
   reason_ = reason;
   phase_ = Phase::stopping;
   deadline_.reset();
-  signals_.push_back({SIGINT, false});
+  deferred_stop_.reset();
   if (policy_.escalation != Escalation::none) wakeup_ = now + policy_.grace_period;
 }
 
 void Supervisor::on_time(Clock::time_point now) {
   if (phase_ == Phase::running && deadline_ && now >= *deadline_) {
     request_stop(StopReason::timed_out, now);
+    return;
+  }
+  if (phase_ == Phase::running && deferred_stop_ && now >= deferred_stop_->second) {
+    request_stop(deferred_stop_->first, now);
     return;
   }
   if (!wakeup_ || now < *wakeup_) return;
@@ -80,7 +102,11 @@ std::optional<Signal> Supervisor::take_signal() {
 
 std::optional<Supervisor::Clock::time_point> Supervisor::next_wakeup() const {
   if (phase_ == Phase::finished) return std::nullopt;
-  if (phase_ == Phase::running) return deadline_;
+  if (phase_ == Phase::running) {
+    if (!deferred_stop_) return deadline_;
+    if (!deadline_) return deferred_stop_->second;
+    return std::min(*deadline_, deferred_stop_->second);
+  }
   return wakeup_;
 }
 

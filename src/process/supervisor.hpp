@@ -5,6 +5,7 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <utility>
 
 namespace libterraform::process {
 
@@ -48,6 +49,13 @@ class Supervisor {
   void on_stream_closed();
   void on_exited(Clock::time_point now);
   void request_stop(StopReason reason, Clock::time_point now);
+  // A stop request that takes effect at `when` unless the child exits, or is stopped
+  // otherwise, first.
+  void request_stop_at(StopReason reason, Clock::time_point when);
+  // The child has had its interrupt from someone else (a SIGTERM sent to the whole
+  // service reaches terraform directly): stopping, as after request_stop, but without
+  // a SIGINT of ours, which would be its second. Escalation follows the policy.
+  void interrupted_elsewhere(StopReason reason, Clock::time_point now);
   void on_time(Clock::time_point now);
 
   // Actions: signals to send, oldest first.
@@ -58,15 +66,19 @@ class Supervisor {
   bool finished() const { return phase_ == Phase::finished; }
   bool exited() const { return phase_ >= Phase::draining; }
   StopReason stop_reason() const { return reason_; }
+  // The child has been asked to stop, by us or (interrupted_elsewhere) by another.
+  bool stopping() const { return phase_ != Phase::running; }
 
  private:
   enum class Phase { running, stopping, escalated, draining, killing_leftovers, finished };
 
   void finish_if_drained();
+  void enter_stopping(StopReason reason, Clock::time_point now);
 
   StopPolicy policy_;
   std::optional<Clock::time_point> deadline_;  // timeout, while running
   std::optional<Clock::time_point> wakeup_;    // grace or drain deadlines after that
+  std::optional<std::pair<StopReason, Clock::time_point>> deferred_stop_;  // while running
   int open_streams_;
   Phase phase_ = Phase::running;
   StopReason reason_ = StopReason::none;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <utility>
@@ -31,5 +32,15 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// Moves a descriptor the library has just created out of 0, 1 and 2 (close-on-exec).
+// In a host that closed its standard streams a new descriptor lands there, where the
+// host's own writes to stdout, or a child's stdio set-up, would find it.
+inline int above_stdio(int fd) noexcept {
+  if (fd < 0 || fd > 2) return fd;
+  int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  ::close(fd);
+  return moved;
+}
 
 }  // namespace libterraform::process

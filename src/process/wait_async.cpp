@@ -91,6 +91,13 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
     });
   }
 
+  void interrupted_elsewhere(StopReason reason) override {
+    asio::post(strand_, [self = shared_from_this(), reason] {
+      self->supervisor_.interrupted_elsewhere(reason, Clock::now());
+      self->step();
+    });
+  }
+
  private:
   void read(asio::posix::stream_descriptor& stream, std::array<char, 65536>& buffer,
             OutputStream which) {

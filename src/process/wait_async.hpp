@@ -37,6 +37,8 @@ class AsyncWait {
 
   // Thread-safe: the request is posted to the watch's strand.
   virtual void request_stop(StopReason reason) = 0;
+  // The child has had its interrupt from elsewhere (Supervisor::interrupted_elsewhere).
+  virtual void interrupted_elsewhere(StopReason reason) = 0;
   virtual ~AsyncWait() = default;
 };
 

@@ -37,21 +37,36 @@ BlockingSupervision::BlockingSupervision(Child& child, const BlockingWait& how)
       started_(Clock::now()),
       supervisor_(how.stop_policy,
                   how.timeout ? std::optional(started_ + *how.timeout) : std::nullopt),
-      pending_stdin_(how.stdin_data),
-      control_fd_(how.control_fd) {
+      pending_stdin_(how.stdin_data) {
+  for (const auto& control : how.controls)
+    control_fds_.push_back(control.fd);
   if (how.stop_at_start != StopReason::none) supervisor_.request_stop(how.stop_at_start, started_);
   if (pending_stdin_.empty()) child_.stdin_fd.reset();
 }
 
 void BlockingSupervision::send_signals() {
-  while (auto signal = supervisor_.take_signal())
+  while (auto signal = supervisor_.take_signal()) {
+    if (how_.before_signal) how_.before_signal(*signal);
     send_signal(child_.pid, *signal);
+  }
+}
+
+void BlockingSupervision::apply(const ControlEvent& event) {
+  const auto now = Clock::now();
+  if (event.stop == StopReason::none) return;
+  if (event.already_interrupted) {
+    supervisor_.interrupted_elsewhere(event.stop, now);
+  } else if (event.delay.count() > 0) {
+    supervisor_.request_stop_at(event.stop, now + event.delay);
+  } else {
+    supervisor_.request_stop(event.stop, now);
+  }
 }
 
 bool BlockingSupervision::step() {
   if (supervisor_.finished()) return false;
   send_signals();
-  std::array<pollfd, 5> fds{};
+  std::array<pollfd, 8> fds{};
   int count = 0;
   auto watch = [&](int fd, short events) {
     if (fd < 0) return -1;
@@ -62,7 +77,9 @@ bool BlockingSupervision::step() {
   const int err = watch(child_.stderr_fd.get(), POLLIN);
   const int exit = retcode_ ? -1 : watch(child_.pidfd.get(), POLLIN);
   const int in = watch(child_.stdin_fd.get(), POLLOUT);
-  const int control = watch(control_fd_, POLLIN);
+  std::array<int, 4> controls{-1, -1, -1, -1};
+  for (std::size_t i = 0; i < control_fds_.size() && i < controls.size(); ++i)
+    controls[i] = watch(control_fds_[i], POLLIN);
 
   if (::poll(fds.data(), count, poll_timeout(supervisor_.next_wakeup())) < 0 && errno != EINTR) {
     return false;  // only EFAULT/ENOMEM: nothing sensible left but to reap
@@ -85,10 +102,11 @@ bool BlockingSupervision::step() {
       child_.stdin_fd.reset();
     }
   }
-  if (ready(control) && how_.on_control) {
-    ControlEvent event = how_.on_control();
-    if (event.stop != StopReason::none) supervisor_.request_stop(event.stop, Clock::now());
-    if (event.stop_watching) control_fd_ = -1;
+  for (std::size_t i = 0; i < control_fds_.size() && i < controls.size(); ++i) {
+    if (!ready(controls[i])) continue;
+    ControlEvent event = how_.controls[i].on_ready();
+    apply(event);
+    if (event.stop_watching) control_fds_[i] = -1;
   }
   if (ready(exit)) {
     retcode_ = peek_exit(child_);

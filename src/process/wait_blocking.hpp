@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace libterraform::process {
 
@@ -14,6 +15,16 @@ namespace libterraform::process {
 struct ControlEvent {
   StopReason stop = StopReason::none;  // none: nothing to do
   bool stop_watching = false;          // the descriptor is done (EOF, one-shot wake-up)
+  // The stop takes effect this much later, unless the child is stopped first.
+  std::chrono::milliseconds delay{0};
+  // The child already got its interrupt from elsewhere: stop without sending another.
+  bool already_interrupted = false;
+};
+
+// A descriptor watched alongside the child, and what to do when it is readable.
+struct Control {
+  int fd = -1;
+  std::function<ControlEvent()> on_ready;
 };
 
 struct BlockingWait {
@@ -24,10 +35,11 @@ struct BlockingWait {
   StopReason stop_at_start = StopReason::none;
   // Raw output as it arrives, in chunks of any size.
   std::function<void(OutputStream, std::string_view)> on_output;
-  // An extra descriptor watched alongside the child: a stop token's wake-up eventfd,
-  // or a pool worker's channel to its parent.
-  int control_fd = -1;
-  std::function<ControlEvent()> on_control;
+  // Descriptors watched alongside the child: a stop token's wake-up eventfd, or a pool
+  // worker's channel to its parent and its termination signals.
+  std::vector<Control> controls;
+  // Called before each signal is sent (a pool worker tells its parent first).
+  std::function<void(Signal)> before_signal;
 };
 
 // Supervises a launched child on the calling thread with poll(): feeds its stdin,
@@ -48,13 +60,14 @@ class BlockingSupervision {
 
  private:
   void send_signals();
+  void apply(const ControlEvent& event);
 
   Child& child_;
   const BlockingWait& how_;
   const Supervisor::Clock::time_point started_;
   Supervisor supervisor_;
   std::string_view pending_stdin_;
-  int control_fd_;
+  std::vector<int> control_fds_;  // -1 once a control is done
   std::optional<int> retcode_;
 };
 

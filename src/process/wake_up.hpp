@@ -16,7 +16,7 @@ namespace libterraform::process {
 // control descriptor.
 class WakeUp {
  public:
-  WakeUp() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  WakeUp() : fd_(above_stdio(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))) {
     if (!fd_) throw Error(errc::spawn_failed, "eventfd failed");
   }
   int fd() const { return fd_.get(); }
@@ -26,8 +26,7 @@ class WakeUp {
   }
   // Makes `how` stop the child when signalled.
   void attach(BlockingWait& how) const {
-    how.control_fd = fd();
-    how.on_control = [] { return ControlEvent{StopReason::interrupted, true}; };
+    how.controls.push_back({fd(), [] { return ControlEvent{StopReason::interrupted, true}; }});
   }
 
  private:

@@ -296,8 +296,58 @@ TEST_P(AsyncTest, StaticRun) {
   EXPECT_TRUE(output.starts_with("Terraform v"));
 }
 
+TEST_P(AsyncTest, UseFutureRaisesTheLibrarysOwnErrors) {
+  auto module = testing::make_module(dir.path(), "broken",
+                                     "resource \"terraform_data\" \"x\" {\n  bogus = 1\n}\n");
+  asio::io_context io;
+  auto cli = command(io.get_executor(), module);
+  ValidateOptions options{.check = true};
+  auto future = cli.validate(options, asio::use_future);
+  AsyncRunOptions run_options{.pool = pool ? &*pool : nullptr,
+                              .terraform = testing::terraform_options()};
+  run_options.run.check = true;
+  run_options.run.cwd = module;
+  auto run = AsyncTerraformCommand::run(io.get_executor(), {"validate", "-no-color"}, run_options,
+                                        asio::use_future);
+  io.run();
+  try {
+    future.get();
+    FAIL() << "expected TerraformCommandError";
+  } catch (const TerraformCommandError& e) {
+    EXPECT_EQ(e.command_result().working_dir.filename(), "broken");
+    EXPECT_FALSE(e.diagnostics().empty());
+  }
+  EXPECT_THROW(run.get(), TerraformCommandError);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AsyncTest, ::testing::Values(Backend::child, Backend::pool),
                          backend_name);
+
+// The documented defaults hold inside coroutines: g++ 12 destroys an aggregate
+// default argument `= {}` twice when it lives across a co_await (a crash, "free():
+// invalid pointer"); every options parameter defaults to `Options()` instead.
+class AsyncDefaultsTest : public testing::LeakCheck {};
+
+TEST_F(AsyncDefaultsTest, DefaultArgumentsHoldInsideCoroutines) {
+  testing::TempDir dir;
+  auto module = testing::make_module(dir.path(), "module", testing::modules::kMinimal);
+  TerraformPool pool;
+  asio::io_context io;
+  auto [version, run, pooled] =
+      run_awaitable(io, [&]() -> asio::awaitable<std::tuple<int, int, int>> {
+        auto executor = co_await asio::this_coro::executor;
+        AsyncTerraformCommand cli(executor, module);
+        auto version = co_await cli.version();
+        auto run = co_await AsyncTerraformCommand::run(executor, "version");
+        AsyncRunOptions options;
+        options.pool = &pool;
+        auto pooled = co_await AsyncTerraformCommand::run(executor, "version", options);
+        co_return std::tuple{version.retcode, run.retcode, pooled.retcode};
+      }());
+  EXPECT_EQ(version, 0);
+  EXPECT_EQ(run, 0);
+  EXPECT_EQ(pooled, 0);
+}
 
 // Only the pool has a queue: a cancelled operation whose task waits in it never runs.
 class AsyncPoolTest : public testing::LeakCheck {};

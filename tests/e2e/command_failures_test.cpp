@@ -41,6 +41,20 @@ TEST_F(CommandFailuresTest, InvalidConfiguration) {
   }
 }
 
+TEST_F(CommandFailuresTest, MessagesCarryNoColourEscapes) {
+  // run() passes no -no-color: terraform colours its diagnostics.
+  auto cli = initialized("invalid", testing::modules::kInvalid);
+  try {
+    cli.run("validate", {.check = true});
+    FAIL() << "expected TerraformCommandError";
+  } catch (const TerraformCommandError& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("Unsupported argument"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+    EXPECT_NE(e.error().find('\x1b'), std::string::npos) << "the raw output keeps them";
+  }
+}
+
 TEST_F(CommandFailuresTest, MissingVariableAndSecretsStayOutOfMessages) {
   auto cli = initialized("required", testing::modules::kRequiredVariable);
   try {

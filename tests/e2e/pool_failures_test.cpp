@@ -3,12 +3,11 @@
 
 #include "libterraform/libterraform.hpp"
 #include "modules.hpp"
-#include "process/child_exit.hpp"
-#include "process/environment.hpp"
-#include "process/launch.hpp"
+#include "pool_service.hpp"
 #include "test_support.hpp"
 
-#include <poll.h>
+#include <nlohmann/json.hpp>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -36,19 +35,6 @@ LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
 ::testing::AssertionResult started(const std::atomic<bool>& flag) {
   if (testing::eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "the command never started";
-}
-
-// The pool worker whose terraform runs in `module`: workers are children of the
-// pool's spawner, a child of this process.
-pid_t worker_running_in(const fs::path& module) {
-  for (pid_t spawner : testing::child_processes()) {
-    for (pid_t worker : testing::children_of(spawner)) {
-      for (pid_t child : testing::children_of(worker)) {
-        if (testing::working_directory_of(child) == fs::canonical(module)) return worker;
-      }
-    }
-  }
-  return -1;
 }
 
 std::size_t resident_kib() {
@@ -81,7 +67,7 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   ASSERT_TRUE(started(victim_started));
   ASSERT_TRUE(started(bystander_started));
 
-  pid_t worker = worker_running_in(victim);
+  pid_t worker = testing::pool_worker_running_in(victim);
   ASSERT_GT(worker, 0);
   ASSERT_EQ(::kill(worker, SIGKILL), 0);
 
@@ -104,42 +90,13 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
 
 TEST_F(PoolFailuresTest, ParentDeathMakesWorkersWindTerraformDown) {
   auto module = initialized("module", testing::slow_resource(60));
-  process::LaunchSpec spec;
-  spec.executable = testing::pool_parent();
-  spec.argv = {spec.executable, module.string(),
-               testing::terraform_options().env.at("TF_CLI_CONFIG_FILE")};
-  spec.environment = process::shared_environment({}, false);
-  process::Child parent = process::launch(spec);
-
-  std::string seen;
-  while (seen.find("started") == std::string::npos) {
-    pollfd readable{parent.stdout_fd.get(), POLLIN, 0};
-    ASSERT_GT(::poll(&readable, 1, 60000), 0) << "the pool never started terraform";
-    char buffer[256];
-    ssize_t n = ::read(parent.stdout_fd.get(), buffer, sizeof buffer);
-    ASSERT_GT(n, 0);
-    seen.append(buffer, static_cast<std::size_t>(n));
-  }
-  auto spawners = testing::children_of(parent.pid);
-  ASSERT_EQ(spawners.size(), 1u);
-  pid_t spawner = *spawners.begin();
-  auto workers = testing::children_of(spawner);
-  ASSERT_EQ(workers.size(), 1u);
-  pid_t worker = *workers.begin();
-
-  ::kill(parent.pid, SIGKILL);
-  process::reap(parent);
+  testing::PoolService service(module);
+  ::kill(service.parent(), SIGKILL);
+  service.reap_parent();
 
   // The orphaned worker interrupts its terraform, waits for it and exits; the spawner
   // (reparented to this test process, a subreaper) reaps it and exits too.
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while ((::kill(worker, 0) == 0 || ::kill(spawner, 0) == 0) &&
-         std::chrono::steady_clock::now() < deadline) {
-    testing::reap_orphans();
-    std::this_thread::sleep_for(20ms);
-  }
-  EXPECT_NE(::kill(worker, 0), 0) << "the worker outlived its parent";
-  EXPECT_NE(::kill(spawner, 0), 0) << "the spawner outlived its parent";
+  EXPECT_TRUE(service.all_gone(60s)) << "the pool's processes outlived their parent";
   EXPECT_TRUE(testing::state_is_clean(module));
   auto state = nlohmann::json::parse(testing::read_file(module / "terraform.tfstate"));
   ASSERT_EQ(state["resources"].size(), 1u);  // written, marked tainted

@@ -52,8 +52,7 @@ struct InterruptWhenReady {
   BlockingWait how(StopPolicy policy = {}) {
     BlockingWait w;
     w.stop_policy = policy;
-    w.control_fd = wake.get();
-    w.on_control = [] { return ControlEvent{StopReason::interrupted, true}; };
+    w.controls.push_back({wake.get(), [] { return ControlEvent{StopReason::interrupted, true}; }});
     return w;
   }
   Ran run(const LaunchSpec& spec, BlockingWait how) {

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +29,10 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+  if (ec) {
+    // std::filesystem gives up on paths beyond PATH_MAX; rm walks the tree with openat.
+    [[maybe_unused]] int status = std::system(("rm -rf '" + path_.string() + "'").c_str());
+  }
 }
 
 void write_file(const fs::path& path, std::string_view content) {
@@ -120,6 +126,24 @@ std::set<pid_t> children_of(pid_t parent) {
   return children;
 }
 
+std::set<pid_t> pool_workers() {
+  std::set<pid_t> workers;
+  for (pid_t spawner : child_processes()) {
+    for (pid_t worker : children_of(spawner))
+      workers.insert(worker);
+  }
+  return workers;
+}
+
+pid_t pool_worker_running_in(const fs::path& module) {
+  for (pid_t worker : pool_workers()) {
+    for (pid_t child : children_of(worker)) {
+      if (working_directory_of(child) == fs::canonical(module)) return worker;
+    }
+  }
+  return -1;
+}
+
 void reap_orphans() {
   while (::waitpid(-1, nullptr, WNOHANG) > 0) {
   }
@@ -170,6 +194,55 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
     }
   }
   return true;
+}
+
+fs::path fake_terraform(const fs::path& dir, std::string_view body, std::string_view name) {
+  fs::path path = dir / name;
+  write_file(path, "#!/bin/sh\n" + std::string(body) + "\n");
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  return path;
+}
+
+ScopedSignal::ScopedSignal(int signal, void (*handler)(int)) : signal_(signal) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  action.sa_flags = SA_RESTART;
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(signal, &action, &previous_);
+}
+
+ScopedSignal::~ScopedSignal() {
+  ::sigaction(signal_, &previous_, nullptr);
+}
+
+StdioClosed::StdioClosed() {
+  for (int fd = 0; fd < 3; ++fd) {
+    saved_[fd] = ::fcntl(fd, F_DUPFD_CLOEXEC, 100);
+    ::close(fd);
+  }
+}
+
+StdioClosed::~StdioClosed() {
+  for (int fd = 0; fd < 3; ++fd) {
+    ::dup2(saved_[fd], fd);
+    ::close(saved_[fd]);
+  }
+}
+
+fs::path make_deep_directory(const fs::path& base, std::size_t length) {
+  const std::string component(200, 'd');
+  std::string path = base.string();
+  int at = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  while (path.size() < length && at >= 0) {
+    ::mkdirat(at, component.c_str(), 0755);
+    int next = ::openat(at, component.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::close(at);
+    at = next;
+    path += "/" + component;
+  }
+  if (at < 0) throw std::runtime_error("could not create " + path);
+  ::close(at);
+  return path;
 }
 
 ::testing::AssertionResult state_is_clean(const fs::path& module) {

@@ -3,6 +3,7 @@
 #include "libterraform/terraform_options.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -16,7 +17,8 @@ namespace libterraform::testing {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system's temporary directory, removed with its contents.
+// A fresh directory under the system's temporary directory, removed with its contents
+// (however deep).
 class TempDir {
  public:
   TempDir();
@@ -58,6 +60,11 @@ std::set<pid_t> child_processes();
 // Living children of another process, and a process's working directory.
 std::set<pid_t> children_of(pid_t parent);
 fs::path working_directory_of(pid_t pid);
+// The worker of one of this process's pools whose terraform runs in `module` (workers
+// are children of a pool's spawner, a child of this process); -1 if none.
+pid_t pool_worker_running_in(const fs::path& module);
+// The workers of this process's pools.
+std::set<pid_t> pool_workers();
 // Reaps children that are already dead: orphans reparented to this process.
 void reap_orphans();
 int open_descriptor_count();
@@ -80,6 +87,41 @@ class LeakCheck : public ::testing::Test {
 bool eventually(const std::function<bool()>& done,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60),
                 const std::function<void()>& step = {});
+
+// An executable shell script standing in for terraform: `dir/name` running `body`.
+fs::path fake_terraform(const fs::path& dir, std::string_view body,
+                        std::string_view name = "fake-terraform");
+
+// Sets a signal's disposition for the scope, as a host application might: SIG_IGN,
+// SIG_DFL or a handler.
+class ScopedSignal {
+ public:
+  ScopedSignal(int signal, void (*handler)(int));
+  ~ScopedSignal();
+  ScopedSignal(const ScopedSignal&) = delete;
+  ScopedSignal& operator=(const ScopedSignal&) = delete;
+
+ private:
+  int signal_;
+  struct sigaction previous_ {};
+};
+
+// Closes this process's standard streams (0, 1, 2) for the scope, as a daemon does.
+// Nothing may print meanwhile: gtest assertions belong after the scope.
+class StdioClosed {
+ public:
+  StdioClosed();
+  ~StdioClosed();
+  StdioClosed(const StdioClosed&) = delete;
+  StdioClosed& operator=(const StdioClosed&) = delete;
+
+ private:
+  int saved_[3];
+};
+
+// Creates directories under `base` until the path is at least `length` bytes long
+// (beyond PATH_MAX, which mkdir and chdir refuse in one call); returns that path.
+fs::path make_deep_directory(const fs::path& base, std::size_t length);
 
 // True if the state file parses and no lock info is left next to it.
 ::testing::AssertionResult state_is_clean(const fs::path& module);

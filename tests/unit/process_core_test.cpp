@@ -53,6 +53,55 @@ TEST(Supervisor, InterruptSendsOneSigintAndNeverKillsByDefault) {
   EXPECT_EQ(s.stop_reason(), StopReason::interrupted);
 }
 
+TEST(Supervisor, DeferredStopWaitsForItsTimeThenInterruptsOnce) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, t0 + 10s);
+  s.request_stop_at(StopReason::owner_gone, t0 + 500ms);
+  EXPECT_EQ(s.next_wakeup(), t0 + 500ms);  // before the timeout
+  s.on_time(t0 + 499ms);
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_FALSE(s.stopping());
+  s.on_time(t0 + 500ms);
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
+  EXPECT_EQ(s.stop_reason(), StopReason::owner_gone);
+  s.on_time(t0 + 10s);  // the timeout no longer applies: one interrupt only
+  EXPECT_TRUE(drain(s).empty());
+}
+
+TEST(Supervisor, InterruptedElsewhereSendsNothingAndCancelsADeferredStop) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt);
+  s.request_stop_at(StopReason::owner_gone, t0 + 500ms);
+  s.interrupted_elsewhere(StopReason::interrupted, t0 + 100ms);
+  EXPECT_TRUE(s.stopping());
+  s.on_time(t0 + 1s);
+  s.request_stop(StopReason::interrupted, t0 + 2s);  // a cancel now would be a second signal
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_FALSE(s.next_wakeup());
+  EXPECT_EQ(s.stop_reason(), StopReason::interrupted);
+}
+
+TEST(Supervisor, InterruptedElsewhereStillEscalatesByPolicy) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);
+  s.interrupted_elsewhere(StopReason::interrupted, t0);
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_EQ(s.next_wakeup(), t0 + 5s);
+  s.on_time(t0 + 5s);
+  EXPECT_EQ(drain(s), std::vector{kKillGroup});
+}
+
+TEST(Supervisor, DeferredStopIsDroppedWhenTheChildExits) {
+  const auto t0 = Clock::now();
+  Supervisor s({}, std::nullopt);
+  s.request_stop_at(StopReason::owner_gone, t0 + 500ms);
+  s.on_exited(t0 + 100ms);
+  drain(s);
+  s.on_time(t0 + 600ms);
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_EQ(s.stop_reason(), StopReason::none);
+}
+
 TEST(Supervisor, EscalatesAfterTheGracePeriodWhenThePolicySaysSo) {
   const auto t0 = Clock::now();
   Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);

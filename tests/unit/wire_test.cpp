@@ -81,6 +81,7 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   request.invocation.timeout = std::chrono::milliseconds(1500);
   request.invocation.stop_policy = {std::chrono::seconds(3), Escalation::terminate};
 
+  EXPECT_EQ(encoded_size(request), encode(request).size());
   RunRequest decoded = decode_run(encode(request));
   EXPECT_EQ(decoded.run_id, 42u);
   EXPECT_EQ(decoded.invocation.launch.argv, request.invocation.launch.argv);
@@ -95,6 +96,7 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
 
   request.invocation.timeout.reset();
   request.invocation.launch.environment = nullptr;  // "the same as before"
+  EXPECT_EQ(encoded_size(request), encode(request).size());
   decoded = decode_run(encode(request));
   EXPECT_FALSE(decoded.invocation.timeout);
   EXPECT_FALSE(decoded.invocation.launch.environment);

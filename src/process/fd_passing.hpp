@@ -1,0 +1,29 @@
+#pragma once
+
+#include "process/unique_fd.hpp"
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace libterraform::process {
+
+// Descriptors travelling with bytes over a Unix socket (SCM_RIGHTS): how a pool's
+// spawner hands over a worker's channel and pidfd, and a worker terraform's pidfd and
+// pipes.
+
+inline constexpr std::size_t kMaxPassedFds = 8;
+
+// sendmsg of `bytes` with `fds` (at most kMaxPassedFds) riding along, MSG_NOSIGNAL,
+// retried on EINTR. Returns what sendmsg returns. Allocates nothing: a forked spawner
+// may call it.
+ssize_t send_with_fds(int socket, const void* bytes, std::size_t size, std::span<const int> fds);
+
+// recvmsg into `bytes`, MSG_CMSG_CLOEXEC; the descriptors that came along are appended
+// to `fds`, above 0-2. Returns what recvmsg returns (retried on EINTR).
+ssize_t receive_with_fds(int socket, void* bytes, std::size_t size, int flags,
+                         std::vector<UniqueFd>& fds);
+
+}  // namespace libterraform::process

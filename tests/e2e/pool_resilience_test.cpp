@@ -1,0 +1,312 @@
+// TerraformPool in the hosts it is embedded in: a service stop that signals every
+// process, a parent killed with its stdin closed, a killed spawner, SIGCHLD taken by
+// the host, stopped workers, the pool destroyed from its own callback, and run() in a
+// module.
+
+#include "libterraform/libterraform.hpp"
+#include "pool_service.hpp"
+#include "test_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+namespace libterraform {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
+  return [&flag, marker](std::string_view line) {
+    if (line.find(marker) != std::string_view::npos) flag = true;
+  };
+}
+
+::testing::AssertionResult started(const std::atomic<bool>& flag) {
+  if (testing::eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the command never started";
+}
+
+template <class T>
+::testing::AssertionResult completes(const Future<T>& future) {
+  if (future.wait_for(60s) == std::future_status::ready) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the future never completed";
+}
+
+template <class T>
+errc error_of(const Future<T>& future) {
+  try {
+    future.get();
+  } catch (const Error& e) {
+    return static_cast<errc>(e.code().value());
+  }
+  return errc{};
+}
+
+void reap_everything(int) {
+  int saved = errno;
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  errno = saved;
+}
+
+// A host that handles SIGTERM itself (to shut down in its own time).
+std::atomic<int> terminations{0};
+void count_termination(int) {
+  terminations.fetch_add(1);
+}
+
+void expect_tainted_and_clean(const fs::path& module) {
+  EXPECT_TRUE(testing::state_is_clean(module));
+  auto state = nlohmann::json::parse(testing::read_file(module / "terraform.tfstate"));
+  ASSERT_EQ(state["resources"].size(), 1u) << "terraform exited without writing its state";
+  EXPECT_EQ(state["resources"][0]["instances"][0]["status"], "tainted");
+}
+
+class PoolResilienceTest : public testing::LeakCheck {
+ protected:
+  fs::path initialized(std::string_view name, std::string_view main_tf) {
+    return testing::make_initialized_module(dir.path(), name, main_tf);
+  }
+  PoolOptions fake(std::string_view body, unsigned workers = 1) {
+    PoolOptions options{.max_workers = workers, .terraform = testing::terraform_options()};
+    options.terraform.terraform = testing::fake_terraform(dir.path(), body).string();
+    options.worker_response_timeout = 1s;
+    return options;
+  }
+  fs::path directory(std::string_view name) {
+    fs::create_directories(dir / name);
+    return dir / name;
+  }
+
+  TempDir dir;
+};
+
+// --- service stops ----------------------------------------------------------------
+
+TEST_F(PoolResilienceTest, ServiceStopThatTheHostSurvivesInterruptsTerraformOnce) {
+  // systemd's stop sends SIGTERM to every process of the service: the host (which
+  // handles it), the pool's spawner and worker, terraform and its provisioner.
+  testing::ScopedSignal handled(SIGTERM, count_termination);
+  auto module = initialized("module", testing::slow_resource(60));
+  TerraformPool pool({.max_workers = 1, .terraform = testing::terraform_options()});
+  std::atomic<bool> provisioning{false};
+  auto apply = pool.command(module).apply({.on_output = flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(started(provisioning));
+  pid_t worker = testing::pool_worker_running_in(module);
+  ASSERT_GT(worker, 0);
+  std::set<pid_t> service{::getpid(), worker};
+  for (pid_t spawner : testing::child_processes())
+    service.insert(spawner);
+  for (pid_t child : testing::children_of(worker)) {
+    service.insert(child);
+    for (pid_t grandchild : testing::children_of(child))
+      service.insert(grandchild);
+  }
+  for (pid_t pid : service)
+    ::kill(pid, SIGTERM);
+
+  ASSERT_TRUE(completes(apply));
+  const CommandResult& result = apply.get();  // the worker survived: a result, not worker_died
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.output.find("Two interrupts received"), std::string::npos) << result.output;
+  EXPECT_GE(terminations.load(), 1);
+  expect_tainted_and_clean(module);
+  // The pool goes on: the next command on the module works.
+  EXPECT_EQ(pool.command(module).apply({.vars = {{"sleep_seconds", "0"}}}).get().retcode, 0);
+}
+
+class ServiceStopOrder : public PoolResilienceTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(ServiceStopOrder, ServiceStopThatEndsTheHostKeepsTheState) {
+  // The host dies of its SIGTERM; the order in which a service manager reaches the
+  // processes is not fixed: the host's death may be seen before the worker's SIGTERM.
+  auto module = initialized("module", testing::slow_resource(60));
+  testing::PoolService service(module);
+  std::vector<pid_t> order{service.parent(), service.spawner(), service.worker()};
+  for (pid_t pid : service.terraform_family())
+    order.push_back(pid);
+  if (GetParam()) std::reverse(order.begin(), order.end());
+  for (pid_t pid : order)
+    ::kill(pid, SIGTERM);
+  service.reap_parent();
+
+  EXPECT_TRUE(service.all_gone(60s)) << "the pool's processes outlived the service";
+  expect_tainted_and_clean(module);
+}
+
+INSTANTIATE_TEST_SUITE_P(Orders, ServiceStopOrder, ::testing::Bool(), [](const auto& info) {
+  return info.param ? "TerraformFirst" : "HostFirst";
+});
+
+TEST_F(PoolResilienceTest, ParentKilledWithItsStdinClosedLeavesNothingBehind) {
+  auto module = initialized("module", testing::slow_resource(60));
+  testing::PoolService service(module, /*close_stdin=*/true);
+  ::kill(service.parent(), SIGKILL);
+  service.reap_parent();
+  EXPECT_TRUE(service.all_gone(30s)) << "the pool's processes outlived their parent";
+  expect_tainted_and_clean(module);
+}
+
+// --- the spawner and SIGCHLD ----------------------------------------------------------
+
+TEST_F(PoolResilienceTest, AKilledSpawnerBreaksThePoolWithATypedError) {
+  TerraformPool pool(fake("echo started; sleep 1; exit 0"));
+  std::atomic<bool> running{false};
+  auto first = pool.run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
+  auto second = pool.run("x", {.cwd = directory("b")});  // handed to the busy worker
+  auto third = pool.run("x", {.cwd = directory("c")});   // queued
+  ASSERT_TRUE(started(running));
+  auto spawners = testing::child_processes();
+  ASSERT_EQ(spawners.size(), 1u);
+  ::kill(*spawners.begin(), SIGKILL);
+
+  ASSERT_TRUE(completes(third));
+  EXPECT_EQ(error_of(third), errc::pool_broken);
+  EXPECT_EQ(first.get().retcode, 0);  // running tasks finish
+  ASSERT_TRUE(completes(second));
+  EXPECT_TRUE(error_of(second) == errc{} || error_of(second) == errc::pool_broken);
+  try {
+    pool.run("x", {.cwd = directory("d")});
+    FAIL() << "a broken pool took a task";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::pool_broken);
+  }
+}  // the destructor returns
+
+class SigchldTakenByTheHost : public PoolResilienceTest,
+                              public ::testing::WithParamInterface<bool> {};
+
+TEST_P(SigchldTakenByTheHost, AWorkerThatDiesStillFailsItsTask) {
+  testing::ScopedSignal host(SIGCHLD, GetParam() ? reap_everything : SIG_IGN);
+  TerraformPool pool(fake("echo started; exec sleep 60"));
+  std::atomic<bool> running{false};
+  auto doomed = pool.run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
+  ASSERT_TRUE(started(running));
+  auto workers = testing::pool_workers();
+  ASSERT_EQ(workers.size(), 1u);
+  ::kill(*workers.begin(), SIGKILL);
+  ASSERT_TRUE(completes(doomed));
+  EXPECT_EQ(error_of(doomed), errc::worker_died);
+  EXPECT_EQ(pool.run("x", {.cwd = directory("b"), .timeout = 100ms}).wait_for(60s),
+            std::future_status::ready);  // a replacement worker
+}
+
+INSTANTIATE_TEST_SUITE_P(Hosts, SigchldTakenByTheHost, ::testing::Bool(), [](const auto& info) {
+  return info.param ? "ReapingHandler" : "Ignored";
+});
+
+// --- stopped workers ------------------------------------------------------------------
+
+struct Stopped {
+  explicit Stopped(pid_t pid) : pid(pid) { ::kill(pid, SIGSTOP); }
+  ~Stopped() { ::kill(pid, SIGCONT); }  // if it still exists
+  pid_t pid;
+};
+
+TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldATimeout) {
+  TerraformPool pool(fake("echo started; exec sleep 60"));
+  std::atomic<bool> running{false};
+  auto f = pool.run("x", {.timeout = 1s, .on_output = flag_on(running, "started")});
+  ASSERT_TRUE(started(running));
+  Stopped stopped(*testing::pool_workers().begin());
+  ASSERT_TRUE(completes(f));
+  try {
+    f.get();
+    FAIL() << "expected CommandTimeoutError";
+  } catch (const CommandTimeoutError& e) {
+    ASSERT_NE(e.result(), nullptr);
+    EXPECT_TRUE(e.result()->timed_out);
+    EXPECT_NE(e.result()->output.find("started"), std::string::npos);
+  }
+}
+
+TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldACancel) {
+  TerraformPool pool(fake("echo started; exec sleep 60"));
+  std::atomic<bool> running{false};
+  auto f = pool.run("x", {.on_output = flag_on(running, "started")});
+  ASSERT_TRUE(started(running));
+  Stopped stopped(*testing::pool_workers().begin());
+  EXPECT_FALSE(f.cancel());  // running: it is interrupted
+  ASSERT_TRUE(completes(f));
+  try {
+    f.get();
+    FAIL() << "expected worker_died";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_died);
+    EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldShutdown) {
+  std::optional<TerraformPool> pool(
+      std::in_place, fake("case \"$PWD\" in */a) echo started; sleep 3;; esac; exit 0", 2));
+  std::atomic<bool> running{false};
+  auto busy = pool->run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
+  ASSERT_TRUE(started(running));
+  auto idle = pool->run("x", {.cwd = directory("b")});
+  ASSERT_TRUE(completes(idle));
+  std::vector<std::unique_ptr<Stopped>> stopped;
+  for (pid_t worker : testing::pool_workers())
+    stopped.push_back(std::make_unique<Stopped>(worker));
+  pool.reset();  // returns: the stopped workers are killed, busy or idle
+  EXPECT_TRUE(busy.done());
+  EXPECT_EQ(error_of(busy), errc::worker_died);
+}
+
+// --- callbacks --------------------------------------------------------------------
+
+TEST_F(PoolResilienceTest, ThePoolCanBeDestroyedFromItsOwnDoneCallback) {
+  auto pool = std::make_unique<TerraformPool>(fake("sleep 0.5; exit 0"));
+  std::atomic<bool> destroyed{false};
+  auto f = pool->run("x");
+  f.add_done_callback([&](const Future<RunResult>&) {
+    pool.reset();
+    destroyed = true;
+  });
+  EXPECT_TRUE(testing::eventually([&] { return destroyed.load(); }));
+  EXPECT_EQ(f.get().retcode, 0);
+}
+
+TEST_F(PoolResilienceTest, WaitingShutdownFromACallbackIsRefused) {
+  TerraformPool pool(fake("sleep 0.5; exit 0"));
+  std::atomic<int> code{-1};
+  auto f = pool.run("x");
+  f.add_done_callback([&](const Future<RunResult>&) {
+    try {
+      pool.shutdown(true);
+      code = 0;
+    } catch (const Error& e) {
+      code = e.code().value();
+    }
+  });
+  EXPECT_TRUE(testing::eventually([&] { return code.load() != -1; }));
+  EXPECT_EQ(code.load(), static_cast<int>(errc::would_deadlock));
+}
+
+// --- run() and module ownership -------------------------------------------------------
+
+TEST_F(PoolResilienceTest, RunInTheCurrentDirectoryOwnsItsModule) {
+  auto module = initialized("module", testing::slow_resource(3));
+  TerraformPool pool({.max_workers = 2, .terraform = testing::terraform_options()});
+  std::atomic<bool> provisioning{false};
+  auto apply = pool.command(module).apply({.on_output = flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(started(provisioning));
+  const auto before = fs::current_path();
+  fs::current_path(module);
+  // Alongside the apply, this plan could not take the state lock (exit code 1).
+  auto plan = pool.run({"plan", "-input=false", "-no-color", "-lock-timeout=0s"});
+  fs::current_path(before);
+  EXPECT_EQ(plan.get().retcode, 0) << plan.get().error;
+  EXPECT_EQ(apply.get().retcode, 0);
+}
+
+}  // namespace
+}  // namespace libterraform
