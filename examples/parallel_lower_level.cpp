@@ -16,5 +16,9 @@ int main() {
   std::cout << "validate retcode=" << validated.get().retcode << "\n";
   auto [retcode, output, error] = version.get();
   std::cout << "version retcode=" << retcode << ": " << output.substr(0, output.find('\n')) << "\n";
+
+  // Positional arguments in a braced list, then the options.
+  auto created = pool.submit(module, "workspace_new", {"staging"}, {.check = true});
+  std::cout << "workspace_new retcode=" << created.get().retcode << "\n";
   return 0;
 }

@@ -360,7 +360,11 @@ void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason) {
     scheduler_.worker_lost(id);
     --live_workers_;
   }
-  break_pool(errc::worker_start_failed, "a pool worker could not be started: " + reason);
+  if (spawner_->alive()) {
+    break_pool(errc::worker_start_failed, "a pool worker could not be started: " + reason);
+  } else {
+    break_pool(errc::pool_broken, reason);
+  }
   pump();
 }
 

@@ -10,8 +10,11 @@ namespace libterraform::pool {
 // through the process layer in the request's directory, pass terraform's pidfd and
 // output pipes to the parent (so it can wind terraform down if this worker dies), send
 // output and the result back. When the parent goes away (EOF on the channel), it
-// interrupts its terraform, waits for it and exits. It touches nothing of the parent's
-// but memory: no locks, no Asio, no iostreams.
+// interrupts its terraform (after a short wait for a SIGTERM of its own, which would
+// mean terraform has had one too), waits for it and exits. It answers pings, tells the
+// parent before terraform gets its interrupt, and takes SIGTERM as that interrupt
+// (docs/reliability.md). It touches nothing of the parent's but memory: no locks, no
+// Asio, no iostreams.
 [[noreturn]] void worker_main(int channel_fd, const std::function<void()>& initializer);
 
 }  // namespace libterraform::pool

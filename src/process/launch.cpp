@@ -3,6 +3,7 @@
 #include "libterraform/errors.hpp"
 #include "process/child_exit.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -191,6 +192,21 @@ class AllSignalsBlocked {
   sigset_t previous_;
 };
 
+// glibc's clone. ThreadSanitizer intercepts clone and does a fork's bookkeeping in the
+// child, which under CLONE_VM is the parent's own memory: its race detection would be
+// corrupted. Under it, the call goes to glibc's clone directly.
+using CloneFunction = int (*)(int (*)(void*), void*, int, void*, ...);
+CloneFunction libc_clone() {
+#if defined(__SANITIZE_THREAD__)
+  static const CloneFunction real = [] {
+    void* libc = ::dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+    return reinterpret_cast<CloneFunction>(libc ? ::dlsym(libc, "clone") : nullptr);
+  }();
+  if (real) return real;
+#endif
+  return ::clone;
+}
+
 [[noreturn]] void report_child_failure(const LaunchSpec& spec, const ChildPlan& plan) {
   const int error = plan.error;
   switch (plan.failed) {
@@ -283,7 +299,8 @@ Child launch(const LaunchSpec& spec) {
     AllSignalsBlocked blocked;
     // The low byte of the flags is the exit signal: none, until exec makes it SIGCHLD,
     // so that a child failing before exec is reaped by nobody but us.
-    pid = ::clone(child_main, stack.top(), CLONE_VM | CLONE_VFORK | CLONE_PIDFD, &plan, &pidfd);
+    pid =
+        libc_clone()(child_main, stack.top(), CLONE_VM | CLONE_VFORK | CLONE_PIDFD, &plan, &pidfd);
     clone_error = errno;
   }
   if (pid < 0) fail(errc::spawn_failed, "clone", clone_error);

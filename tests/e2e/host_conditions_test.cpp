@@ -8,7 +8,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <limits.h>
@@ -22,14 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TempDir;
 namespace fs = std::filesystem;
-
-// A host's SIGCHLD handler that reaps every child it can, as many daemons have.
-void reap_everything(int) {
-  int saved = errno;
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
-  errno = saved;
-}
 
 // Since Linux 6.15 a pidfd keeps the exit status of a child someone else reaped.
 bool kernel_keeps_exit_status() {
@@ -88,24 +79,23 @@ class HostConditionsTest : public testing::LeakCheck {
 // Never a wrong exit code: the real one, or (before Linux 6.15, for a child of this
 // process) a typed error. Pool workers are the parents of their terraform, and keep
 // SIGCHLD as it should be.
-TEST_F(HostConditionsTest, IgnoredSigchldKeepsExitCodes) {
-  // SIG_IGN makes the kernel reap children at once, taking their exit status along.
-  testing::ScopedSignal ignore(SIGCHLD, SIG_IGN);
-  Codes codes = exit_codes_of(fake("exit 3"));
-  const int expected = kernel_keeps_exit_status() ? 3 : kLost;
-  EXPECT_EQ(codes.blocking, expected);
-  EXPECT_EQ(codes.async, expected);
-  EXPECT_EQ(codes.pool, 3);
-}
+class ExitStatusTakenByTheHost : public HostConditionsTest,
+                                 public ::testing::WithParamInterface<bool> {};
 
-TEST_F(HostConditionsTest, AHostHandlerReapingEveryChildKeepsExitCodes) {
-  testing::ScopedSignal reaper(SIGCHLD, reap_everything);
+TEST_P(ExitStatusTakenByTheHost, ExitCodesStayTrue) {
+  // SIG_IGN makes the kernel reap children at once, taking their exit status along;
+  // a handler calling waitpid(-1) takes it too.
+  testing::ScopedSignal host(SIGCHLD, GetParam() ? testing::reap_every_child : SIG_IGN);
   Codes codes = exit_codes_of(fake("sleep 0.2; exit 3"));
   const int expected = kernel_keeps_exit_status() ? 3 : kLost;
   EXPECT_EQ(codes.blocking, expected);
   EXPECT_EQ(codes.async, expected);
   EXPECT_EQ(codes.pool, 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(Hosts, ExitStatusTakenByTheHost, ::testing::Bool(), [](const auto& info) {
+  return info.param ? "ReapingHandler" : "Ignored";
+});
 
 TEST_F(HostConditionsTest, ClosedStandardStreamsChangeNothing) {
   auto options = fake("echo out; echo err >&2; read line; echo \"stdin=$line\"; exit 3");

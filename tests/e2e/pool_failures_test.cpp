@@ -26,17 +26,6 @@ PoolOptions pool_options(unsigned workers) {
   return {.max_workers = workers, .terraform = testing::terraform_options()};
 }
 
-LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
-  return [&flag, marker](std::string_view line) {
-    if (line.find(marker) != std::string_view::npos) flag = true;
-  };
-}
-
-::testing::AssertionResult started(const std::atomic<bool>& flag) {
-  if (testing::eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the command never started";
-}
-
 std::size_t resident_kib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -60,12 +49,12 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   auto bystander = initialized("bystander", testing::slow_resource(2));
   TerraformPool pool(pool_options(2));
   std::atomic<bool> victim_started{false}, bystander_started{false};
-  auto doomed =
-      pool.command(victim).apply({.on_output = flag_on(victim_started, "provision_start")});
+  auto doomed = pool.command(victim).apply(
+      {.on_output = testing::flag_on(victim_started, "provision_start")});
   auto fine = pool.command(bystander).apply(
-      {.check = true, .on_output = flag_on(bystander_started, "provision_start")});
-  ASSERT_TRUE(started(victim_started));
-  ASSERT_TRUE(started(bystander_started));
+      {.check = true, .on_output = testing::flag_on(bystander_started, "provision_start")});
+  ASSERT_TRUE(testing::started(victim_started));
+  ASSERT_TRUE(testing::started(bystander_started));
 
   pid_t worker = testing::pool_worker_running_in(victim);
   ASSERT_GT(worker, 0);
@@ -149,8 +138,9 @@ TEST_F(PoolFailuresTest, ShutdownCancelsQueuedFutures) {
   auto other = initialized("other", testing::modules::kMinimal);
   TerraformPool pool(pool_options(1));
   std::atomic<bool> provisioning{false};
-  auto running = pool.command(slow).apply({.on_output = flag_on(provisioning, "provision_start")});
-  ASSERT_TRUE(started(provisioning));
+  auto running =
+      pool.command(slow).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(testing::started(provisioning));
   auto queued1 = pool.command(other).validate();
   auto queued2 = pool.run("version");
   pool.shutdown(true, true);

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,17 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::TempDir;
 namespace fs = std::filesystem;
-
-LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
-  return [&flag, marker](std::string_view line) {
-    if (line.find(marker) != std::string_view::npos) flag = true;
-  };
-}
-
-::testing::AssertionResult started(const std::atomic<bool>& flag) {
-  if (testing::eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "the command never started";
-}
 
 template <class T>
 ::testing::AssertionResult completes(const Future<T>& future) {
@@ -48,13 +36,6 @@ errc error_of(const Future<T>& future) {
     return static_cast<errc>(e.code().value());
   }
   return errc{};
-}
-
-void reap_everything(int) {
-  int saved = errno;
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
-  errno = saved;
 }
 
 // A host that handles SIGTERM itself (to shut down in its own time).
@@ -98,8 +79,9 @@ TEST_F(PoolResilienceTest, ServiceStopThatTheHostSurvivesInterruptsTerraformOnce
   auto module = initialized("module", testing::slow_resource(60));
   TerraformPool pool({.max_workers = 1, .terraform = testing::terraform_options()});
   std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = flag_on(provisioning, "provision_start")});
-  ASSERT_TRUE(started(provisioning));
+  auto apply =
+      pool.command(module).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(testing::started(provisioning));
   pid_t worker = testing::pool_worker_running_in(module);
   ASSERT_GT(worker, 0);
   std::set<pid_t> service{::getpid(), worker};
@@ -160,10 +142,11 @@ TEST_F(PoolResilienceTest, ParentKilledWithItsStdinClosedLeavesNothingBehind) {
 TEST_F(PoolResilienceTest, AKilledSpawnerBreaksThePoolWithATypedError) {
   TerraformPool pool(fake("echo started; sleep 1; exit 0"));
   std::atomic<bool> running{false};
-  auto first = pool.run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
+  auto first =
+      pool.run("x", {.cwd = directory("a"), .on_output = testing::flag_on(running, "started")});
   auto second = pool.run("x", {.cwd = directory("b")});  // handed to the busy worker
   auto third = pool.run("x", {.cwd = directory("c")});   // queued
-  ASSERT_TRUE(started(running));
+  ASSERT_TRUE(testing::started(running));
   auto spawners = testing::child_processes();
   ASSERT_EQ(spawners.size(), 1u);
   ::kill(*spawners.begin(), SIGKILL);
@@ -185,11 +168,12 @@ class SigchldTakenByTheHost : public PoolResilienceTest,
                               public ::testing::WithParamInterface<bool> {};
 
 TEST_P(SigchldTakenByTheHost, AWorkerThatDiesStillFailsItsTask) {
-  testing::ScopedSignal host(SIGCHLD, GetParam() ? reap_everything : SIG_IGN);
+  testing::ScopedSignal host(SIGCHLD, GetParam() ? testing::reap_every_child : SIG_IGN);
   TerraformPool pool(fake("echo started; exec sleep 60"));
   std::atomic<bool> running{false};
-  auto doomed = pool.run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
-  ASSERT_TRUE(started(running));
+  auto doomed =
+      pool.run("x", {.cwd = directory("a"), .on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
   auto workers = testing::pool_workers();
   ASSERT_EQ(workers.size(), 1u);
   ::kill(*workers.begin(), SIGKILL);
@@ -214,8 +198,8 @@ struct Stopped {
 TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldATimeout) {
   TerraformPool pool(fake("echo started; exec sleep 60"));
   std::atomic<bool> running{false};
-  auto f = pool.run("x", {.timeout = 1s, .on_output = flag_on(running, "started")});
-  ASSERT_TRUE(started(running));
+  auto f = pool.run("x", {.timeout = 1s, .on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
   Stopped stopped(*testing::pool_workers().begin());
   ASSERT_TRUE(completes(f));
   try {
@@ -231,8 +215,8 @@ TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldATimeout) {
 TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldACancel) {
   TerraformPool pool(fake("echo started; exec sleep 60"));
   std::atomic<bool> running{false};
-  auto f = pool.run("x", {.on_output = flag_on(running, "started")});
-  ASSERT_TRUE(started(running));
+  auto f = pool.run("x", {.on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
   Stopped stopped(*testing::pool_workers().begin());
   EXPECT_FALSE(f.cancel());  // running: it is interrupted
   ASSERT_TRUE(completes(f));
@@ -249,8 +233,9 @@ TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldShutdown) {
   std::optional<TerraformPool> pool(
       std::in_place, fake("case \"$PWD\" in */a) echo started; sleep 3;; esac; exit 0", 2));
   std::atomic<bool> running{false};
-  auto busy = pool->run("x", {.cwd = directory("a"), .on_output = flag_on(running, "started")});
-  ASSERT_TRUE(started(running));
+  auto busy =
+      pool->run("x", {.cwd = directory("a"), .on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
   auto idle = pool->run("x", {.cwd = directory("b")});
   ASSERT_TRUE(completes(idle));
   std::vector<std::unique_ptr<Stopped>> stopped;
@@ -297,8 +282,9 @@ TEST_F(PoolResilienceTest, RunInTheCurrentDirectoryOwnsItsModule) {
   auto module = initialized("module", testing::slow_resource(3));
   TerraformPool pool({.max_workers = 2, .terraform = testing::terraform_options()});
   std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = flag_on(provisioning, "provision_start")});
-  ASSERT_TRUE(started(provisioning));
+  auto apply =
+      pool.command(module).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(testing::started(provisioning));
   const auto before = fs::current_path();
   fs::current_path(module);
   // Alongside the apply, this plan could not take the state lock (exit code 1).

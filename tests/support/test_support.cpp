@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -179,6 +180,10 @@ void LeakCheck::TearDown() {
     ::waitpid(pid, nullptr, 0);
   }
   reap_orphans();
+  // A pool destroyed from one of its own threads releases its descriptors from a
+  // detached wind-down, so they may close a moment after its last process exits.
+  eventually([&] { return open_descriptor_count() == descriptors_before_; },
+             std::chrono::seconds(5));
   EXPECT_EQ(open_descriptor_count(), descriptors_before_) << "descriptors leaked by the test";
 }
 
@@ -194,6 +199,24 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
     }
   }
   return true;
+}
+
+LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker) {
+  return [&flag, marker](std::string_view line) {
+    if (line.find(marker) != std::string_view::npos) flag = true;
+  };
+}
+
+::testing::AssertionResult started(const std::atomic<bool>& flag) {
+  if (eventually([&] { return flag.load(); })) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the command never started";
+}
+
+void reap_every_child(int) {
+  int saved = errno;
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  errno = saved;
 }
 
 fs::path fake_terraform(const fs::path& dir, std::string_view body, std::string_view name) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -122,6 +123,14 @@ class StdioClosed {
 // Creates directories under `base` until the path is at least `length` bytes long
 // (beyond PATH_MAX, which mkdir and chdir refuse in one call); returns that path.
 fs::path make_deep_directory(const fs::path& base, std::size_t length);
+
+// An output callback that sets `flag` once a line holds `marker`; and a check that it
+// did (within a minute).
+LineCallback flag_on(std::atomic<bool>& flag, std::string_view marker);
+::testing::AssertionResult started(const std::atomic<bool>& flag);
+
+// A host's SIGCHLD handler that reaps every child it can, as many daemons have.
+void reap_every_child(int);
 
 // True if the state file parses and no lock info is left next to it.
 ::testing::AssertionResult state_is_clean(const fs::path& module);
