@@ -48,10 +48,19 @@ namespace detail {
 // What an AsyncTerraformCommand runs against; shared with its pending operations.
 struct AsyncTarget;
 
+// Where an operation leaves the exception a line or event callback threw, so that the
+// tokens that raise exceptions (use_awaitable, use_future) raise that one, as the
+// synchronous API does. Other tokens get errc::callback_failed. Empty: nobody asks.
+struct CallbackErrorSlot {
+  std::shared_ptr<std::exception_ptr> error;
+};
+
 void async_start(std::shared_ptr<const AsyncTarget> target, CommandSpec spec,
-                 boost::asio::any_completion_handler<CommandSignature> handler);
+                 boost::asio::any_completion_handler<CommandSignature> handler,
+                 CallbackErrorSlot slot);
 void async_start_run(boost::asio::any_io_executor executor, const AsyncRunOptions& options,
-                     CommandSpec spec, boost::asio::any_completion_handler<RunSignature> handler);
+                     CommandSpec spec, boost::asio::any_completion_handler<RunSignature> handler,
+                     CallbackErrorSlot slot);
 AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec);
 
 }  // namespace detail
@@ -66,7 +75,8 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
 //   auto [ec, r] = co_await cli.plan({}, asio::as_tuple(asio::use_awaitable));
 //
 // Handlers receive (error_code, CommandResult); with use_awaitable and use_future an
-// error is thrown as the exception TerraformCommand would throw, carrying the result.
+// error is thrown as the exception TerraformCommand would throw, carrying the result
+// (a line or event callback's own exception, when one threw).
 // Handlers never run inside the initiating call; they run on their associated
 // executor.
 //
@@ -92,10 +102,11 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
   auto execute(detail::CommandSpec spec, Token&& token = default_token{}) const {
     return boost::asio::async_initiate<Token, CommandSignature>(
         [](auto handler, std::shared_ptr<const detail::AsyncTarget> target,
-           detail::CommandSpec spec) {
-          detail::async_start(std::move(target), std::move(spec), std::move(handler));
+           detail::CommandSpec spec, detail::CallbackErrorSlot slot) {
+          detail::async_start(std::move(target), std::move(spec), std::move(handler),
+                              std::move(slot));
         },
-        token, target_, std::move(spec));
+        token, target_, std::move(spec), detail::CallbackErrorSlot{});
   }
   detail::FlagDefaults flag_defaults() const noexcept;
 
@@ -128,12 +139,13 @@ class AsyncTerraformCommand : public CommandMethods<AsyncTerraformCommand> {
   static auto run(executor_type executor, Arguments args,
                   AsyncRunOptions options = AsyncRunOptions(), Token&& token = default_token{}) {
     return boost::asio::async_initiate<Token, RunSignature>(
-        [](auto handler, executor_type executor, AsyncRunOptions options,
-           detail::CommandSpec spec) {
-          detail::async_start_run(std::move(executor), options, std::move(spec),
-                                  std::move(handler));
+        [](auto handler, executor_type executor, AsyncRunOptions options, detail::CommandSpec spec,
+           detail::CallbackErrorSlot slot) {
+          detail::async_start_run(std::move(executor), options, std::move(spec), std::move(handler),
+                                  std::move(slot));
         },
-        token, std::move(executor), options, detail::run_spec(std::move(args.items), options.run));
+        token, std::move(executor), options, detail::run_spec(std::move(args.items), options.run),
+        detail::CallbackErrorSlot{});
   }
 
  private:
@@ -148,9 +160,24 @@ namespace libterraform::detail {
 std::exception_ptr completion_error(const boost::system::error_code& ec, CommandResult result);
 std::exception_ptr completion_error(const boost::system::error_code& ec, const RunResult& result);
 
+// Gives the operation somewhere to leave a callback's exception (see CallbackErrorSlot).
+inline void bind_error_slot(CallbackErrorSlot& slot,
+                            const std::shared_ptr<std::exception_ptr>& to) {
+  slot.error = to;
+}
+template <class Argument>
+void bind_error_slot(Argument&, const std::shared_ptr<std::exception_ptr>&) {}
+
+// The exception a failed completion raises: a callback's, else the library's for ec.
+template <class Result>
+std::exception_ptr raised_error(const boost::system::error_code& ec, Result result,
+                                const std::exception_ptr& callback_error) {
+  return callback_error ? callback_error : completion_error(ec, std::move(result));
+}
+
 // The completion tokens that turn errors into exceptions (use_awaitable, use_future)
 // raise the library's own, carrying the result (TerraformCommandError,
-// CommandTimeoutError, ...), rather than a bare system_error.
+// CommandTimeoutError, ...), or a callback's own, rather than a bare system_error.
 template <class Executor, class Result>
 struct AwaitableResult {
   using return_type = boost::asio::awaitable<Result, Executor>;
@@ -158,12 +185,14 @@ struct AwaitableResult {
   template <class Initiation, class... Args>
   static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
                               Args... args) {
+    auto callback_error = std::make_shared<std::exception_ptr>();
+    (bind_error_slot(args, callback_error), ...);
     auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
     auto [ec, result] =
         co_await boost::asio::async_initiate<decltype(token),
                                              void(boost::system::error_code, Result)>(
             std::move(initiation), token, std::move(args)...);
-    if (ec) std::rethrow_exception(completion_error(ec, std::move(result)));
+    if (ec) std::rethrow_exception(raised_error(ec, std::move(result), *callback_error));
     co_return std::move(result);
   }
 };
@@ -177,10 +206,12 @@ struct FutureResult {
                               Args... args) {
     auto promise = std::make_shared<std::promise<Result>>();
     auto future = promise->get_future();
+    auto callback_error = std::make_shared<std::exception_ptr>();
+    (bind_error_slot(args, callback_error), ...);
     std::move(initiation)(
-        [promise](boost::system::error_code ec, Result result) {
+        [promise, callback_error](boost::system::error_code ec, Result result) {
           if (ec) {
-            promise->set_exception(completion_error(ec, std::move(result)));
+            promise->set_exception(raised_error(ec, std::move(result), *callback_error));
           } else {
             promise->set_value(std::move(result));
           }

@@ -57,6 +57,10 @@ enum class errc {
   // A blocking call from one of the pool's own callbacks, which it would wait for
   // forever (shutdown(wait = true) from a done-callback).
   would_deadlock,
+  // A line or event callback threw; terraform was interrupted and has exited. The
+  // sync API, use_awaitable and use_future raise the callback's own exception; a plain
+  // completion handler gets this code.
+  callback_failed,
 };
 
 const boost::system::error_category& error_category() noexcept;

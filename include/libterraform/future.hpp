@@ -18,13 +18,23 @@ namespace libterraform {
 
 namespace detail {
 
-// Whoever can cancel a task: the pool that holds it.
+// Whoever can cancel a task: the pool that holds it. Called by the future, on the
+// cancelling thread, without its lock.
 class TaskCanceller {
  public:
   virtual ~TaskCanceller() = default;
-  // True if the task was still queued and is now cancelled; false if it runs (an
-  // interrupt has been sent) or has finished.
-  virtual bool cancel_task(std::uint64_t task) = 0;
+  // The task's future was cancelled before the task started: never run it.
+  virtual void dropped(std::uint64_t task) = 0;
+  // The task has started (or a worker holds it): interrupt it there.
+  virtual void interrupt(std::uint64_t task) = 0;
+};
+
+// How a task failed, as values: its code, what terraform produced (null when it never
+// ran) and the exception get() throws (a callback's own, or the library's error).
+struct TaskError {
+  boost::system::error_code code;
+  std::shared_ptr<const CommandResult> result;
+  std::exception_ptr exception;
 };
 
 // The state a Future shares with the pool, minus the value.
@@ -40,8 +50,10 @@ class FutureStateBase {
   bool done() const;
   void wait() const;
   bool wait_until(std::chrono::steady_clock::time_point deadline) const;
-  // The error it completed with (a cancelled task's is Error(errc::cancelled)).
+  // The exception it completed with (a cancelled task's is Error(errc::cancelled)).
   std::exception_ptr error() const;
+  // The same, as values.
+  std::optional<TaskError> failure() const;
   bool cancel();
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
@@ -50,13 +62,17 @@ class FutureStateBase {
 
   // Producer side.
   void set_canceller(std::weak_ptr<TaskCanceller> canceller);
-  void set_running();
-  void set_error(std::exception_ptr error);
+  // False if it was cancelled first: it must not run.
+  bool set_running();
+  // Cancels it if it has not started (shutdown with cancel_futures); true if it did.
+  bool cancel_pending();
+  void set_error(TaskError error);
   void set_cancelled();
 
  protected:
-  // Marks the state done (the value, if any, is already stored) and runs callbacks.
-  void complete(Status status, std::exception_ptr error);
+  // Marks the state done (the value, if any, is already stored) and runs callbacks;
+  // with `only_if_pending`, only a state that has not started. True if it did.
+  bool complete(Status status, std::optional<TaskError> error, bool only_if_pending = false);
   bool done_locked() const { return status_ == Status::finished || status_ == Status::cancelled; }
   mutable std::mutex mutex_;
 
@@ -64,7 +80,7 @@ class FutureStateBase {
   const std::uint64_t run_id_;
   mutable std::condition_variable done_;
   Status status_ = Status::pending;
-  std::exception_ptr error_;
+  std::optional<TaskError> error_;
   std::vector<std::function<void()>> callbacks_;
   std::weak_ptr<TaskCanceller> canceller_;
 };
@@ -80,7 +96,7 @@ class FutureState final : public FutureStateBase {
       if (done_locked()) return;
       value_.emplace(std::move(value));
     }
-    complete(Status::finished, nullptr);
+    complete(Status::finished, std::nullopt);
   }
   const T& value() const {
     wait();

@@ -90,7 +90,9 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
 // owns the stream, which owns the state, which owns the waiting next().
 class RunEnd {
  public:
-  explicit RunEnd(std::shared_ptr<AsyncStreamState> state) : state_(std::move(state)) {}
+  RunEnd(std::shared_ptr<AsyncStreamState> state,
+         std::shared_ptr<std::exception_ptr> callback_error)
+      : state_(std::move(state)), callback_error_(std::move(callback_error)) {}
   RunEnd(RunEnd&&) noexcept = default;
   ~RunEnd() {
     if (state_) state_->drop_waiting();
@@ -98,7 +100,7 @@ class RunEnd {
 
   void operator()(boost::system::error_code ec, CommandResult result) {
     auto state = std::move(state_);
-    std::exception_ptr error = ec ? completion_error(ec, result) : nullptr;
+    std::exception_ptr error = ec ? raised_error(ec, result, *callback_error_) : nullptr;
     {
       std::lock_guard lock(state->mutex);
       state->ended = true;
@@ -110,6 +112,7 @@ class RunEnd {
 
  private:
   std::shared_ptr<AsyncStreamState> state_;
+  std::shared_ptr<std::exception_ptr> callback_error_;
 };
 
 void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler) {
@@ -157,7 +160,9 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
       s->wake();
     }
   };
-  async_start(std::move(target), std::move(spec), RunEnd(state));
+  auto callback_error = std::make_shared<std::exception_ptr>();
+  async_start(std::move(target), std::move(spec), RunEnd(state, callback_error),
+              CallbackErrorSlot{callback_error});
   return AsyncEventStream(std::move(state));
 }
 

@@ -3,16 +3,13 @@
 namespace libterraform::detail {
 
 BlockingRun::BlockingRun(CommandSpec spec, Invocation invocation, EventCallback also_on_event)
-    : spec_(std::move(spec)),
-      invocation_(std::move(invocation)),
-      on_stop_(spec_.common.stop_token, [this] { wake_->signal(); }),
-      collector_(spec_.common, spec_.format, std::move(also_on_event)),
-      child_(process::launch(invocation_.launch)) {
-  how_.stop_policy = invocation_.stop_policy;
-  how_.timeout = invocation_.timeout;
-  how_.stdin_data = invocation_.stdin_data;
+    : core_(std::move(spec), invocation.launch.argv, invocation.launch.working_dir,
+            std::move(also_on_event)),
+      on_stop_(core_.spec().common.stop_token, [this] { wake_->signal(); }),
+      child_(process::launch(invocation.launch)) {
+  how_.supervision = std::move(invocation.supervision);
   how_.on_output = [this](process::OutputStream stream, std::string_view chunk) {
-    if (!collector_.add(stream, chunk)) wake_->signal();  // a callback failed: stop
+    if (!core_.on_output(stream, chunk)) wake_->signal();  // a callback failed: stop
   };
   wake_->attach(how_);
   supervision_.emplace(child_, how_);
@@ -32,13 +29,7 @@ bool BlockingRun::step() {
 
 Outcome BlockingRun::finish() {
   ended_ = true;
-  process::ChildExit exit = supervision_->finish();
-  collector_.finish();
-  Outcome outcome = conclude(
-      spec_, {std::move(invocation_.launch.argv), std::move(invocation_.launch.working_dir), exit,
-              std::move(collector_.output()), std::move(collector_.error())});
-  if (collector_.failure()) outcome.error = collector_.failure();
-  return outcome;
+  return core_.finish(supervision_->finish());
 }
 
 }  // namespace libterraform::detail

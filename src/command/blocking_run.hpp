@@ -1,8 +1,7 @@
 #pragma once
 
-#include "command/conclude.hpp"
 #include "command/invocation.hpp"
-#include "command/output_collector.hpp"
+#include "command/run_core.hpp"
 #include "process/wait_blocking.hpp"
 #include "process/wake_up.hpp"
 
@@ -13,8 +12,9 @@
 
 namespace libterraform::detail {
 
-// One command run on the calling thread, step by step: what TerraformCommand and its
-// event streams share. Not movable (the supervision refers to its members).
+// The blocking driver of a RunCore: one command run on the calling thread, step by
+// step, what TerraformCommand and its event streams share. Not movable (the
+// supervision refers to its members).
 class BlockingRun {
  public:
   // Starts terraform. `also_on_event` receives the events of a -json stream after the
@@ -28,8 +28,7 @@ class BlockingRun {
   // Handles what comes next (output, exit, a deadline); false once terraform has
   // exited and its output is read.
   bool step();
-  // Once step() has returned false: the result, and the error it counts as (a failed
-  // callback's exception first).
+  // Once step() has returned false: what the run counts as.
   Outcome finish();
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
   void interrupt() const { wake_->signal(); }
@@ -37,11 +36,9 @@ class BlockingRun {
   std::shared_ptr<const process::WakeUp> wake_up() const { return wake_; }
 
  private:
-  CommandSpec spec_;
-  Invocation invocation_;
   std::shared_ptr<const process::WakeUp> wake_ = std::make_shared<process::WakeUp>();
+  RunCore core_;
   std::stop_callback<std::function<void()>> on_stop_;
-  OutputCollector collector_;
   process::Child child_;
   process::BlockingWait how_;
   std::optional<process::BlockingSupervision> supervision_;

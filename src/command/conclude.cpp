@@ -8,20 +8,19 @@ namespace libterraform::detail {
 namespace {
 
 // An event stream this library cannot read: its version event names another UI major.
-std::exception_ptr unreadable_stream(const CommandSpec& spec, const CommandResult& result) {
-  if (spec.format != OutputFormat::json_lines || !result.value) return nullptr;
+std::optional<std::string> unreadable_stream(const CommandSpec& spec, const CommandResult& result) {
+  if (spec.format != OutputFormat::json_lines || !result.value) return std::nullopt;
   for (const auto& object : *result.value) {
     Event event = to_event(object);
     if (event.type != EventType::version) continue;
     try {
       check_ui_version(event);
     } catch (const Error& e) {
-      return std::make_exception_ptr(
-          Error(e.code(), e.what(), std::make_shared<const CommandResult>(result)));
+      return e.what();
     }
     break;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 bool failed(const CommandSpec& spec, int retcode) {
@@ -29,11 +28,6 @@ bool failed(const CommandSpec& spec, int retcode) {
 }
 
 }  // namespace
-
-CommandResult Outcome::get() const {
-  if (error) std::rethrow_exception(error);
-  return *result;
-}
 
 Outcome conclude(const CommandSpec& spec, RawRun raw) {
   auto result = std::make_shared<CommandResult>();
@@ -48,31 +42,30 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   result->output = std::move(raw.output);
   result->error = std::move(raw.error);
 
-  Outcome outcome{result, nullptr};
   if (raw.exit.status_lost()) {
     result->retcode = -1;
-    outcome.error = std::make_exception_ptr(
-        Error(errc::exit_status_lost,
-              "terraform " + spec.name +
-                  " ran, but its exit status was taken by another waiter in this process (SIGCHLD "
-                  "ignored, or a handler reaping every child); Linux 6.15 and later keep it "
-                  "(docs/reliability.md)",
-              result));
-    return outcome;
+    return Outcome::failure(
+        errc::exit_status_lost,
+        "terraform " + spec.name +
+            " ran, but its exit status was taken by another waiter in this process (SIGCHLD "
+            "ignored, or a handler reaping every child); Linux 6.15 and later keep it "
+            "(docs/reliability.md)",
+        result);
   }
   const bool failing = failed(spec, result->retcode);
-  if (result->timed_out) {
-    outcome.error = std::make_exception_ptr(CommandTimeoutError(result));
-  } else if (spec.common.check && failing) {
-    outcome.error = result->interrupted ? std::make_exception_ptr(CommandInterruptedError(result))
-                                        : std::make_exception_ptr(TerraformCommandError(result));
-  } else if (auto unreadable = unreadable_stream(spec, *result)) {
-    outcome.error = unreadable;
-  } else if (parsed.failure && !failing) {
-    outcome.error = std::make_exception_ptr(Error(
-        errc::invalid_json, "terraform " + spec.name + " printed " + *parsed.failure, result));
+  if (result->timed_out) return Outcome::failure(errc::timed_out, {}, result);
+  if (spec.common.check && failing) {
+    return Outcome::failure(result->interrupted ? errc::interrupted : errc::command_failed, {},
+                            result);
   }
-  return outcome;
+  if (auto unreadable = unreadable_stream(spec, *result)) {
+    return Outcome::failure(errc::unsupported_ui_version, *unreadable, result);
+  }
+  if (parsed.failure && !failing) {
+    return Outcome::failure(errc::invalid_json,
+                            "terraform " + spec.name + " printed " + *parsed.failure, result);
+  }
+  return {result, {}, {}, nullptr};
 }
 
 }  // namespace libterraform::detail

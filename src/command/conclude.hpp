@@ -1,10 +1,8 @@
 #pragma once
 
-#include "libterraform/command_result.hpp"
+#include "command/outcome.hpp"
 #include "libterraform/detail/command_spec.hpp"
 #include "process/child_exit.hpp"
-
-#include <memory>
 
 namespace libterraform::detail {
 
@@ -17,20 +15,11 @@ struct RawRun {
   std::string error;
 };
 
-// A finished run, interpreted: the result, and the error it counts as, if any.
-struct Outcome {
-  std::shared_ptr<const CommandResult> result;
-  std::exception_ptr error;
-
-  // The result, or the error thrown.
-  CommandResult get() const;
-};
-
-// Turns a finished run into what every front end reports. The error is:
-// CommandTimeoutError after a timeout; with `check`, TerraformCommandError, or
-// CommandInterruptedError when an interrupt caused the failing exit code;
-// Error(invalid_json) when a successful run printed JSON that does not parse.
-// Each error carries the result.
+// Turns a finished run into what every front end reports. The code is timed_out after
+// a timeout; with `check`, command_failed, or interrupted when an interrupt caused the
+// failing exit code; invalid_json when a successful run printed JSON that does not
+// parse; unsupported_ui_version for an event stream of another UI major;
+// exit_status_lost when someone else took terraform's exit status.
 Outcome conclude(const CommandSpec& spec, RawRun raw);
 
 }  // namespace libterraform::detail

@@ -47,6 +47,8 @@ class Category final : public boost::system::error_category {
         return "terraform's exit status was taken by another waiter";
       case errc::would_deadlock:
         return "the call would wait for itself";
+      case errc::callback_failed:
+        return "a line or event callback threw";
     }
     return "unknown libterraform error";
   }

@@ -38,9 +38,9 @@ std::optional<Event> EventStream::next() {
     s.events.pop_front();
     return event;
   }
-  if (s.outcome->error && !s.error_thrown) {
+  if (s.outcome->failed() && !s.error_thrown) {
     s.error_thrown = true;
-    std::rethrow_exception(s.outcome->error);
+    std::rethrow_exception(s.outcome->exception());
   }
   return std::nullopt;
 }
@@ -51,7 +51,7 @@ void EventStream::cancel() {
 
 bool EventStream::done() const {
   const auto& s = *state_;
-  return !s.run && s.events.empty() && (!s.outcome->error || s.error_thrown);
+  return !s.run && s.events.empty() && (!s.outcome->failed() || s.error_thrown);
 }
 
 const CommandResult& EventStream::result() const {

@@ -52,9 +52,10 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
           ? std::move(environment)
           : process::shared_environment(overlay(options, &spec), options.replace_env);
   launch.feed_stdin = spec.stdin_data.has_value();
-  invocation.stdin_data = spec.stdin_data.value_or("");
-  invocation.timeout = spec.common.timeout ? spec.common.timeout : options.timeout;
-  invocation.stop_policy = options.stop_policy;
+  auto& supervision = invocation.supervision;
+  supervision.stdin_data = spec.stdin_data.value_or("");
+  supervision.timeout = spec.common.timeout ? spec.common.timeout : options.timeout;
+  supervision.stop_policy = options.stop_policy;
   return invocation;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "command/resolve_terraform.hpp"
 #include "libterraform/detail/command_spec.hpp"
 #include "libterraform/terraform_options.hpp"
 #include "process/launch.hpp"
+#include "process/supervision_options.hpp"
 
 #include <optional>
 #include <string>
@@ -13,14 +15,8 @@ namespace libterraform::detail {
 // command layer. Plain data, so a pool can send it to a worker.
 struct Invocation {
   process::LaunchSpec launch;
-  std::string stdin_data;
-  std::optional<Duration> timeout;
-  StopPolicy stop_policy;
+  process::SupervisionOptions supervision;
 };
-
-// Resolves the binary a TerraformCommand (or pool) will run, in the environment its
-// options describe. Throws Error(binary_not_found).
-std::string resolve_terraform(const TerraformOptions& options);
 
 // Everything about where and how the spec runs: argv, working directory (the spec's
 // own, else `module_dir`, else the caller's), the environment (TF_IN_AUTOMATION=1,

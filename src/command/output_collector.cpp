@@ -11,7 +11,7 @@ OutputCollector::OutputCollector(const CommonOptions& common, OutputFormat forma
       error_lines_([this](std::string_view line) { call(common_.on_error, line); }) {}
 
 bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) {
-  const bool failed_before = static_cast<bool>(failure_);
+  const bool failed_before = failed();
   if (stream == process::OutputStream::out) {
     output_.append(chunk);
     if (common_.on_output || events_) output_lines_.feed(chunk);
@@ -19,7 +19,7 @@ bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) 
     error_.append(chunk);
     if (common_.on_error) error_lines_.feed(chunk);
   }
-  return failed_before || !failure_;
+  return failed_before || !failed();
 }
 
 void OutputCollector::finish() {
@@ -29,12 +29,12 @@ void OutputCollector::finish() {
 
 void OutputCollector::on_output_line(std::string_view line) {
   call(common_.on_output, line);
-  if (!events_ || failure_) return;
+  if (!events_ || failed()) return;
   std::optional<Event> event;
   try {
     event = parse_event(line);
-  } catch (...) {
-    failure_ = std::current_exception();
+  } catch (const Error& e) {
+    stream_error_.emplace(e);
     return;
   }
   if (!event) return;
@@ -44,12 +44,20 @@ void OutputCollector::on_output_line(std::string_view line) {
 
 template <class Callback, class Argument>
 void OutputCollector::call(const Callback& callback, const Argument& argument) {
-  if (!callback || failure_) return;
+  if (!callback || failed()) return;
   try {
     callback(argument);
   } catch (...) {
-    failure_ = std::current_exception();
+    callback_error_ = std::current_exception();
   }
+}
+
+Outcome OutputCollector::failure(std::shared_ptr<const CommandResult> result) const {
+  if (callback_error_) return Outcome::callback_failure(callback_error_, std::move(result));
+  if (stream_error_) {
+    return Outcome::failure(stream_error_->code(), stream_error_->what(), std::move(result));
+  }
+  return {};
 }
 
 }  // namespace libterraform::detail

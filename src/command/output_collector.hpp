@@ -1,11 +1,13 @@
 #pragma once
 
+#include "command/outcome.hpp"
 #include "libterraform/detail/command_spec.hpp"
 #include "libterraform/events.hpp"
 #include "process/child_exit.hpp"
 #include "process/line_splitter.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 
 namespace libterraform::detail {
@@ -15,8 +17,8 @@ namespace libterraform::detail {
 // event callbacks: the options' on_event, then `also_on_event` (a pool-wide callback).
 //
 // A callback that throws is not called again; its exception is kept, for the front end
-// to rethrow once terraform has been stopped. So is an event stream this library cannot
-// read (an unknown UI version, a malformed event).
+// to carry to the caller once terraform has been stopped. An event stream this library
+// cannot read (an unknown UI version, a malformed event) is kept as an error too.
 class OutputCollector {
  public:
   OutputCollector(const CommonOptions& common, OutputFormat format,
@@ -32,7 +34,9 @@ class OutputCollector {
 
   std::string& output() { return output_; }
   std::string& error() { return error_; }
-  const std::exception_ptr& failure() const { return failure_; }
+  // What the run counts as because of its output: a callback's exception, or the
+  // stream's error; empty while neither happened.
+  Outcome failure(std::shared_ptr<const CommandResult> result) const;
   // Whether add() may run user code (a line or event callback).
   bool has_callbacks() const { return common_.on_output || common_.on_error || events_; }
 
@@ -48,7 +52,10 @@ class OutputCollector {
   std::string error_;
   process::LineSplitter output_lines_;
   process::LineSplitter error_lines_;
-  std::exception_ptr failure_;
+  bool failed() const { return callback_error_ || stream_error_; }
+
+  std::exception_ptr callback_error_;
+  std::optional<Error> stream_error_;
 };
 
 }  // namespace libterraform::detail

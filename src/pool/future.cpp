@@ -1,6 +1,15 @@
 #include "libterraform/future.hpp"
 
 namespace libterraform::detail {
+namespace {
+
+TaskError cancelled_error() {
+  const char* message = "the task was cancelled before it started";
+  return {make_error_code(errc::cancelled), nullptr,
+          std::make_exception_ptr(Error(errc::cancelled, message))};
+}
+
+}  // namespace
 
 FutureStateBase::Status FutureStateBase::status() const {
   std::lock_guard lock(mutex_);
@@ -24,6 +33,11 @@ bool FutureStateBase::wait_until(std::chrono::steady_clock::time_point deadline)
 
 std::exception_ptr FutureStateBase::error() const {
   std::lock_guard lock(mutex_);
+  return error_ ? error_->exception : nullptr;
+}
+
+std::optional<TaskError> FutureStateBase::failure() const {
+  std::lock_guard lock(mutex_);
   return error_;
 }
 
@@ -34,9 +48,18 @@ bool FutureStateBase::cancel() {
     if (status_ == Status::cancelled) return true;
     if (status_ == Status::finished) return false;
     canceller = canceller_.lock();
+    if (!canceller) return false;  // no pool: nothing can run it, nor stop it
   }
-  // The pool decides: it knows whether the task still waits in its queue.
-  return canceller && canceller->cancel_task(run_id_);
+  if (cancel_pending()) {
+    canceller->dropped(run_id_);
+    return true;
+  }
+  canceller->interrupt(run_id_);
+  return false;
+}
+
+bool FutureStateBase::cancel_pending() {
+  return complete(Status::cancelled, cancelled_error(), true);
 }
 
 void FutureStateBase::on_done(std::function<void()> callback) {
@@ -63,25 +86,27 @@ void FutureStateBase::set_canceller(std::weak_ptr<TaskCanceller> canceller) {
   canceller_ = std::move(canceller);
 }
 
-void FutureStateBase::set_running() {
+bool FutureStateBase::set_running() {
   std::lock_guard lock(mutex_);
   if (status_ == Status::pending) status_ = Status::running;
+  return status_ == Status::running;
 }
 
-void FutureStateBase::set_error(std::exception_ptr error) {
+void FutureStateBase::set_error(TaskError error) {
   complete(Status::finished, std::move(error));
 }
 
 void FutureStateBase::set_cancelled() {
-  complete(Status::cancelled, std::make_exception_ptr(Error(
-                                  errc::cancelled, "the task was cancelled before it started")));
+  complete(Status::cancelled, cancelled_error());
 }
 
-void FutureStateBase::complete(Status status, std::exception_ptr error) {
+bool FutureStateBase::complete(Status status, std::optional<TaskError> error,
+                               bool only_if_pending) {
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
-    if (done_locked()) return;  // exactly once
+    if (done_locked()) return false;  // exactly once
+    if (only_if_pending && status_ != Status::pending) return false;
     status_ = status;
     error_ = std::move(error);
     callbacks.swap(callbacks_);
@@ -93,6 +118,7 @@ void FutureStateBase::complete(Status status, std::exception_ptr error) {
     } catch (...) {
     }
   }
+  return true;
 }
 
 }  // namespace libterraform::detail

@@ -13,7 +13,7 @@ Enum checked_enum(std::uint8_t value, Enum last) {
 
 std::string encode(const RunRequest& m) {
   const auto& launch = m.invocation.launch;
-  const auto& policy = m.invocation.stop_policy;
+  const auto& policy = m.invocation.supervision.stop_policy;
   return PayloadWriter()
       .u64(m.run_id)
       .string(launch.executable)
@@ -22,8 +22,8 @@ std::string encode(const RunRequest& m) {
       .u8(launch.environment != nullptr)
       .strings(launch.environment ? *launch.environment : std::vector<std::string>{})
       .u8(launch.feed_stdin)
-      .string(m.invocation.stdin_data)
-      .i64(m.invocation.timeout ? m.invocation.timeout->count() : -1)
+      .string(m.invocation.supervision.stdin_data)
+      .i64(m.invocation.supervision.timeout ? m.invocation.supervision.timeout->count() : -1)
       .i64(policy.grace_period.count())
       .u8(static_cast<std::uint8_t>(policy.escalation))
       .take();
@@ -41,7 +41,7 @@ std::size_t encoded_size(const RunRequest& m) {
   return sizeof(std::uint64_t) + string(launch.executable) + strings(launch.argv) +
          string(launch.working_dir.string()) + 1 +
          (launch.environment ? strings(*launch.environment) : strings({})) + 1 +
-         string(m.invocation.stdin_data) + 2 * sizeof(std::int64_t) + 1;
+         string(m.invocation.supervision.stdin_data) + 2 * sizeof(std::int64_t) + 1;
 }
 
 RunRequest decode_run(std::string_view payload) {
@@ -58,10 +58,10 @@ RunRequest decode_run(std::string_view payload) {
     launch.environment = std::make_shared<const std::vector<std::string>>(std::move(environment));
   }
   launch.feed_stdin = in.u8() != 0;
-  m.invocation.stdin_data = in.string();
-  if (auto timeout = in.i64(); timeout >= 0) m.invocation.timeout = Duration(timeout);
-  m.invocation.stop_policy.grace_period = Duration(in.i64());
-  m.invocation.stop_policy.escalation = checked_enum(in.u8(), Escalation::kill);
+  m.invocation.supervision.stdin_data = in.string();
+  if (auto timeout = in.i64(); timeout >= 0) m.invocation.supervision.timeout = Duration(timeout);
+  m.invocation.supervision.stop_policy.grace_period = Duration(in.i64());
+  m.invocation.supervision.stop_policy.escalation = checked_enum(in.u8(), Escalation::kill);
   return m;
 }
 

@@ -1,15 +1,14 @@
 #pragma once
 
-#include "command/conclude.hpp"
 #include "command/invocation.hpp"
-#include "command/output_collector.hpp"
+#include "command/run_core.hpp"
 #include "libterraform/terraform_pool.hpp"
 #include "pool/liveness.hpp"
 #include "pool/scheduler.hpp"
 #include "pool/spawner.hpp"
 #include "pool/worker_connection.hpp"
+#include "pool/worker_lifecycle.hpp"
 #include "process/launch.hpp"
-#include "process/wait_async.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -26,10 +25,23 @@
 
 namespace libterraform::pool {
 
-// The parent side of a TerraformPool. One I/O thread owns the workers (their spawner,
-// channels, exits); a small thread pool delivers output to callbacks and completes
-// futures, one strand per task, so a slow callback delays only its own task. The
-// scheduling decisions are the Scheduler's; this class wires them to processes.
+// What a task's future fails with, from the outcome of its run.
+inline detail::TaskError task_error(const detail::Outcome& outcome) {
+  return {outcome.code, outcome.result, outcome.exception()};
+}
+
+// The parent side of a TerraformPool: a thin I/O shell around three sans-io cores (the
+// Scheduler, the WorkerLifecycle and Liveness) and one RunCore per task.
+//
+// One I/O thread owns the cores and the processes (the spawner, the workers' channels,
+// their exits): submissions and cancellations are posted to it. A small thread pool
+// delivers output to callbacks and completes futures, one strand per task, so that a
+// slow callback delays only its own task. What user threads and pool threads share
+// (the task registry, whether the pool is closing or broken) is under one mutex.
+//
+//   pool_core.cpp      submission, cancellation, shutdown (any thread)
+//   pool_workers.cpp   workers and their frames, exits, orphans (I/O thread)
+//   pool_delivery.cpp  output, results and liveness (delivery strands, I/O thread)
 class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_this<PoolCore> {
  public:
   explicit PoolCore(PoolOptions options);
@@ -40,7 +52,6 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
 
   Future<CommandResult> submit(const std::filesystem::path& working_dir, detail::CommandSpec spec);
   Future<RunResult> submit_run(detail::CommandSpec spec);
-  bool cancel_task(std::uint64_t task) override;
   // Throws Error(would_deadlock) for wait = true on one of the pool's own threads.
   void shutdown(bool wait, bool cancel_futures);
   // Joins the pool's threads; after shutdown(wait = true), from outside the pool.
@@ -59,15 +70,14 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
 
   struct Task {
     TaskId id = 0;
-    detail::CommandSpec spec;
     detail::Invocation invocation;
     std::string module;  // real path; empty: no module to own
     std::shared_ptr<detail::FutureStateBase> future;
     std::function<void(const detail::Outcome&)> complete;  // sets the typed value
     Strand delivery;
-    // With callbacks, the collector is used on `delivery` only; without, on the I/O
-    // thread only.
-    std::unique_ptr<detail::OutputCollector> collector;
+    // With callbacks, the run is used on `delivery` only; without, on the I/O thread
+    // only.
+    std::unique_ptr<detail::RunCore> run;
     bool callbacks = false;
     // While running, on the I/O thread: terraform's pidfd and pipes, passed by the
     // worker, to wind terraform down if the worker dies.
@@ -84,30 +94,36 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   };
   using TaskPtr = std::shared_ptr<Task>;
 
-  struct Worker {
+  // The I/O side of a worker; its phase is the WorkerLifecycle's.
+  struct WorkerHandles {
     std::shared_ptr<WorkerConnection> connection;  // null until the spawner answers
-    pid_t pid = -1;
-    process::UniqueFd pidfd;             // to kill it by, should it stop answering
-    std::optional<std::string> failure;  // why it is going away, if it said
-    bool ready = false;
-    bool shut = false;                      // the pool closed its channel: it must exit
-    bool closed = false;                    // its channel reached end of stream
-    process::EnvironmentBlock environment;  // the last one sent: the worker keeps it
+    process::UniqueFd pidfd;                       // to kill it by, should it stop answering
+    process::EnvironmentBlock environment;         // the last one sent: the worker keeps it
   };
 
+  // --- submission, cancellation (pool_core.cpp) ---
   TaskPtr make_task(std::string module, detail::CommandSpec spec,
                     std::shared_ptr<detail::FutureStateBase> future,
                     std::function<void(const detail::Outcome&)> complete,
                     const std::filesystem::path& working_dir);
-  // Queues the task, or completes it at once with `error`.
-  void enqueue(const TaskPtr& task, std::exception_ptr error);
+  // Registers the task and posts it to the I/O thread, or completes it at once with
+  // `error`. Throws when the pool is shut down or broken.
+  void enqueue(const TaskPtr& task, std::optional<detail::Outcome> error);
+  // TaskCanceller: called by a future when it is cancelled.
+  void dropped(std::uint64_t task) override;
+  void interrupt(std::uint64_t task) override;
+  TaskPtr find_task(TaskId id);
 
-  // I/O thread.
+  // --- I/O thread (pool_workers.cpp) ---
+  void admit(const TaskPtr& task);
   void pump();
+  // Sends the task to its worker; false if it was cancelled meanwhile.
+  bool start_task(const TaskPtr& task, WorkerId worker);
   void spawn_worker();
   void on_spawned(WorkerId worker, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
   void on_spawn_failed(WorkerId worker, const std::string& reason);
   void on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds);
+  void on_task_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd>& fds);
   void on_protocol_error(WorkerId worker, const std::string& reason);
   void on_channel_closed(WorkerId worker);
   void on_worker_exit(pid_t pid, int wait_status);
@@ -116,7 +132,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void worker_gone(WorkerId worker, const std::string& how);
   // Marks the pool broken: queued tasks fail with `code`, and so will submissions.
   void break_pool(errc code, const std::string& reason);
-  void wind_down_orphan(const TaskPtr& task, std::string reason);
+  void wind_down_orphan(const TaskPtr& task, WorkerFailure failure);
   void send_interrupt(TaskId task);
   TaskPtr running_on(WorkerId worker);
   // Closes every worker's channel, then the spawner's, once nothing needs them.
@@ -124,18 +140,19 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // Once shut down and drained: lets the I/O thread end and wakes shutdown(wait).
   void finish_if_drained();
 
-  // The watch over processes that stop answering (see Liveness).
+  // --- liveness, I/O thread (pool_delivery.cpp) ---
   void update_liveness();
   void arm_liveness_timer();
   void on_liveness_time();
-  void kill_worker(WorkerId worker, const std::string& reason);
+  void kill_worker(WorkerId worker, std::string reason);
 
-  // Delivery: in order per task.
+  // --- delivery, in order per task (pool_delivery.cpp) ---
   void deliver_output(const TaskPtr& task, process::OutputStream stream, std::string bytes);
-  void finish(const TaskPtr& task, detail::RawRun raw);
-  void fail(const TaskPtr& task, std::exception_ptr error);
+  void finish(const TaskPtr& task, process::ChildExit exit);
+  void fail(const TaskPtr& task, detail::Outcome failure);
   // Fails a task that ran, with what it printed so far as the error's result.
   void fail_with_output(const TaskPtr& task, errc code, std::string message);
+  void cancelled(const TaskPtr& task);
   void forget(TaskId task);
 
   const PoolOptions options_;
@@ -152,23 +169,24 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   std::optional<boost::asio::thread_pool> delivery_;
   std::thread io_thread_;
 
-  std::mutex mutex_;  // guards what user threads and pool threads share, below
+  // What user threads and pool threads share.
+  std::mutex mutex_;
   std::condition_variable drained_;
-  Scheduler scheduler_;
   std::map<TaskId, TaskPtr> tasks_;  // submitted and not yet completed
   std::atomic<TaskId> next_task_{1};
   bool closing_ = false;
   // Why the pool can no longer run tasks: a worker failed to start, the spawner died.
   std::optional<std::pair<errc, std::string>> broken_;
-  std::size_t live_workers_ = 0;
-
-  bool spawner_done_ = false;
+  bool finished_ = false;  // shut down, drained, every process gone
 
   // I/O thread only (the spawner is created before the thread starts).
+  Scheduler scheduler_;
+  WorkerLifecycle lifecycle_;
   std::shared_ptr<Spawner> spawner_;
-  std::map<WorkerId, Worker> workers_;
+  std::map<WorkerId, WorkerHandles> handles_;
   WorkerId next_worker_ = 1;
   std::size_t orphans_ = 0;
+  bool spawner_done_ = false;
   std::optional<Liveness> liveness_;  // unset: worker_response_timeout is
   boost::asio::steady_timer liveness_timer_;
   std::optional<std::chrono::steady_clock::time_point> liveness_armed_for_;

@@ -23,6 +23,17 @@ Scheduler::CancelResult Scheduler::cancel(TaskId task) {
   return CancelResult::prefetched;
 }
 
+void Scheduler::withdraw(TaskId task) {
+  auto running = running_.find(task);
+  if (running == running_.end()) return;
+  Worker& w = workers_.at(running->second.worker);
+  if (w.current == task) w.current = std::exchange(w.next, std::nullopt);
+  if (w.next == task) w.next.reset();
+  if (w.current) running_.at(*w.current).prefetched = false;
+  free_module(running->second);
+  running_.erase(running);
+}
+
 bool Scheduler::backlog() const {
   std::size_t runnable = 0;
   for (const auto& q : queue_) {

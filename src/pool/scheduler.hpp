@@ -48,6 +48,9 @@ class Scheduler {
     unknown,     // not queued and not running (finished, or never seen)
   };
   CancelResult cancel(TaskId task);
+  // Takes back an assignment before it reached its worker (its task was cancelled
+  // meanwhile): the task is forgotten, its worker and module are free again.
+  void withdraw(TaskId task);
   // Removes every queued task (shutdown with cancel_futures), oldest first.
   std::vector<TaskId> cancel_queued();
   // Marks every prefetched task cancelled; tell each worker to drop its one.

@@ -15,15 +15,8 @@ detail::FlagDefaults PoolCommand::flag_defaults() const noexcept {
 }
 
 const CommandResult* ModuleOutcome::result() const {
-  if (auto e = error()) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const Error& failure) {
-      return failure.result();
-    } catch (...) {
-      return nullptr;
-    }
-  }
+  // The future's state keeps the result alive as long as the future.
+  if (auto failure = future.state()->failure()) return failure->result.get();
   return &future.get();
 }
 

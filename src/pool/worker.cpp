@@ -217,9 +217,7 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   };
 
   process::BlockingWait how;
-  how.stop_policy = request.invocation.stop_policy;
-  how.timeout = request.invocation.timeout;
-  how.stdin_data = request.invocation.stdin_data;
+  how.supervision = request.invocation.supervision;
   how.on_output = [&](process::OutputStream stream, std::string_view chunk) {
     channel.send(FrameType::output, encode(OutputChunk{request.run_id, stream, chunk}));
   };

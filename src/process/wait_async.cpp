@@ -30,10 +30,12 @@ int duplicate(const UniqueFd& fd) {
 
 class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch> {
  public:
-  Watch(asio::any_io_executor executor, Child child, AsyncWaitOptions options, Handler handler)
+  Watch(asio::any_io_executor executor, Child child, SupervisionOptions options,
+        OutputHandler on_output, Handler handler)
       : strand_(asio::make_strand(executor)),
         child_(std::move(child)),
         options_(std::move(options)),
+        on_output_(std::move(on_output)),
         handler_(std::move(handler)),
         out_(strand_),
         err_(strand_),
@@ -54,7 +56,7 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
     exit_.close(ignored);
     in_.close(ignored);
     BlockingWait how;
-    how.stop_policy = options_.stop_policy;
+    how.supervision.stop_policy = options_.stop_policy;
     how.stop_at_start = StopReason::interrupted;
     wait_blocking(child_, how);
   }
@@ -105,8 +107,8 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
                            [self = shared_from_this(), &stream, &buffer, which](
                                boost::system::error_code ec, std::size_t n) {
                              if (self->done_) return;
-                             if (n > 0 && self->options_.on_output) {
-                               self->options_.on_output(which, std::string_view(buffer.data(), n));
+                             if (n > 0 && self->on_output_) {
+                               self->on_output_(which, std::string_view(buffer.data(), n));
                              }
                              if (ec) {
                                boost::system::error_code ignored;
@@ -170,7 +172,8 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
 
   Strand strand_;
   Child child_;
-  AsyncWaitOptions options_;
+  SupervisionOptions options_;
+  OutputHandler on_output_;
   Handler handler_;
   asio::posix::stream_descriptor out_, err_, exit_;
   asio::local::stream_protocol::socket in_;
@@ -186,9 +189,10 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
 }  // namespace
 
 std::shared_ptr<AsyncWait> AsyncWait::start(asio::any_io_executor executor, Child child,
-                                            AsyncWaitOptions options, Handler handler) {
+                                            SupervisionOptions options, OutputHandler on_output,
+                                            Handler handler) {
   auto watch = std::make_shared<Watch>(std::move(executor), std::move(child), std::move(options),
-                                       std::move(handler));
+                                       std::move(on_output), std::move(handler));
   watch->launch();
   return watch;
 }

@@ -3,6 +3,7 @@
 #include "libterraform/stop_policy.hpp"
 #include "process/child_exit.hpp"
 #include "process/launch.hpp"
+#include "process/supervision_options.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -13,17 +14,10 @@
 
 namespace libterraform::process {
 
-struct AsyncWaitOptions {
-  StopPolicy stop_policy;
-  std::optional<std::chrono::milliseconds> timeout;
-  std::string stdin_data;
-  // Raw output as it arrives. Called on the watch's strand.
-  std::function<void(OutputStream, std::string_view)> on_output;
-};
-
 // Supervises a launched child on an Asio executor with the same rules as wait_blocking
 // (the same Supervisor): no thread of its own, every handler on one strand. The handler
-// runs once, on that strand, after the child has exited and its output is drained.
+// runs once, on that strand, after the child has exited and its output is drained;
+// `on_output` is called on that strand too.
 //
 // If the executor's context is destroyed while the child still runs, the watch
 // interrupts the child and waits for it (blocking, in its destructor): no terraform
@@ -33,7 +27,8 @@ class AsyncWait {
   using Handler = std::function<void(ChildExit)>;
 
   static std::shared_ptr<AsyncWait> start(boost::asio::any_io_executor executor, Child child,
-                                          AsyncWaitOptions options, Handler handler);
+                                          SupervisionOptions options, OutputHandler on_output,
+                                          Handler handler);
 
   // Thread-safe: the request is posted to the watch's strand.
   virtual void request_stop(StopReason reason) = 0;

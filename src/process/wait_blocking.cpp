@@ -35,9 +35,10 @@ BlockingSupervision::BlockingSupervision(Child& child, const BlockingWait& how)
     : child_(child),
       how_(how),
       started_(Clock::now()),
-      supervisor_(how.stop_policy,
-                  how.timeout ? std::optional(started_ + *how.timeout) : std::nullopt),
-      pending_stdin_(how.stdin_data) {
+      supervisor_(how.supervision.stop_policy,
+                  how.supervision.timeout ? std::optional(started_ + *how.supervision.timeout)
+                                          : std::nullopt),
+      pending_stdin_(how.supervision.stdin_data) {
   for (const auto& control : how.controls)
     control_fds_.push_back(control.fd);
   if (how.stop_at_start != StopReason::none) supervisor_.request_stop(how.stop_at_start, started_);

@@ -3,6 +3,7 @@
 #include "libterraform/stop_policy.hpp"
 #include "process/child_exit.hpp"
 #include "process/launch.hpp"
+#include "process/supervision_options.hpp"
 
 #include <functional>
 #include <optional>
@@ -27,14 +28,13 @@ struct Control {
   std::function<ControlEvent()> on_ready;
 };
 
+// The blocking driver's options: the supervision every driver shares, and what only a
+// poll loop can watch.
 struct BlockingWait {
-  StopPolicy stop_policy;
-  std::optional<std::chrono::milliseconds> timeout;
-  std::string_view stdin_data;  // written to the child's stdin, which is then closed
+  SupervisionOptions supervision;
+  OutputHandler on_output;
   // Ask the child to stop at once (a watch that can no longer run asynchronously).
   StopReason stop_at_start = StopReason::none;
-  // Raw output as it arrives, in chunks of any size.
-  std::function<void(OutputStream, std::string_view)> on_output;
   // Descriptors watched alongside the child: a stop token's wake-up eventfd, or a pool
   // worker's channel to its parent and its termination signals.
   std::vector<Control> controls;

@@ -16,6 +16,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 namespace libterraform {
@@ -161,6 +162,28 @@ TEST_P(AsyncTest, CheckErrorIsThrownWithTheResultOrHandedToTheHandler) {
   });
   io.run();
   EXPECT_EQ(seen, errc::command_failed);
+}
+
+TEST_P(AsyncTest, ACallbacksOwnExceptionReachesTheCaller) {
+  auto module = initialized("module", testing::modules::kMinimal);
+  asio::io_context io;
+  auto cli = command(io.get_executor(), module);
+  ValidateOptions options;
+  options.on_output = [](std::string_view) { throw std::domain_error("the caller's own"); };
+  run_awaitable(io, [&]() -> asio::awaitable<void> {
+    try {
+      co_await cli.validate(options);
+      ADD_FAILURE() << "expected the callback's exception";
+    } catch (const std::domain_error& e) {
+      EXPECT_STREQ(e.what(), "the caller's own");
+    }
+    auto [ec, result] = co_await cli.validate(options, asio::as_tuple(asio::use_awaitable));
+    EXPECT_EQ(ec, errc::callback_failed);
+    EXPECT_FALSE(result.argv.empty());
+  }());
+  auto future = cli.validate(options, asio::use_future);
+  io.run();
+  EXPECT_THROW(future.get(), std::domain_error);
 }
 
 TEST_P(AsyncTest, HandlersNeverRunInsideTheInitiatingCall) {

@@ -51,7 +51,7 @@ struct InterruptWhenReady {
   UniqueFd wake{::eventfd(0, EFD_CLOEXEC)};
   BlockingWait how(StopPolicy policy = {}) {
     BlockingWait w;
-    w.stop_policy = policy;
+    w.supervision.stop_policy = policy;
     w.controls.push_back({wake.get(), [] { return ControlEvent{StopReason::interrupted, true}; }});
     return w;
   }
@@ -101,7 +101,7 @@ TEST_F(ProcessTest, FeedsStdinWhileReadingStdout) {
   auto spec = helper({"echo-stdin"});
   spec.feed_stdin = true;
   BlockingWait how;
-  how.stdin_data = input;
+  how.supervision.stdin_data = input;
   auto ran = run(spec, how);
   EXPECT_EQ(ran.exit.retcode, 0);
   EXPECT_EQ(ran.out, input);
@@ -208,7 +208,7 @@ TEST_F(ProcessTest, SecondInterruptOnlyWhenThePolicyAsks) {
 
 TEST_F(ProcessTest, TimeoutInterrupts) {
   BlockingWait how;
-  how.timeout = 200ms;
+  how.supervision.timeout = 200ms;
   auto ran = run(helper({"sleep", "30"}), how);
   EXPECT_EQ(ran.exit.stop_reason, StopReason::timed_out);
   EXPECT_EQ(ran.exit.retcode, -SIGINT);

@@ -12,13 +12,15 @@ namespace {
 using namespace std::chrono_literals;
 
 struct FakePool : detail::TaskCanceller {
-  bool queued = true;
-  int calls = 0;
-  bool cancel_task(std::uint64_t) override {
-    ++calls;
-    return queued;
-  }
+  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks;
+  void dropped(std::uint64_t task) override { dropped_tasks.push_back(task); }
+  void interrupt(std::uint64_t task) override { interrupted_tasks.push_back(task); }
 };
+
+// What a pool sets when a task fails with `error`.
+detail::TaskError task_error(std::exception_ptr error, errc code = errc::worker_died) {
+  return {make_error_code(code), nullptr, std::move(error)};
+}
 
 Future<int> make_future(std::uint64_t id = 1) {
   return Future<int>(std::make_shared<detail::FutureState<int>>(id));
@@ -42,7 +44,7 @@ TEST(Future, ValueAndStatus) {
 
 TEST(Future, ErrorIsRethrown) {
   auto f = make_future();
-  f.state()->set_error(std::make_exception_ptr(Error(errc::worker_died, "gone")));
+  f.state()->set_error(task_error(std::make_exception_ptr(Error(errc::worker_died, "gone"))));
   try {
     f.get();
     FAIL();
@@ -51,29 +53,35 @@ TEST(Future, ErrorIsRethrown) {
   }
 }
 
-TEST(Future, CancelAsksThePool) {
+TEST(Future, CancelDropsAPendingTaskAndInterruptsARunningOne) {
+  using Ids = std::vector<std::uint64_t>;
   auto pool = std::make_shared<FakePool>();
-  auto f = make_future();
+  auto f = make_future(1);
   f.state()->set_canceller(pool);
   EXPECT_TRUE(f.cancel());
-  EXPECT_EQ(pool->calls, 1);
-  f.state()->set_cancelled();  // what the pool does when it removed the task
   EXPECT_TRUE(f.cancelled());
-  EXPECT_TRUE(f.cancel());  // harmless again
-  EXPECT_EQ(pool->calls, 1);
+  EXPECT_EQ(pool->dropped_tasks, Ids{1});
+  EXPECT_FALSE(f.state()->set_running());  // the pool must not start it
+  EXPECT_TRUE(f.cancel());                 // harmless again
+  EXPECT_EQ(pool->dropped_tasks, Ids{1});
   EXPECT_THROW(f.get(), Error);
+  EXPECT_EQ(f.state()->failure()->code, errc::cancelled);
 
-  auto running = make_future();
-  pool->queued = false;
+  auto running = make_future(2);
   running.state()->set_canceller(pool);
+  EXPECT_TRUE(running.state()->set_running());
   EXPECT_FALSE(running.cancel());
+  EXPECT_EQ(pool->interrupted_tasks, Ids{2});
+  EXPECT_FALSE(running.state()->cancel_pending());  // shutdown leaves it running
   running.state()->set_value(1);
   EXPECT_FALSE(running.cancel());  // finished: nothing to do
-  EXPECT_EQ(pool->calls, 2);
+  EXPECT_EQ(pool->interrupted_tasks, Ids{2});
+  EXPECT_EQ(running.get(), 1);
 
-  auto orphan = make_future();  // the pool is gone
+  auto orphan = make_future(3);  // the pool is gone
   orphan.state()->set_canceller(std::weak_ptr<FakePool>());
   EXPECT_FALSE(orphan.cancel());
+  EXPECT_FALSE(orphan.cancelled());
 }
 
 TEST(Future, DoneCallbacksRunOnce) {
@@ -112,7 +120,8 @@ TEST(Wait, FirstCompletedAllCompletedAndTimeout) {
   auto first = wait(futures, ReturnWhen::first_completed);
   EXPECT_EQ(first.done.size(), 1u);
   EXPECT_EQ(first.done[0], futures[1]);
-  futures[0].state()->set_error(std::make_exception_ptr(std::runtime_error("x")));
+  futures[0].state()->set_error(
+      task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
   auto all = wait(futures);
   EXPECT_EQ(all.done.size(), 2u);
 }
@@ -121,7 +130,8 @@ TEST(Wait, FirstException) {
   std::vector<Future<int>> futures{make_future(1), make_future(2)};
   std::thread failer([&] {
     std::this_thread::sleep_for(10ms);
-    futures[0].state()->set_error(std::make_exception_ptr(std::runtime_error("x")));
+    futures[0].state()->set_error(
+        task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
   });
   auto result = wait(futures, ReturnWhen::first_exception);
   failer.join();

@@ -93,7 +93,7 @@ TEST(FindDiagnostics, FromValidateDocumentAndFromEvents) {
 TEST(Conclude, SuccessKeepsEverything) {
   auto outcome =
       conclude(spec_of(OutputFormat::json_lines), finished(0, "{\"type\":\"x\"}\n", "warn"));
-  ASSERT_FALSE(outcome.error);
+  ASSERT_FALSE(outcome.failed());
   const auto& r = *outcome.result;
   EXPECT_EQ(r.retcode, 0);
   EXPECT_EQ(r.value->size(), 1u);
@@ -104,7 +104,7 @@ TEST(Conclude, SuccessKeepsEverything) {
 
 TEST(Conclude, FailureWithoutCheckIsAResult) {
   auto outcome = conclude(spec_of(OutputFormat::json_lines), finished(1, ""));
-  EXPECT_FALSE(outcome.error);
+  EXPECT_FALSE(outcome.failed());
   EXPECT_EQ(outcome.get().retcode, 1);
 }
 
@@ -113,9 +113,9 @@ TEST(Conclude, CheckRaisesTerraformCommandErrorWithDiagnostics) {
       R"({"type":"diagnostic","diagnostic":{"severity":"error","summary":"No value for required variable"}})"
       "\n";
   auto outcome = conclude(spec_of(OutputFormat::json_lines, true), finished(1, events, "stderr"));
-  ASSERT_TRUE(outcome.error);
+  ASSERT_TRUE(outcome.failed());
   try {
-    std::rethrow_exception(outcome.error);
+    std::rethrow_exception(outcome.exception());
   } catch (const TerraformCommandError& e) {
     EXPECT_EQ(e.code(), errc::command_failed);
     EXPECT_EQ(e.retcode(), 1);
@@ -131,17 +131,17 @@ TEST(Conclude, CheckRaisesTerraformCommandErrorWithDiagnostics) {
 TEST(Conclude, DetailedExitCodeTwoIsSuccess) {
   auto spec = spec_of(OutputFormat::text, true);
   spec.detailed_exitcode = true;
-  EXPECT_FALSE(conclude(spec, finished(2, "")).error);
-  EXPECT_TRUE(conclude(spec, finished(1, "")).error);
-  EXPECT_TRUE(conclude(spec_of(OutputFormat::text, true), finished(2, "")).error);
+  EXPECT_FALSE(conclude(spec, finished(2, "")).failed());
+  EXPECT_TRUE(conclude(spec, finished(1, "")).failed());
+  EXPECT_TRUE(conclude(spec_of(OutputFormat::text, true), finished(2, "")).failed());
 }
 
 TEST(Conclude, TimeoutAlwaysRaisesWithThePartialResult) {
   auto outcome =
       conclude(spec_of(OutputFormat::text), finished(1, "partial", "", StopReason::timed_out));
-  ASSERT_TRUE(outcome.error);
+  ASSERT_TRUE(outcome.failed());
   try {
-    std::rethrow_exception(outcome.error);
+    std::rethrow_exception(outcome.exception());
   } catch (const CommandTimeoutError& e) {
     EXPECT_EQ(e.code(), errc::timed_out);
     ASSERT_TRUE(e.result());
@@ -153,7 +153,7 @@ TEST(Conclude, TimeoutAlwaysRaisesWithThePartialResult) {
 TEST(Conclude, InterruptedRunIsAResultUnlessChecked) {
   auto interrupted = finished(1, "", "", StopReason::interrupted);
   auto outcome = conclude(spec_of(OutputFormat::text), interrupted);
-  EXPECT_FALSE(outcome.error);
+  EXPECT_FALSE(outcome.failed());
   EXPECT_TRUE(outcome.result->interrupted);
   EXPECT_THROW(conclude(spec_of(OutputFormat::text, true), interrupted).get(),
                CommandInterruptedError);
@@ -161,15 +161,15 @@ TEST(Conclude, InterruptedRunIsAResultUnlessChecked) {
 
 TEST(Conclude, UnparsableJsonOnSuccessIsATypedErrorKeepingTheRawText) {
   auto outcome = conclude(spec_of(OutputFormat::json), finished(0, "{truncated"));
-  ASSERT_TRUE(outcome.error);
+  ASSERT_TRUE(outcome.failed());
   try {
-    std::rethrow_exception(outcome.error);
+    std::rethrow_exception(outcome.exception());
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), errc::invalid_json);
     EXPECT_EQ(e.result()->output, "{truncated");
   }
   // On a failed run the exit code is what matters.
-  EXPECT_FALSE(conclude(spec_of(OutputFormat::json), finished(1, "{truncated")).error);
+  EXPECT_FALSE(conclude(spec_of(OutputFormat::json), finished(1, "{truncated")).failed());
 }
 
 TEST(CommandResult, CommandLineMasksSecrets) {

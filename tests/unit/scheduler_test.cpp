@@ -35,6 +35,20 @@ TEST(Scheduler, StartsWorkersOnlyForRunnableTasksUpToTheMaximum) {
   EXPECT_EQ(s.workers_to_start(), 0u);
 }
 
+TEST(Scheduler, AWithdrawnAssignmentFreesItsWorkerAndModule) {
+  auto s = with_ready_workers(1, 1);
+  s.enqueue(1, "/a");
+  s.enqueue(2, "/a");
+  EXPECT_EQ(s.assign(), (Assignments{{1, 1}}));
+  s.withdraw(1);  // cancelled before it was sent
+  EXPECT_EQ(s.task_of(1), std::nullopt);
+  EXPECT_EQ(s.worker_of(1), std::nullopt);
+  EXPECT_EQ(s.assign(), (Assignments{{2, 1}}));  // the module is free again
+  EXPECT_EQ(s.running(), 1u);
+  s.withdraw(7);  // unknown: nothing happens
+  EXPECT_EQ(s.task_of(1), 2u);
+}
+
 TEST(Scheduler, StartingWorkersTakeNoTask) {
   Scheduler s(2);
   s.enqueue(1, "/a");

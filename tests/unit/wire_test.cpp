@@ -77,9 +77,9 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   request.invocation.launch.environment =
       std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"A=1", "B="});
   request.invocation.launch.feed_stdin = true;
-  request.invocation.stdin_data = "1 + 2\n";
-  request.invocation.timeout = std::chrono::milliseconds(1500);
-  request.invocation.stop_policy = {std::chrono::seconds(3), Escalation::terminate};
+  request.invocation.supervision.stdin_data = "1 + 2\n";
+  request.invocation.supervision.timeout = std::chrono::milliseconds(1500);
+  request.invocation.supervision.stop_policy = {std::chrono::seconds(3), Escalation::terminate};
 
   EXPECT_EQ(encoded_size(request), encode(request).size());
   RunRequest decoded = decode_run(encode(request));
@@ -89,16 +89,16 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   ASSERT_TRUE(decoded.invocation.launch.environment);
   EXPECT_EQ(*decoded.invocation.launch.environment, *request.invocation.launch.environment);
   EXPECT_TRUE(decoded.invocation.launch.feed_stdin);
-  EXPECT_EQ(decoded.invocation.stdin_data, "1 + 2\n");
-  EXPECT_EQ(decoded.invocation.timeout, std::chrono::milliseconds(1500));
-  EXPECT_EQ(decoded.invocation.stop_policy.grace_period, std::chrono::seconds(3));
-  EXPECT_EQ(decoded.invocation.stop_policy.escalation, Escalation::terminate);
+  EXPECT_EQ(decoded.invocation.supervision.stdin_data, "1 + 2\n");
+  EXPECT_EQ(decoded.invocation.supervision.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(decoded.invocation.supervision.stop_policy.grace_period, std::chrono::seconds(3));
+  EXPECT_EQ(decoded.invocation.supervision.stop_policy.escalation, Escalation::terminate);
 
-  request.invocation.timeout.reset();
+  request.invocation.supervision.timeout.reset();
   request.invocation.launch.environment = nullptr;  // "the same as before"
   EXPECT_EQ(encoded_size(request), encode(request).size());
   decoded = decode_run(encode(request));
-  EXPECT_FALSE(decoded.invocation.timeout);
+  EXPECT_FALSE(decoded.invocation.supervision.timeout);
   EXPECT_FALSE(decoded.invocation.launch.environment);
 }
 

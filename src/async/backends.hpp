@@ -1,0 +1,29 @@
+#pragma once
+
+#include "async/completion.hpp"
+#include "command/async_run.hpp"
+#include "libterraform/future.hpp"
+
+#include <functional>
+
+namespace libterraform::detail {
+
+// The two backends of AsyncTerraformCommand, for both signatures (CommandResult and
+// RunResult). Either completes the handler exactly once, never inside the call; a
+// callback's exception goes to `slot` as well.
+
+// The default backend: a child process supervised on `executor` (AsyncRun). Every
+// cancellation type interrupts terraform once; the operation completes with
+// operation_aborted once terraform has exited.
+template <class Result>
+void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
+                 typename Completion<Result>::Handler handler, CallbackErrorSlot slot);
+
+// The pool backend: a task of a TerraformPool, submitted by `submit` (which may throw
+// the submission's error). Cancellation cancels the pool's future: a queued task never
+// runs, a running one is interrupted by its worker.
+template <class Result>
+void start_pool_task(boost::asio::any_io_executor executor, std::function<Future<Result>()> submit,
+                     typename Completion<Result>::Handler handler, CallbackErrorSlot slot);
+
+}  // namespace libterraform::detail

@@ -1,0 +1,41 @@
+// AsyncTerraformCommand's default backend: an AsyncRun on the command's executor.
+
+#include "async/backends.hpp"
+
+#include <boost/asio/error.hpp>
+
+#include <atomic>
+
+namespace libterraform::detail {
+
+template <class Result>
+void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
+                 typename Completion<Result>::Handler handler, CallbackErrorSlot slot) {
+  auto completion = std::make_shared<Completion<Result>>(std::move(handler), executor);
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  auto run =
+      AsyncRun::start(executor, target, std::move(spec),
+                      [completion, cancelled, slot = std::move(slot)](Outcome outcome) {
+                        leave(slot, outcome.callback_error);
+                        CommandResult result = outcome.result ? *outcome.result : CommandResult{};
+                        boost::system::error_code ec =
+                            *cancelled ? boost::asio::error::operation_aborted : outcome.code;
+                        completion->complete(ec, as<Result>(std::move(result)));
+                      });
+  if (auto cancellation = completion->slot(); cancellation.is_connected()) {
+    cancellation.assign([weak = std::weak_ptr(run), cancelled](boost::asio::cancellation_type) {
+      if (auto run = weak.lock()) {
+        *cancelled = true;
+        run->stop();
+      }
+    });
+  }
+}
+
+template void start_child<CommandResult>(boost::asio::any_io_executor, const RunTarget&,
+                                         CommandSpec, Completion<CommandResult>::Handler,
+                                         CallbackErrorSlot);
+template void start_child<RunResult>(boost::asio::any_io_executor, const RunTarget&, CommandSpec,
+                                     Completion<RunResult>::Handler, CallbackErrorSlot);
+
+}  // namespace libterraform::detail

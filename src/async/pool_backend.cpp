@@ -1,0 +1,146 @@
+// AsyncTerraformCommand's pool backend: a task of a TerraformPool, awaited through its
+// future.
+
+#include "async/backends.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/query.hpp>
+
+#include <atomic>
+#include <set>
+
+namespace libterraform::detail {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+class PoolOperationBase {
+ public:
+  virtual ~PoolOperationBase() = default;
+  virtual void abandon() = 0;
+};
+
+// Tracks the pool operations of one execution context. When the context shuts down
+// (its destructor), their handlers are dropped and their tasks cancelled, so that no
+// pool thread later posts to a context that no longer exists.
+class PoolOperations : public asio::execution_context::service {
+ public:
+  using key_type = PoolOperations;
+  static inline asio::execution_context::id id;
+
+  explicit PoolOperations(asio::execution_context& context)
+      : asio::execution_context::service(context) {}
+
+  void add(const std::shared_ptr<PoolOperationBase>& op) {
+    std::lock_guard lock(mutex_);
+    operations_.insert(op);
+  }
+  void remove(const std::shared_ptr<PoolOperationBase>& op) {
+    std::lock_guard lock(mutex_);
+    operations_.erase(op);
+  }
+
+ private:
+  void shutdown() override {
+    std::set<std::shared_ptr<PoolOperationBase>> operations;
+    {
+      std::lock_guard lock(mutex_);
+      operations.swap(operations_);
+    }
+    for (const auto& op : operations)
+      op->abandon();
+  }
+
+  std::mutex mutex_;
+  std::set<std::shared_ptr<PoolOperationBase>> operations_;
+};
+
+template <class Result>
+class PoolOperation : public PoolOperationBase,
+                      public std::enable_shared_from_this<PoolOperation<Result>> {
+ public:
+  PoolOperation(asio::any_io_executor executor, typename Completion<Result>::Handler handler,
+                CallbackErrorSlot slot)
+      : registry_(
+            asio::use_service<PoolOperations>(asio::query(executor, asio::execution::context))),
+        completion_(std::make_shared<Completion<Result>>(std::move(handler), executor)),
+        slot_(std::move(slot)) {}
+
+  void start(const std::function<Future<Result>()>& submit) {
+    Future<Result> future;
+    try {
+      future = submit();
+    } catch (const Error& e) {
+      return Completion<Result>::complete_later(completion_, e.code());
+    }
+    future_ = future;
+    registry_.add(this->shared_from_this());
+    if (auto slot = completion_->slot(); slot.is_connected()) {
+      slot.assign([weak = this->weak_from_this()](asio::cancellation_type) {
+        if (auto self = weak.lock()) {
+          self->cancelled_ = true;
+          self->future_.cancel();
+        }
+      });
+    }
+    future.add_done_callback(
+        [self = this->shared_from_this()](const Future<Result>& f) { self->finish(f); });
+  }
+
+  void abandon() override {
+    {
+      std::lock_guard lock(mutex_);
+      abandoned_ = true;
+    }
+    completion_->abandon();
+    future_.cancel();  // nobody awaits it any more: wind terraform down
+  }
+
+ private:
+  void finish(const Future<Result>& f) {
+    {
+      // The registry is the context's: once abandoned, the context may be gone.
+      std::lock_guard lock(mutex_);
+      if (abandoned_) return;
+      registry_.remove(this->shared_from_this());
+    }
+    if (f.cancelled()) return completion_->complete(asio::error::operation_aborted, {});
+    if (auto failure = f.state()->failure()) {
+      leave(slot_, failure->code == errc::callback_failed ? failure->exception : nullptr);
+      CommandResult result = failure->result ? *failure->result : CommandResult{};
+      error_code ec =
+          cancelled_ && result.interrupted ? asio::error::operation_aborted : failure->code;
+      return completion_->complete(ec, as<Result>(std::move(result)));
+    }
+    completion_->complete(cancelled_ ? error_code(asio::error::operation_aborted) : error_code{},
+                          f.get());
+  }
+
+  PoolOperations& registry_;
+  std::shared_ptr<Completion<Result>> completion_;
+  CallbackErrorSlot slot_;
+  Future<Result> future_;
+  std::atomic<bool> cancelled_{false};
+  std::mutex mutex_;  // guards abandoned_ and every use of registry_ after start
+  bool abandoned_ = false;
+};
+
+}  // namespace
+
+template <class Result>
+void start_pool_task(asio::any_io_executor executor, std::function<Future<Result>()> submit,
+                     typename Completion<Result>::Handler handler, CallbackErrorSlot slot) {
+  auto op = std::make_shared<PoolOperation<Result>>(std::move(executor), std::move(handler),
+                                                    std::move(slot));
+  op->start(submit);
+}
+
+template void start_pool_task<CommandResult>(asio::any_io_executor,
+                                             std::function<Future<CommandResult>()>,
+                                             Completion<CommandResult>::Handler, CallbackErrorSlot);
+template void start_pool_task<RunResult>(asio::any_io_executor, std::function<Future<RunResult>()>,
+                                         Completion<RunResult>::Handler, CallbackErrorSlot);
+
+}  // namespace libterraform::detail

@@ -1,0 +1,41 @@
+#include "command/run_core.hpp"
+
+namespace libterraform::detail {
+
+RunCore::RunCore(CommandSpec spec, std::vector<std::string> argv, std::filesystem::path working_dir,
+                 EventCallback also_on_event)
+    : spec_(std::move(spec)),
+      argv_(std::move(argv)),
+      working_dir_(std::move(working_dir)),
+      collector_(spec_.common, spec_.format, std::move(also_on_event)) {}
+
+bool RunCore::on_output(process::OutputStream stream, std::string_view chunk) {
+  return collector_.add(stream, chunk);
+}
+
+Outcome RunCore::finish(const process::ChildExit& exit) {
+  collector_.finish();
+  Outcome outcome =
+      conclude(spec_, {std::move(argv_), std::move(working_dir_), exit,
+                       std::move(collector_.output()), std::move(collector_.error())});
+  // A failed callback or an unreadable stream is what stopped terraform: it comes first.
+  if (Outcome failure = collector_.failure(outcome.result); failure.failed()) return failure;
+  return outcome;
+}
+
+Outcome RunCore::abandon(errc code, std::string message,
+                         std::optional<std::chrono::milliseconds> ran_for) {
+  collector_.finish();
+  auto partial = std::make_shared<CommandResult>();
+  partial->retcode = -1;
+  partial->argv = std::move(argv_);
+  partial->working_dir = std::move(working_dir_);
+  partial->interrupted = true;
+  partial->timed_out = code == errc::timed_out;
+  if (ran_for) partial->duration = *ran_for;
+  partial->output = std::move(collector_.output());
+  partial->error = std::move(collector_.error());
+  return Outcome::failure(code, std::move(message), std::move(partial));
+}
+
+}  // namespace libterraform::detail

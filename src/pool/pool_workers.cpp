@@ -1,0 +1,359 @@
+// PoolCore on its I/O thread: tasks to workers, the workers' frames and exits, and the
+// terraform of a worker that died.
+
+#include "pool/messages.hpp"
+#include "pool/pool_core.hpp"
+#include "process/wait_async.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <sys/wait.h>
+
+#include <cstring>
+
+namespace libterraform::pool {
+namespace {
+
+std::string describe_exit(pid_t pid, int wait_status) {
+  std::string who = "pool worker " + std::to_string(pid);
+  if (WIFSIGNALED(wait_status)) {
+    int signal = WTERMSIG(wait_status);
+    return who + " died (signal " + std::to_string(signal) + ": " + ::strsignal(signal) + ")";
+  }
+  return who + " exited with status " + std::to_string(WEXITSTATUS(wait_status));
+}
+
+std::string exited(pid_t pid) {
+  return "pool worker " + std::to_string(pid) + " exited";
+}
+
+}  // namespace
+
+void PoolCore::admit(const TaskPtr& task) {
+  if (task->future->done()) return;  // cancelled on its way here
+  {
+    std::lock_guard lock(mutex_);
+    if (broken_) {
+      auto cause = *broken_;
+      return fail(task, detail::Outcome::failure(cause.first, cause.second));
+    }
+  }
+  scheduler_.enqueue(task->id, task->module);
+  pump();
+}
+
+void PoolCore::pump() {
+  // A task cancelled since it was queued is withdrawn: its worker gets another one.
+  for (bool withdrawn = true; withdrawn;) {
+    withdrawn = false;
+    for (const auto& assignment : scheduler_.assign()) {
+      if (!start_task(find_task(assignment.task), assignment.worker)) {
+        scheduler_.withdraw(assignment.task);
+        withdrawn = true;
+      }
+    }
+  }
+  for (const auto& revoke : scheduler_.revocations()) {
+    handles_.at(revoke.worker).connection->send(FrameType::revoke, encode_run_id(revoke.task));
+  }
+  bool broken, close;
+  {
+    std::lock_guard lock(mutex_);
+    broken = broken_.has_value();
+    close = closing_ && tasks_.empty() && orphans_ == 0;
+  }
+  if (!broken) {
+    for (std::size_t n = scheduler_.workers_to_start(); n > 0; --n)
+      spawn_worker();
+  }
+  if (close) close_processes();
+  update_liveness();
+  finish_if_drained();
+}
+
+bool PoolCore::start_task(const TaskPtr& task, WorkerId id) {
+  if (!task || !task->future->set_running()) return false;
+  WorkerHandles& worker = handles_.at(id);
+  RunRequest request{task->id, task->invocation};
+  if (request.invocation.launch.environment == worker.environment) {
+    request.invocation.launch.environment = nullptr;  // the worker has it already
+  } else {
+    worker.environment = request.invocation.launch.environment;
+  }
+  worker.connection->send(FrameType::run, encode(request));
+  return true;
+}
+
+void PoolCore::close_processes() {
+  // Workers exit once their channel closes; the spawner once its channel does and its
+  // workers are reaped. Then the I/O thread may end.
+  const auto now = Liveness::Clock::now();
+  for (WorkerId id : lifecycle_.close_all()) {
+    handles_.at(id).connection->close();
+    if (!spawner_->alive()) {
+      worker_gone(id, exited(lifecycle_.pid(id)));  // nobody will report its exit
+    } else if (liveness_) {
+      liveness_->closed(id, now);
+    }
+  }
+  if (lifecycle_.empty() && spawner_->alive()) {
+    spawner_->close();
+    if (liveness_) liveness_->spawner_closed(now);
+  }
+}
+
+void PoolCore::finish_if_drained() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_ || !closing_ || !tasks_.empty() || !lifecycle_.empty() || !spawner_done_) {
+      return;
+    }
+    finished_ = true;
+  }
+  liveness_timer_.cancel();
+  io_work_.reset();
+  drained_.notify_all();
+}
+
+void PoolCore::spawn_worker() {
+  WorkerId id = next_worker_++;
+  scheduler_.worker_started(id);
+  lifecycle_.starting(id);
+  handles_[id] = {};
+  spawner_->spawn(id);
+}
+
+void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
+                          process::UniqueFd pidfd) {
+  lifecycle_.spawned(id, pid);
+  auto& worker = handles_.at(id);
+  worker.pidfd = std::move(pidfd);
+  worker.connection = std::make_shared<WorkerConnection>(
+      io_, id, pid, channel.release(),
+      WorkerConnection::Handlers{
+          [this](WorkerId w, Frame frame, std::vector<process::UniqueFd> fds) {
+            on_frame(w, std::move(frame), std::move(fds));
+          },
+          [this](WorkerId w, const std::string& reason) { on_protocol_error(w, reason); },
+          [this](WorkerId w) { on_channel_closed(w); }});
+  worker.connection->start();
+}
+
+void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason) {
+  lifecycle_.ended(id, reason, true);
+  handles_.erase(id);
+  scheduler_.worker_lost(id);
+  if (spawner_->alive()) {
+    break_pool(errc::worker_start_failed, "a pool worker could not be started: " + reason);
+  } else {
+    break_pool(errc::pool_broken, reason);
+  }
+  pump();
+}
+
+void PoolCore::break_pool(errc code, const std::string& reason) {
+  std::pair<errc, std::string> cause;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ && tasks_.empty()) return;  // nothing left that needs a worker
+    if (!broken_) broken_.emplace(code, reason);
+    cause = *broken_;
+  }
+  for (TaskId id : scheduler_.cancel_queued()) {
+    if (auto task = find_task(id)) fail(task, detail::Outcome::failure(cause.first, cause.second));
+  }
+}
+
+PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
+  auto task = scheduler_.task_of(worker);
+  return task ? find_task(*task) : nullptr;
+}
+
+void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds) {
+  try {
+    switch (frame.type) {
+      case FrameType::ready:
+        lifecycle_.ready(worker);
+        scheduler_.worker_ready(worker);
+        break;
+      case FrameType::pong:
+        if (liveness_) liveness_->answered(worker, Liveness::Clock::now());
+        return arm_liveness_timer();
+      case FrameType::worker_error:
+        lifecycle_.failing(worker, {errc::worker_died, PayloadReader(frame.payload).string()});
+        return;  // its exit follows
+      case FrameType::revoked: {
+        TaskId id = decode_run_id(frame.payload);
+        if (scheduler_.revoked(worker, id)) {
+          if (auto task = find_task(id)) cancelled(task);
+        }
+        break;
+      }
+      default:
+        on_task_frame(worker, frame, fds);
+        if (frame.type != FrameType::finished && frame.type != FrameType::failed) return;
+        break;
+    }
+  } catch (const ProtocolError& e) {
+    handles_.at(worker).connection->close();
+    on_protocol_error(worker, e.what());
+    return;
+  }
+  pump();
+}
+
+// The frames about the task a worker runs. Throws ProtocolError.
+void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
+                             std::vector<process::UniqueFd>& fds) {
+  switch (frame.type) {
+    case FrameType::started: {
+      auto message = decode_started(frame.payload);
+      if (auto task = running_on(worker); task && task->id == message.run_id) {
+        task->started = true;
+        task->started_at = std::chrono::steady_clock::now();
+        task->terraform.pid = message.pid;
+        task->terraform.adopted = true;
+        task->terraform.pidfd = std::move(fds[0]);
+        task->terraform.stdout_fd = std::move(fds[1]);
+        task->terraform.stderr_fd = std::move(fds[2]);
+      }
+      return;
+    }
+    case FrameType::output: {
+      auto message = decode_output(frame.payload);
+      if (auto task = running_on(worker); task && task->id == message.run_id) {
+        deliver_output(task, message.stream, std::string(message.bytes));
+      }
+      return;
+    }
+    case FrameType::stopping: {
+      TaskId id = decode_run_id(frame.payload);
+      if (auto task = running_on(worker); task && task->id == id) task->interrupted = true;
+      return;
+    }
+    case FrameType::finished: {
+      auto message = decode_finished(frame.payload);
+      TaskPtr task = running_on(worker);
+      if (!task || task->id != message.run_id) throw ProtocolError("finished frame for no task");
+      scheduler_.task_finished(worker);
+      task->terraform = {};  // terraform is gone: drop our copies of its descriptors
+      return finish(task, message.exit);
+    }
+    case FrameType::failed: {
+      auto message = decode_failed(frame.payload);
+      TaskPtr task = running_on(worker);
+      if (!task || task->id != message.run_id) throw ProtocolError("failed frame for no task");
+      scheduler_.task_finished(worker);
+      return fail(task, detail::Outcome::failure(static_cast<errc>(message.code), message.message));
+    }
+    default:
+      throw ProtocolError("unexpected frame type from worker");
+  }
+}
+
+void PoolCore::on_protocol_error(WorkerId worker, const std::string& reason) {
+  lifecycle_.failing(worker, {errc::protocol_error, "protocol error: " + reason});
+}
+
+void PoolCore::on_channel_closed(WorkerId id) {
+  if (!lifecycle_.exists(id)) return;
+  lifecycle_.channel_ended(id);
+  // Without a spawner, end of stream is all there will be to know.
+  if (!spawner_->alive()) return worker_gone(id, exited(lifecycle_.pid(id)));
+  if (liveness_) liveness_->channel_ended(id, Liveness::Clock::now());
+  arm_liveness_timer();
+}
+
+void PoolCore::on_worker_exit(pid_t pid, int wait_status) {
+  auto id = lifecycle_.find(pid);
+  if (!id) return;
+  if (auto& connection = handles_.at(*id).connection) connection->drain(true);  // its last frames
+  worker_gone(*id, describe_exit(pid, wait_status));
+}
+
+void PoolCore::on_spawner_gone(const std::string& reason) {
+  for (WorkerId id : lifecycle_.with_ended_channel())
+    worker_gone(id, exited(lifecycle_.pid(id)));
+  spawner_done_ = true;
+  if (liveness_) liveness_->spawner_gone();
+  // No worker can be started any more: what is queued, and what is submitted, fails.
+  // Workers already running go on, and end when their channels close.
+  break_pool(errc::pool_broken, reason);
+  pump();
+}
+
+void PoolCore::worker_gone(WorkerId id, const std::string& how) {
+  if (!lifecycle_.exists(id)) return;
+  bool closing;
+  {
+    std::lock_guard lock(mutex_);
+    closing = closing_;
+  }
+  Scheduler::Lost lost = scheduler_.worker_lost(id);  // a prefetched task goes back
+  WorkerLifecycle::End end = lifecycle_.ended(id, how, closing && !lost.failed);
+  if (liveness_) liveness_->gone(id);
+  if (auto& connection = handles_.at(id).connection) connection->close();
+  handles_.erase(id);
+
+  if (lost.cancelled) {
+    if (auto task = find_task(*lost.cancelled)) cancelled(task);
+  }
+  if (end.pool_failure) break_pool(end.pool_failure->code, end.pool_failure->message);
+  if (auto task = lost.failed ? find_task(*lost.failed) : nullptr) {
+    if (task->started && task->terraform.pidfd) {
+      wind_down_orphan(task, std::move(end.task_failure));
+    } else {
+      fail_with_output(task, end.task_failure.code, std::move(end.task_failure.message));
+    }
+  }
+  pump();
+}
+
+// The worker died with terraform running: terraform's pidfd and pipes are ours too, so
+// it is interrupted (unless it has had its interrupt already), drained and waited for
+// here, and its module stays reserved until it has exited (its state written, its lock
+// released).
+void PoolCore::wind_down_orphan(const TaskPtr& task, WorkerFailure failure) {
+  scheduler_.reserve_module(task->module);
+  {
+    std::lock_guard lock(mutex_);
+    ++orphans_;
+  }
+  process::SupervisionOptions supervision;
+  supervision.stop_policy = options_.terraform.stop_policy;
+  auto watch = process::AsyncWait::start(
+      io_.get_executor(), std::move(task->terraform), std::move(supervision),
+      [this, task](process::OutputStream stream, std::string_view chunk) {
+        deliver_output(task, stream, std::string(chunk));
+      },
+      [this, task, failure = std::move(failure)](process::ChildExit) {
+        scheduler_.release_module(task->module);
+        {
+          std::lock_guard lock(mutex_);
+          --orphans_;
+        }
+        const auto& timeout = task->invocation.supervision.timeout;
+        bool timed_out = timeout && std::chrono::steady_clock::now() >= task->started_at + *timeout;
+        errc code = failure.code == errc::worker_died && timed_out ? errc::timed_out : failure.code;
+        fail_with_output(task, code,
+                         failure.message + " while running terraform " + task->run->spec().name +
+                             "; terraform was interrupted and has exited");
+        pump();
+      });
+  if (task->interrupted) {
+    watch->interrupted_elsewhere(process::StopReason::owner_gone);
+  } else {
+    watch->request_stop(process::StopReason::owner_gone);
+  }
+}
+
+void PoolCore::send_interrupt(TaskId task) {
+  auto worker = scheduler_.worker_of(task);
+  if (!worker) return;
+  auto found = handles_.find(*worker);
+  if (found != handles_.end() && found->second.connection) {
+    found->second.connection->send(FrameType::interrupt, encode_run_id(task));
+  }
+}
+
+}  // namespace libterraform::pool

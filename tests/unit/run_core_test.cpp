@@ -1,0 +1,165 @@
+// The run core without a process: output in, "stop?" and the outcome out.
+
+#include "command/run_core.hpp"
+#include "libterraform/errors.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace libterraform::detail {
+namespace {
+
+using namespace std::chrono_literals;
+using process::OutputStream;
+using process::StopReason;
+
+constexpr const char* kVersion =
+    R"({"@level":"info","@message":"Terraform 1.11.4","type":"version","terraform":"1.11.4","ui":"1.2"})"
+    "\n";
+constexpr const char* kLog = R"({"@level":"info","@message":"hello","type":"log"})"
+                             "\n";
+
+CommandSpec spec_of(OutputFormat format, CommonOptions common = {}) {
+  CommandSpec spec;
+  spec.name = "plan";
+  spec.format = format;
+  spec.common = std::move(common);
+  return spec;
+}
+
+RunCore core_of(CommandSpec spec, EventCallback also = {}) {
+  return RunCore(std::move(spec), {"/usr/bin/terraform", "plan"}, "/modules/app", std::move(also));
+}
+
+process::ChildExit exited(int retcode, StopReason reason = StopReason::none) {
+  return {retcode, reason, 7ms};
+}
+
+TEST(RunCore, LinesReachTheCallbacksWholeWhateverTheChunks) {
+  std::vector<std::string> out, err;
+  CommonOptions common;
+  common.on_output = [&](std::string_view line) { out.emplace_back(line); };
+  common.on_error = [&](std::string_view line) { err.emplace_back(line); };
+  auto core = core_of(spec_of(OutputFormat::text, common));
+  EXPECT_TRUE(core.has_callbacks());
+  EXPECT_TRUE(core.on_output(OutputStream::out, "fir"));
+  EXPECT_TRUE(core.on_output(OutputStream::err, "oops\n"));
+  EXPECT_TRUE(core.on_output(OutputStream::out, "st\nsecond\nla"));
+  EXPECT_TRUE(core.on_output(OutputStream::out, "st"));
+  EXPECT_EQ(out, (std::vector<std::string>{"first", "second"}));
+  Outcome outcome = core.finish(exited(0));
+  EXPECT_EQ(out, (std::vector<std::string>{"first", "second", "last"}));
+  EXPECT_EQ(err, std::vector<std::string>{"oops"});
+  ASSERT_FALSE(outcome.failed());
+  EXPECT_EQ(outcome.result->output, "first\nsecond\nlast");
+  EXPECT_EQ(outcome.result->error, "oops\n");
+  EXPECT_EQ(outcome.result->working_dir, "/modules/app");
+  EXPECT_EQ(outcome.result->duration, 7ms);
+}
+
+TEST(RunCore, EventsGoToTheOptionsThenTheExtraCallback) {
+  std::vector<std::string> seen;
+  CommonOptions common;
+  common.on_event = [&](const Event& e) { seen.push_back("options:" + e.message); };
+  auto core = core_of(spec_of(OutputFormat::json_lines, common),
+                      [&](const Event& e) { seen.push_back("also:" + e.message); });
+  EXPECT_TRUE(core.on_output(OutputStream::out, kVersion));
+  EXPECT_TRUE(core.on_output(OutputStream::out, kLog));
+  EXPECT_EQ(seen, (std::vector<std::string>{"options:Terraform 1.11.4", "also:Terraform 1.11.4",
+                                            "options:hello", "also:hello"}));
+  Outcome outcome = core.finish(exited(0));
+  ASSERT_FALSE(outcome.failed());
+  ASSERT_TRUE(outcome.result->value);
+  EXPECT_EQ(outcome.result->value->size(), 2u);
+}
+
+TEST(RunCore, AThrowingCallbackAsksForAStopAndIsCarriedAsItIs) {
+  int calls = 0;
+  CommonOptions common;
+  common.on_output = [&](std::string_view) {
+    ++calls;
+    throw std::domain_error("the caller's own");
+  };
+  auto core = core_of(spec_of(OutputFormat::text, common));
+  EXPECT_FALSE(core.on_output(OutputStream::out, "one\ntwo\n"));  // stop now
+  EXPECT_TRUE(core.on_output(OutputStream::out, "three\n"));      // asked once only
+  EXPECT_EQ(calls, 1);                                            // and not called again
+  Outcome outcome = core.finish(exited(-2, StopReason::interrupted));
+  EXPECT_EQ(outcome.code, errc::callback_failed);
+  EXPECT_NE(outcome.message.find("the caller's own"), std::string::npos);
+  ASSERT_TRUE(outcome.result);
+  EXPECT_TRUE(outcome.result->interrupted);
+  EXPECT_EQ(outcome.result->output, "one\ntwo\nthree\n");
+  EXPECT_THROW(std::rethrow_exception(outcome.exception()), std::domain_error);
+  EXPECT_THROW(outcome.get(), std::domain_error);
+}
+
+TEST(RunCore, AnEventStreamOfAnotherUiMajorStopsTheRun) {
+  CommonOptions common;
+  common.on_event = [](const Event&) {};
+  auto core = core_of(spec_of(OutputFormat::json_lines, common));
+  EXPECT_FALSE(core.on_output(OutputStream::out,
+                              R"({"@message":"Terraform 2.0.0","type":"version","ui":"2.0"})"
+                              "\n"));
+  Outcome outcome = core.finish(exited(0));
+  EXPECT_EQ(outcome.code, errc::unsupported_ui_version);
+  ASSERT_TRUE(outcome.result);
+  try {
+    outcome.get();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::unsupported_ui_version);
+    ASSERT_NE(e.result(), nullptr);
+  }
+}
+
+TEST(RunCore, ACheckedFailureIsTheTypedErrorWithTheResult) {
+  CommonOptions common;
+  common.check = true;
+  auto core = core_of(spec_of(OutputFormat::text, common));
+  core.on_output(OutputStream::err, "Error: bad things\n");
+  Outcome outcome = core.finish(exited(1));
+  EXPECT_EQ(outcome.code, errc::command_failed);
+  try {
+    outcome.get();
+    FAIL() << "no error";
+  } catch (const TerraformCommandError& e) {
+    EXPECT_EQ(e.retcode(), 1);
+    EXPECT_NE(std::string(e.what()).find("bad things"), std::string::npos);
+  }
+}
+
+TEST(RunCore, AnAbandonedRunKeepsWhatTerraformPrinted) {
+  auto core = core_of(spec_of(OutputFormat::text));
+  core.on_output(OutputStream::out, "partial");
+  Outcome outcome = core.abandon(errc::timed_out, "worker gone", 1500ms);
+  EXPECT_EQ(outcome.code, errc::timed_out);
+  ASSERT_TRUE(outcome.result);
+  EXPECT_EQ(outcome.result->retcode, -1);
+  EXPECT_EQ(outcome.result->output, "partial");
+  EXPECT_TRUE(outcome.result->interrupted);
+  EXPECT_TRUE(outcome.result->timed_out);
+  EXPECT_EQ(outcome.result->duration, 1500ms);
+  EXPECT_THROW(outcome.get(), CommandTimeoutError);
+
+  auto died = core_of(spec_of(OutputFormat::text)).abandon(errc::worker_died, "killed", {});
+  EXPECT_FALSE(died.result->timed_out);
+  try {
+    died.get();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_died);
+    EXPECT_STREQ(e.what(), "killed");
+  }
+}
+
+TEST(Outcome, SuccessHasNoException) {
+  Outcome outcome{std::make_shared<CommandResult>(), {}, {}, nullptr};
+  EXPECT_FALSE(outcome.failed());
+  EXPECT_EQ(outcome.exception(), nullptr);
+  EXPECT_EQ(outcome.get().retcode, 0);
+}
+
+}  // namespace
+}  // namespace libterraform::detail
