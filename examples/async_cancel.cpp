@@ -41,7 +41,7 @@ int main() {
   asio::cancellation_signal cancel;
   libterraform::ApplyOptions options{.on_output = [&](std::string_view line) {
     if (line.find("provision_start") != std::string_view::npos) {
-      asio::post(io, [&] { cancel.emit(asio::cancellation_type::total); });
+      asio::post(io, [&] { cancel.emit(asio::cancellation_type::terminal); });
     }
   }};
   int status = 1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "libterraform/command_result.hpp"
+#include "libterraform/detail/raising_tokens.hpp"
 #include "libterraform/events.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -8,34 +9,37 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <exception>
 #include <memory>
 #include <optional>
 
 namespace libterraform {
 
-// next()'s completion: an error (the end of a failed run) or an event; neither at the
-// end of a run that succeeded.
-using EventSignature = void(std::exception_ptr, std::optional<Event>);
-
 namespace detail {
 struct AsyncStreamState;
 void async_next(std::shared_ptr<AsyncStreamState> state,
-                boost::asio::any_completion_handler<EventSignature> handler);
+                boost::asio::any_completion_handler<EventSignature> handler, ExceptionSlot slot);
 }  // namespace detail
 
-// The events of a running command, awaited one at a time (default or pool backend):
+// The events of a running command, awaited one at a time (default or pool backend);
+// the asynchronous mirror of EventStream:
 //
 //   auto stream = cli.apply_stream();
 //   while (auto event = co_await stream.next()) show(*event);
+//   const CommandResult& result = stream.result();
 //
 // Events arrive as terraform prints them and wait in the stream until next() takes
-// them. At the end next() completes empty, after completing once with the error the run
-// counts as (thrown in the awaitable form: TerraformCommandError with `check`, ...).
-// One next() at a time. Cancelling a next() (any cancellation type) asks terraform to
-// stop, as cancel() does: the events it prints while winding down still come.
-// Destroying the stream (leaving the loop early, an exception) asks it too; the run
-// then ends on its own, on the stream's executor.
+// them. Once terraform has exited and every event has been taken, next() completes
+// with nothing, after completing once with the error the run counts as: the code in
+// the handler (command_failed with `check`, timed_out, callback_failed, ...), the
+// exception EventStream::next() would throw in the awaitable and future forms.
+//
+// next(): handler void(error_code, std::optional<Event>); never completes inside the
+// call; one next() at a time (a second one completes with errc::invalid_option).
+// Cancelling a waiting next() (terminal or partial) asks terraform to stop, as
+// cancel() does, and the events it prints while winding down still come; total
+// cancellation is not honoured (terraform runs). Destroying the stream (leaving the
+// loop early, an exception) interrupts terraform too, as EventStream's destructor
+// does; the run then winds down on the stream's executor, since it cannot block.
 class AsyncEventStream {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -50,17 +54,19 @@ class AsyncEventStream {
   template <class Token = default_token>
   auto next(Token&& token = default_token{}) {
     return boost::asio::async_initiate<Token, EventSignature>(
-        [](auto handler, std::shared_ptr<detail::AsyncStreamState> state) {
-          detail::async_next(std::move(state), std::move(handler));
+        [](auto handler, std::shared_ptr<detail::AsyncStreamState> state,
+           detail::ExceptionSlot slot) {
+          detail::async_next(std::move(state), std::move(handler), std::move(slot));
         },
-        token, state_);
+        token, state_, detail::ExceptionSlot{});
   }
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
   void cancel();
-  // terraform has exited and every event has been taken.
+  // terraform has exited, every event has been taken, and next() has completed with
+  // the run's error, if it has one.
   bool done() const;
-  // The whole result, once done(); null before.
-  const CommandResult* result() const;
+  // The whole result, once terraform has exited; throws std::logic_error before.
+  const CommandResult& result() const;
 
  private:
   std::shared_ptr<detail::AsyncStreamState> state_;

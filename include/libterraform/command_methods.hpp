@@ -1,5 +1,6 @@
 #pragma once
 
+#include "libterraform/detail/access.hpp"
 #include "libterraform/detail/command_spec.hpp"
 
 #include <utility>
@@ -7,7 +8,8 @@
 namespace libterraform {
 
 // The terraform command methods, written once for every front end. `Derived`
-// provides `flag_defaults()` and `execute(spec, extra...)`: TerraformCommand runs the
+// provides, to detail::Access, `flag_defaults()` and `execute(spec, extra...)`:
+// TerraformCommand runs the
 // spec and returns a CommandResult, a pool's proxy returns a future, and
 // AsyncTerraformCommand takes a completion token as the trailing argument.
 //
@@ -226,10 +228,10 @@ class CommandMethods {
 
  private:
   const Derived& self() const { return static_cast<const Derived&>(*this); }
-  detail::FlagDefaults defaults() const { return self().flag_defaults(); }
+  detail::FlagDefaults defaults() const { return detail::Access::flag_defaults(self()); }
   template <class... Extra>
   decltype(auto) dispatch(detail::CommandSpec spec, Extra&&... extra) const {
-    return self().execute(std::move(spec), std::forward<Extra>(extra)...);
+    return detail::Access::execute(self(), std::move(spec), std::forward<Extra>(extra)...);
   }
 };
 

@@ -38,7 +38,7 @@ class EventStream {
   // terraform has exited, every event has been handed out, and next() has thrown the
   // run's error, if it has one.
   bool done() const;
-  // The whole result, once done(); throws std::logic_error before.
+  // The whole result, once terraform has exited; throws std::logic_error before.
   const CommandResult& result() const;
 
   class iterator {

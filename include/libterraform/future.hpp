@@ -1,5 +1,6 @@
 #pragma once
 
+#include "libterraform/detail/access.hpp"
 #include "libterraform/errors.hpp"
 
 #include <chrono>
@@ -54,7 +55,9 @@ class FutureStateBase {
   std::exception_ptr error() const;
   // The same, as values.
   std::optional<TaskError> failure() const;
-  bool cancel();
+  // Cancels a task that has not started (true). One that has is interrupted, if
+  // `interrupt_running`, and resolves to what terraform produced (false).
+  bool cancel(bool interrupt_running = true);
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
   void on_done(std::function<void()> callback);
@@ -64,8 +67,7 @@ class FutureStateBase {
   void set_canceller(std::weak_ptr<TaskCanceller> canceller);
   // False if it was cancelled first: it must not run.
   bool set_running();
-  // Cancels it if it has not started (shutdown with cancel_futures); true if it did.
-  bool cancel_pending();
+
   void set_error(TaskError error);
   void set_cancelled();
 
@@ -151,10 +153,10 @@ class Future {
     });
   }
 
-  const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
 
  private:
+  friend struct detail::Access;
   using Status = detail::FutureStateBase::Status;
   Status status() const { return state_->status(); }
   std::shared_ptr<detail::FutureState<T>> state_;
@@ -256,7 +258,7 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
       {
         std::lock_guard lock(shared->mutex);
         ++shared->done;
-        if (f.state()->error() && !f.cancelled()) shared->failed = true;
+        if (detail::Access::state(f)->error() && !f.cancelled()) shared->failed = true;
       }
       shared->changed.notify_all();
     });

@@ -2,8 +2,10 @@
 
 #include "libterraform/command_methods.hpp"
 #include "libterraform/command_result.hpp"
+#include "libterraform/event_stream.hpp"
 #include "libterraform/events.hpp"
 #include "libterraform/future.hpp"
+#include "libterraform/stream_methods.hpp"
 #include "libterraform/terraform_options.hpp"
 
 #include <filesystem>
@@ -51,17 +53,23 @@ struct PoolOptions {
 };
 
 // A module directory bound to a pool: every command method of TerraformCommand,
-// each returning a Future instead of blocking.
+// each returning a Future instead of blocking, and its *_stream methods, each an
+// EventStream over a pool task.
 //   auto f = pool.command(dir).apply({.auto_approve = true, .input = false});
-class PoolCommand : public CommandMethods<PoolCommand> {
+//   for (const Event& event : pool.command(dir).plan_stream()) show(event);
+class PoolCommand : public CommandMethods<PoolCommand>, public StreamMethods<PoolCommand> {
  public:
   const std::filesystem::path& working_dir() const noexcept { return working_dir_; }
 
-  Future<CommandResult> execute(detail::CommandSpec spec) const;
-  detail::FlagDefaults flag_defaults() const noexcept;
-
  private:
   friend class TerraformPool;
+  friend struct detail::Access;
+  Future<CommandResult> execute(detail::CommandSpec spec) const;
+  // An EventStream over the task: its events as the pool delivers them, pulled on the
+  // calling thread; destroying it interrupts the task and waits for it.
+  EventStream stream(detail::CommandSpec spec) const;
+  detail::FlagDefaults flag_defaults() const noexcept;
+
   PoolCommand(std::shared_ptr<pool::PoolCore> core, std::filesystem::path working_dir)
       : core_(std::move(core)), working_dir_(std::move(working_dir)) {}
 
@@ -74,10 +82,10 @@ struct ModuleOutcome {
   std::filesystem::path module;
   Future<CommandResult> future;
 
-  bool ok() const { return !future.state()->error(); }
+  bool ok() const { return !error(); }
   // The result; for an error that carries one (TerraformCommandError, timeouts) too.
   const CommandResult* result() const;
-  std::exception_ptr error() const { return future.state()->error(); }
+  std::exception_ptr error() const { return detail::Access::state(future)->error(); }
 };
 
 // The futures of a map(), consumed in input order: each step waits for the next one.

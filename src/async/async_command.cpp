@@ -15,11 +15,13 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 void async_start(std::shared_ptr<const AsyncTarget> target, CommandSpec spec,
-                 asio::any_completion_handler<CommandSignature> handler, CallbackErrorSlot slot) {
+                 asio::any_completion_handler<CommandSignature> handler, ExceptionSlot slot) {
   if (target->pool) {
     start_pool_task<CommandResult>(
         target->executor,
-        [&] { return target->pool->command(target->run.module_dir).execute(std::move(spec)); },
+        [&] {
+          return Access::execute(target->pool->command(target->run.module_dir), std::move(spec));
+        },
         std::move(handler), std::move(slot));
     return;
   }
@@ -29,7 +31,7 @@ void async_start(std::shared_ptr<const AsyncTarget> target, CommandSpec spec,
 
 void async_start_run(asio::any_io_executor executor, const AsyncRunOptions& options,
                      CommandSpec spec, asio::any_completion_handler<RunSignature> handler,
-                     CallbackErrorSlot slot) {
+                     ExceptionSlot slot) {
   if (options.pool) {
     start_pool_task<RunResult>(
         executor, [&] { return options.pool->run(Arguments(std::move(spec.args)), options.run); },
@@ -120,7 +122,9 @@ const std::filesystem::path& AsyncTerraformCommand::working_dir() const noexcept
 }
 
 detail::FlagDefaults AsyncTerraformCommand::flag_defaults() const noexcept {
-  if (target_->pool) return target_->pool->command(target_->run.module_dir).flag_defaults();
+  if (target_->pool) {
+    return detail::Access::flag_defaults(target_->pool->command(target_->run.module_dir));
+  }
   return {target_->run.options.no_color, target_->run.options.input};
 }
 

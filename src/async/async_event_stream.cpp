@@ -1,6 +1,7 @@
 #include "libterraform/async_event_stream.hpp"
 
 #include "async/async_target.hpp"
+#include "async/completion.hpp"
 #include "command/stream_format.hpp"
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -11,13 +12,20 @@
 
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <stop_token>
 
 namespace libterraform::detail {
 
 namespace asio = boost::asio;
 using Handler = asio::any_completion_handler<EventSignature>;
-using Item = std::pair<std::exception_ptr, std::optional<Event>>;
+
+// What a next() completes with: an event, or the end (with the run's error, if any).
+struct Item {
+  boost::system::error_code code;
+  std::exception_ptr exception;  // what the raising tokens throw for `code`
+  std::optional<Event> event;
+};
 
 namespace {
 
@@ -25,14 +33,15 @@ namespace {
 // initiating call nor inside the event callback that woke it (where the handler's
 // exceptions would count as the callback's). Through the stream's executor first.
 void complete_next(const asio::any_io_executor& io, asio::any_completion_executor executor,
-                   Handler handler, Item item) {
+                   Handler handler, const ExceptionSlot& slot, Item item) {
+  if (slot.error && item.exception) *slot.error = item.exception;
   asio::post(io, [executor = std::move(executor), handler = std::move(handler),
                   item = std::move(item)]() mutable {
     asio::dispatch(executor, [handler = std::move(handler), item = std::move(item)]() mutable {
       if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
         slot.clear();
       }
-      std::move(handler)(item.first, std::move(item.second));
+      std::move(handler)(item.code, std::move(item.event));
     });
   });
 }
@@ -44,10 +53,11 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
   std::mutex mutex;
   std::deque<Event> events;
   bool ended = false;
-  std::exception_ptr error;  // handed out once, at the end
+  std::optional<Item> error;  // handed out once, at the end
   std::optional<CommandResult> result;
   std::optional<Handler> waiting;  // a next() with nothing to take yet
   asio::any_completion_executor waiting_executor;
+  ExceptionSlot waiting_slot;
   std::stop_source stop;
   std::optional<std::stop_callback<std::function<void()>>> caller_stop;
 
@@ -56,16 +66,18 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
     if (!events.empty()) {
       Event event = std::move(events.front());
       events.pop_front();
-      return std::pair{std::exception_ptr(), std::optional(std::move(event))};
+      return Item{{}, nullptr, std::move(event)};
     }
     if (!ended) return std::nullopt;
-    return std::pair{std::exchange(error, nullptr), std::optional<Event>()};
+    if (error) return std::exchange(error, std::nullopt);
+    return Item{};
   }
 
   // Something arrived: complete a waiting next(), if there is one.
   void wake() {
     std::optional<Handler> handler;
     asio::any_completion_executor executor;
+    ExceptionSlot slot;
     std::optional<Item> item;
     {
       std::lock_guard lock(mutex);
@@ -73,8 +85,9 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
       handler.emplace(std::move(*waiting));
       waiting.reset();
       executor = std::move(waiting_executor);
+      slot = std::move(waiting_slot);
     }
-    complete_next(io, std::move(executor), std::move(*handler), std::move(*item));
+    complete_next(io, std::move(executor), std::move(*handler), slot, std::move(*item));
   }
 
   // Destroys a waiting next() without completing it.
@@ -100,11 +113,10 @@ class RunEnd {
 
   void operator()(boost::system::error_code ec, CommandResult result) {
     auto state = std::move(state_);
-    std::exception_ptr error = ec ? raised_error(ec, result, *callback_error_) : nullptr;
     {
       std::lock_guard lock(state->mutex);
       state->ended = true;
-      state->error = error;
+      if (ec) state->error = Item{ec, raised_error(ec, result, *callback_error_), std::nullopt};
       state->result = std::move(result);
     }
     state->wake();
@@ -115,29 +127,32 @@ class RunEnd {
   std::shared_ptr<std::exception_ptr> callback_error_;
 };
 
-void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler) {
+void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler, ExceptionSlot slot) {
   auto executor = asio::prefer(asio::get_associated_executor(handler, state->io),
                                asio::execution::outstanding_work.tracked);
   std::optional<Item> item;
   {
     std::lock_guard lock(state->mutex);
     if (state->waiting) {
-      item = std::pair{
-          std::make_exception_ptr(Error(errc::invalid_option, "another next() is already waiting")),
-          std::optional<Event>()};
+      const char* message = "another next() is already waiting";
+      item = Item{make_error_code(errc::invalid_option),
+                  std::make_exception_ptr(Error(errc::invalid_option, message)), std::nullopt};
     } else if (!(item = state->take())) {
-      // Cancelling the wait asks terraform to stop; the wait goes on for what it prints.
+      // Cancelling the wait (terminal, partial) asks terraform to stop; the wait goes on
+      // for what it prints.
       if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
-        slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type) {
+        slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type type) {
+          if (!interrupts_running(type)) return;  // terraform runs: total cannot be honoured
           if (auto s = weak.lock()) s->stop.request_stop();
         });
       }
       state->waiting.emplace(std::move(handler));
       state->waiting_executor = std::move(executor);
+      state->waiting_slot = std::move(slot);
       return;
     }
   }
-  complete_next(state->io, std::move(executor), std::move(handler), std::move(*item));
+  complete_next(state->io, std::move(executor), std::move(handler), slot, std::move(*item));
 }
 
 AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec) {
@@ -162,8 +177,13 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
   };
   auto callback_error = std::make_shared<std::exception_ptr>();
   async_start(std::move(target), std::move(spec), RunEnd(state, callback_error),
-              CallbackErrorSlot{callback_error});
+              ExceptionSlot{callback_error});
   return AsyncEventStream(std::move(state));
+}
+
+std::exception_ptr completion_error(const boost::system::error_code& ec,
+                                    const std::optional<Event>&) {
+  return completion_error(ec, CommandResult{});
 }
 
 }  // namespace libterraform::detail
@@ -191,9 +211,10 @@ bool AsyncEventStream::done() const {
   return state_->ended && state_->events.empty() && !state_->error;
 }
 
-const CommandResult* AsyncEventStream::result() const {
+const CommandResult& AsyncEventStream::result() const {
   std::lock_guard lock(state_->mutex);
-  return state_->ended ? &*state_->result : nullptr;
+  if (!state_->ended) throw std::logic_error("the event stream has not ended yet");
+  return *state_->result;
 }
 
 }  // namespace libterraform

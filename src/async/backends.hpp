@@ -12,18 +12,19 @@ namespace libterraform::detail {
 // RunResult). Either completes the handler exactly once, never inside the call; a
 // callback's exception goes to `slot` as well.
 
-// The default backend: a child process supervised on `executor` (AsyncRun). Every
-// cancellation type interrupts terraform once; the operation completes with
-// operation_aborted once terraform has exited.
+// The default backend: a child process supervised on `executor` (AsyncRun). Terminal
+// and partial cancellation interrupt terraform once; the operation completes with
+// operation_aborted once terraform has exited. Total cancellation is not honoured.
 template <class Result>
 void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
-                 typename Completion<Result>::Handler handler, CallbackErrorSlot slot);
+                 typename Completion<Result>::Handler handler, ExceptionSlot slot);
 
 // The pool backend: a task of a TerraformPool, submitted by `submit` (which may throw
-// the submission's error). Cancellation cancels the pool's future: a queued task never
-// runs, a running one is interrupted by its worker.
+// the submission's error). Terminal and partial cancellation cancel the pool's future:
+// a queued task never runs, a running one is interrupted by its worker. Total
+// cancellation removes a queued task only.
 template <class Result>
 void start_pool_task(boost::asio::any_io_executor executor, std::function<Future<Result>()> submit,
-                     typename Completion<Result>::Handler handler, CallbackErrorSlot slot);
+                     typename Completion<Result>::Handler handler, ExceptionSlot slot);
 
 }  // namespace libterraform::detail

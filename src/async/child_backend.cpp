@@ -10,7 +10,7 @@ namespace libterraform::detail {
 
 template <class Result>
 void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
-                 typename Completion<Result>::Handler handler, CallbackErrorSlot slot) {
+                 typename Completion<Result>::Handler handler, ExceptionSlot slot) {
   auto completion = std::make_shared<Completion<Result>>(std::move(handler), executor);
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto run =
@@ -23,19 +23,22 @@ void start_child(boost::asio::any_io_executor executor, const RunTarget& target,
                         completion->complete(ec, as<Result>(std::move(result)));
                       });
   if (auto cancellation = completion->slot(); cancellation.is_connected()) {
-    cancellation.assign([weak = std::weak_ptr(run), cancelled](boost::asio::cancellation_type) {
-      if (auto run = weak.lock()) {
-        *cancelled = true;
-        run->stop();
-      }
-    });
+    cancellation.assign(
+        [weak = std::weak_ptr(run), cancelled](boost::asio::cancellation_type type) {
+          // terraform runs from the start: a total cancellation cannot be honoured.
+          if (!interrupts_running(type)) return;
+          if (auto run = weak.lock()) {
+            *cancelled = true;
+            run->stop();
+          }
+        });
   }
 }
 
 template void start_child<CommandResult>(boost::asio::any_io_executor, const RunTarget&,
                                          CommandSpec, Completion<CommandResult>::Handler,
-                                         CallbackErrorSlot);
+                                         ExceptionSlot);
 template void start_child<RunResult>(boost::asio::any_io_executor, const RunTarget&, CommandSpec,
-                                     Completion<RunResult>::Handler, CallbackErrorSlot);
+                                     Completion<RunResult>::Handler, ExceptionSlot);
 
 }  // namespace libterraform::detail

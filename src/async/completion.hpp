@@ -86,8 +86,17 @@ class Completion {
   std::optional<Handler> handler_;
 };
 
+// Whether a cancellation of this type may interrupt a running command. Terminal and
+// partial ones may (the operation ends with terraform's partial work done); a total
+// one promises that nothing happened, which only a task still queued can keep.
+inline bool interrupts_running(boost::asio::cancellation_type type) {
+  using boost::asio::cancellation_type;
+  return (type & (cancellation_type::terminal | cancellation_type::partial)) !=
+         cancellation_type::none;
+}
+
 // Leaves a callback's exception where the awaiting token looks for it.
-inline void leave(const CallbackErrorSlot& slot, const std::exception_ptr& callback_error) {
+inline void leave(const ExceptionSlot& slot, const std::exception_ptr& callback_error) {
   if (slot.error && callback_error) *slot.error = callback_error;
 }
 

@@ -62,7 +62,7 @@ class PoolOperation : public PoolOperationBase,
                       public std::enable_shared_from_this<PoolOperation<Result>> {
  public:
   PoolOperation(asio::any_io_executor executor, typename Completion<Result>::Handler handler,
-                CallbackErrorSlot slot)
+                ExceptionSlot slot)
       : registry_(
             asio::use_service<PoolOperations>(asio::query(executor, asio::execution::context))),
         completion_(std::make_shared<Completion<Result>>(std::move(handler), executor)),
@@ -78,10 +78,15 @@ class PoolOperation : public PoolOperationBase,
     future_ = future;
     registry_.add(this->shared_from_this());
     if (auto slot = completion_->slot(); slot.is_connected()) {
-      slot.assign([weak = this->weak_from_this()](asio::cancellation_type) {
-        if (auto self = weak.lock()) {
+      slot.assign([weak = this->weak_from_this()](asio::cancellation_type type) {
+        auto self = weak.lock();
+        if (!self) return;
+        // A total cancellation is honoured only while the task still waits in the queue.
+        if (interrupts_running(type)) {
           self->cancelled_ = true;
           self->future_.cancel();
+        } else if (Access::state(self->future_)->cancel(false)) {
+          self->cancelled_ = true;
         }
       });
     }
@@ -107,7 +112,7 @@ class PoolOperation : public PoolOperationBase,
       registry_.remove(this->shared_from_this());
     }
     if (f.cancelled()) return completion_->complete(asio::error::operation_aborted, {});
-    if (auto failure = f.state()->failure()) {
+    if (auto failure = Access::state(f)->failure()) {
       leave(slot_, failure->code == errc::callback_failed ? failure->exception : nullptr);
       CommandResult result = failure->result ? *failure->result : CommandResult{};
       error_code ec =
@@ -120,7 +125,7 @@ class PoolOperation : public PoolOperationBase,
 
   PoolOperations& registry_;
   std::shared_ptr<Completion<Result>> completion_;
-  CallbackErrorSlot slot_;
+  ExceptionSlot slot_;
   Future<Result> future_;
   std::atomic<bool> cancelled_{false};
   std::mutex mutex_;  // guards abandoned_ and every use of registry_ after start
@@ -131,7 +136,7 @@ class PoolOperation : public PoolOperationBase,
 
 template <class Result>
 void start_pool_task(asio::any_io_executor executor, std::function<Future<Result>()> submit,
-                     typename Completion<Result>::Handler handler, CallbackErrorSlot slot) {
+                     typename Completion<Result>::Handler handler, ExceptionSlot slot) {
   auto op = std::make_shared<PoolOperation<Result>>(std::move(executor), std::move(handler),
                                                     std::move(slot));
   op->start(submit);
@@ -139,8 +144,8 @@ void start_pool_task(asio::any_io_executor executor, std::function<Future<Result
 
 template void start_pool_task<CommandResult>(asio::any_io_executor,
                                              std::function<Future<CommandResult>()>,
-                                             Completion<CommandResult>::Handler, CallbackErrorSlot);
+                                             Completion<CommandResult>::Handler, ExceptionSlot);
 template void start_pool_task<RunResult>(asio::any_io_executor, std::function<Future<RunResult>()>,
-                                         Completion<RunResult>::Handler, CallbackErrorSlot);
+                                         Completion<RunResult>::Handler, ExceptionSlot);
 
 }  // namespace libterraform::detail

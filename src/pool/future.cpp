@@ -41,7 +41,7 @@ std::optional<TaskError> FutureStateBase::failure() const {
   return error_;
 }
 
-bool FutureStateBase::cancel() {
+bool FutureStateBase::cancel(bool interrupt_running) {
   std::shared_ptr<TaskCanceller> canceller;
   {
     std::lock_guard lock(mutex_);
@@ -50,16 +50,12 @@ bool FutureStateBase::cancel() {
     canceller = canceller_.lock();
     if (!canceller) return false;  // no pool: nothing can run it, nor stop it
   }
-  if (cancel_pending()) {
+  if (complete(Status::cancelled, cancelled_error(), true)) {
     canceller->dropped(run_id_);
     return true;
   }
-  canceller->interrupt(run_id_);
+  if (interrupt_running) canceller->interrupt(run_id_);
   return false;
-}
-
-bool FutureStateBase::cancel_pending() {
-  return complete(Status::cancelled, cancelled_error(), true);
 }
 
 void FutureStateBase::on_done(std::function<void()> callback) {

@@ -227,9 +227,8 @@ void PoolCore::shutdown(bool wait, bool cancel_futures) {
         tasks.push_back(task);
     }
   }
-  for (const auto& task : tasks) {
-    if (task->future->cancel_pending()) dropped(task->id);
-  }
+  for (const auto& task : tasks)
+    task->future->cancel(false);  // those not started yet
   asio::post(io_, [this, cancel_futures] {
     if (cancel_futures) {
       // Those a worker holds but has not started: it drops them, then they end cancelled.

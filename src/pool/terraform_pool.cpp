@@ -16,7 +16,7 @@ detail::FlagDefaults PoolCommand::flag_defaults() const noexcept {
 
 const CommandResult* ModuleOutcome::result() const {
   // The future's state keeps the result alive as long as the future.
-  if (auto failure = future.state()->failure()) return failure->result.get();
+  if (auto failure = detail::Access::state(future)->failure()) return failure->result.get();
   return &future.get();
 }
 

@@ -205,9 +205,8 @@ TEST_P(AsyncTest, HandlersNeverRunInsideTheInitiatingCall) {
   EXPECT_EQ(failure, errc::directory_not_found);
 }
 
-TEST_P(AsyncTest, EveryCancellationTypeInterruptsARunningApply) {
-  for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial,
-                    asio::cancellation_type::total}) {
+TEST_P(AsyncTest, TerminalAndPartialCancellationInterruptARunningApply) {
+  for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial}) {
     SCOPED_TRACE(static_cast<int>(type));
     auto module =
         initialized("module" + std::to_string(static_cast<int>(type)), testing::slow_resource(30));
@@ -232,6 +231,33 @@ TEST_P(AsyncTest, EveryCancellationTypeInterruptsARunningApply) {
     EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
     EXPECT_TRUE(testing::state_is_clean(module));
   }
+}
+
+// Total cancellation promises that nothing happened, which a running apply cannot keep:
+// it goes on and completes as usual.
+TEST_P(AsyncTest, TotalCancellationLeavesARunningApplyAlone) {
+  auto module = initialized("module", testing::slow_resource(2));
+  asio::io_context io;
+  auto cli = command(io.get_executor(), module);
+  asio::cancellation_signal signal;
+  std::atomic<bool> started{false};
+  std::optional<boost::system::error_code> seen;
+  CommandResult result;
+  cli.apply({.on_output = flag_on(started, "provision_start")},
+            asio::bind_cancellation_slot(signal.slot(),
+                                         [&](boost::system::error_code ec, CommandResult r) {
+                                           seen = ec;
+                                           result = std::move(r);
+                                         }));
+  ASSERT_TRUE(
+      testing::eventually([&] { return started.load(); }, 60s, [&] { io.run_one_for(100ms); }));
+  signal.emit(asio::cancellation_type::total);
+  io.run();
+  ASSERT_TRUE(seen);
+  EXPECT_FALSE(*seen) << seen->message();
+  EXPECT_EQ(result.retcode, 0);
+  EXPECT_FALSE(result.interrupted);
+  EXPECT_TRUE(testing::state_is_clean(module));
 }
 
 TEST_P(AsyncTest, TimerRaceStopsTerraformBeforeReturning) {
@@ -375,7 +401,11 @@ TEST_F(AsyncDefaultsTest, DefaultArgumentsHoldInsideCoroutines) {
 // Only the pool has a queue: a cancelled operation whose task waits in it never runs.
 class AsyncPoolTest : public testing::LeakCheck {};
 
-TEST_F(AsyncPoolTest, CancellingAQueuedTaskRemovesIt) {
+// Every cancellation type removes a task still queued: nothing has happened yet.
+class AsyncPoolQueueTest : public AsyncPoolTest,
+                           public ::testing::WithParamInterface<asio::cancellation_type> {};
+
+TEST_P(AsyncPoolQueueTest, CancellingAQueuedTaskRemovesIt) {
   testing::TempDir dir;
   auto busy = testing::make_module(dir.path(), "busy", testing::slow_resource(2));
   auto queued = testing::make_module(dir.path(), "queued", testing::modules::kMinimal);
@@ -402,12 +432,27 @@ TEST_F(AsyncPoolTest, CancellingAQueuedTaskRemovesIt) {
                            }));
   ASSERT_TRUE(
       testing::eventually([&] { return started.load(); }, 60s, [&] { io.run_one_for(100ms); }));
-  signal.emit(asio::cancellation_type::terminal);
+  signal.emit(GetParam());
   io.run();
   EXPECT_EQ(queued_ec, asio::error::operation_aborted);
   EXPECT_TRUE(queued_result.argv.empty()) << "the cancelled task ran";
   EXPECT_FALSE(slow_ec);
 }
+
+INSTANTIATE_TEST_SUITE_P(Types, AsyncPoolQueueTest,
+                         ::testing::Values(asio::cancellation_type::terminal,
+                                           asio::cancellation_type::partial,
+                                           asio::cancellation_type::total),
+                         [](const ::testing::TestParamInfo<asio::cancellation_type>& info) {
+                           switch (info.param) {
+                             case asio::cancellation_type::terminal:
+                               return "Terminal";
+                             case asio::cancellation_type::partial:
+                               return "Partial";
+                             default:
+                               return "Total";
+                           }
+                         });
 
 }  // namespace
 }  // namespace libterraform

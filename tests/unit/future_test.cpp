@@ -31,20 +31,21 @@ TEST(Future, ValueAndStatus) {
   EXPECT_EQ(f.run_id(), 5u);
   EXPECT_FALSE(f.done());
   EXPECT_EQ(f.wait_for(1ms), std::future_status::timeout);
-  f.state()->set_running();
+  detail::Access::state(f)->set_running();
   EXPECT_TRUE(f.running());
-  f.state()->set_value(42);
+  detail::Access::state(f)->set_value(42);
   EXPECT_TRUE(f.done());
   EXPECT_FALSE(f.running());
   EXPECT_EQ(f.get(), 42);
   EXPECT_EQ(f.wait_for(0ms), std::future_status::ready);
-  f.state()->set_value(7);  // completes exactly once
+  detail::Access::state(f)->set_value(7);  // completes exactly once
   EXPECT_EQ(f.get(), 42);
 }
 
 TEST(Future, ErrorIsRethrown) {
   auto f = make_future();
-  f.state()->set_error(task_error(std::make_exception_ptr(Error(errc::worker_died, "gone"))));
+  detail::Access::state(f)->set_error(
+      task_error(std::make_exception_ptr(Error(errc::worker_died, "gone"))));
   try {
     f.get();
     FAIL();
@@ -57,29 +58,30 @@ TEST(Future, CancelDropsAPendingTaskAndInterruptsARunningOne) {
   using Ids = std::vector<std::uint64_t>;
   auto pool = std::make_shared<FakePool>();
   auto f = make_future(1);
-  f.state()->set_canceller(pool);
+  detail::Access::state(f)->set_canceller(pool);
   EXPECT_TRUE(f.cancel());
   EXPECT_TRUE(f.cancelled());
   EXPECT_EQ(pool->dropped_tasks, Ids{1});
-  EXPECT_FALSE(f.state()->set_running());  // the pool must not start it
-  EXPECT_TRUE(f.cancel());                 // harmless again
+  EXPECT_FALSE(detail::Access::state(f)->set_running());  // the pool must not start it
+  EXPECT_TRUE(f.cancel());                                // harmless again
   EXPECT_EQ(pool->dropped_tasks, Ids{1});
   EXPECT_THROW(f.get(), Error);
-  EXPECT_EQ(f.state()->failure()->code, errc::cancelled);
+  EXPECT_EQ(detail::Access::state(f)->failure()->code, errc::cancelled);
 
   auto running = make_future(2);
-  running.state()->set_canceller(pool);
-  EXPECT_TRUE(running.state()->set_running());
+  detail::Access::state(running)->set_canceller(pool);
+  EXPECT_TRUE(detail::Access::state(running)->set_running());
   EXPECT_FALSE(running.cancel());
   EXPECT_EQ(pool->interrupted_tasks, Ids{2});
-  EXPECT_FALSE(running.state()->cancel_pending());  // shutdown leaves it running
-  running.state()->set_value(1);
+  EXPECT_FALSE(detail::Access::state(running)->cancel(false));  // shutdown leaves it running
+  EXPECT_EQ(pool->interrupted_tasks, Ids{2});
+  detail::Access::state(running)->set_value(1);
   EXPECT_FALSE(running.cancel());  // finished: nothing to do
   EXPECT_EQ(pool->interrupted_tasks, Ids{2});
   EXPECT_EQ(running.get(), 1);
 
   auto orphan = make_future(3);  // the pool is gone
-  orphan.state()->set_canceller(std::weak_ptr<FakePool>());
+  detail::Access::state(orphan)->set_canceller(std::weak_ptr<FakePool>());
   EXPECT_FALSE(orphan.cancel());
   EXPECT_FALSE(orphan.cancelled());
 }
@@ -89,8 +91,8 @@ TEST(Future, DoneCallbacksRunOnce) {
   int calls = 0;
   f.add_done_callback([&](const Future<int>& done) { calls += done.get(); });
   f.add_done_callback([](const Future<int>&) { throw std::runtime_error("ignored"); });
-  f.state()->set_value(1);
-  f.state()->set_value(1);
+  detail::Access::state(f)->set_value(1);
+  detail::Access::state(f)->set_value(1);
   EXPECT_EQ(calls, 1);
   f.add_done_callback([&](const Future<int>&) { ++calls; });  // already done: runs now
   EXPECT_EQ(calls, 2);
@@ -98,12 +100,12 @@ TEST(Future, DoneCallbacksRunOnce) {
 
 TEST(AsCompleted, YieldsInCompletionOrder) {
   std::vector<Future<int>> futures{make_future(1), make_future(2), make_future(3)};
-  futures[2].state()->set_value(3);
+  detail::Access::state(futures[2])->set_value(3);
   std::thread completer([&] {
     std::this_thread::sleep_for(10ms);
-    futures[0].state()->set_value(1);
+    detail::Access::state(futures[0])->set_value(1);
     std::this_thread::sleep_for(10ms);
-    futures[1].state()->set_value(2);
+    detail::Access::state(futures[1])->set_value(2);
   });
   std::vector<int> order;
   for (const auto& f : as_completed(futures))
@@ -116,12 +118,13 @@ TEST(Wait, FirstCompletedAllCompletedAndTimeout) {
   std::vector<Future<int>> futures{make_future(1), make_future(2)};
   auto timed_out = wait(futures, ReturnWhen::all_completed, 10ms);
   EXPECT_EQ(timed_out.not_done.size(), 2u);
-  futures[1].state()->set_value(2);
+  detail::Access::state(futures[1])->set_value(2);
   auto first = wait(futures, ReturnWhen::first_completed);
   EXPECT_EQ(first.done.size(), 1u);
   EXPECT_EQ(first.done[0], futures[1]);
-  futures[0].state()->set_error(
-      task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
+  detail::Access::state(futures[0])
+      ->set_error(
+          task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
   auto all = wait(futures);
   EXPECT_EQ(all.done.size(), 2u);
 }
@@ -130,8 +133,9 @@ TEST(Wait, FirstException) {
   std::vector<Future<int>> futures{make_future(1), make_future(2)};
   std::thread failer([&] {
     std::this_thread::sleep_for(10ms);
-    futures[0].state()->set_error(
-        task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
+    detail::Access::state(futures[0])
+        ->set_error(
+            task_error(std::make_exception_ptr(std::runtime_error("x")), errc::callback_failed));
   });
   auto result = wait(futures, ReturnWhen::first_exception);
   failer.join();
