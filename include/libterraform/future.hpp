@@ -34,8 +34,11 @@ class TaskCanceller {
 // ran) and the exception get() throws (a callback's own, or the library's error).
 struct TaskError {
   boost::system::error_code code;
-  std::shared_ptr<const CommandResult> result;
+  // Before `result`, so destroyed after it: the exception, which holds the result too,
+  // then drops the last reference inside std::exception_ptr's release (see
+  // tests/tsan.supp: its reference count is invisible to ThreadSanitizer).
   std::exception_ptr exception;
+  std::shared_ptr<const CommandResult> result;
 };
 
 // The state a Future shares with the pool, minus the value.

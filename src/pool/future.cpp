@@ -5,8 +5,8 @@ namespace {
 
 TaskError cancelled_error() {
   const char* message = "the task was cancelled before it started";
-  return {make_error_code(errc::cancelled), nullptr,
-          std::make_exception_ptr(Error(errc::cancelled, message))};
+  return {make_error_code(errc::cancelled),
+          std::make_exception_ptr(Error(errc::cancelled, message)), nullptr};
 }
 
 }  // namespace

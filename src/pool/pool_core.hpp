@@ -27,7 +27,7 @@ namespace libterraform::pool {
 
 // What a task's future fails with, from the outcome of its run.
 inline detail::TaskError task_error(const detail::Outcome& outcome) {
-  return {outcome.code, outcome.result, outcome.exception()};
+  return {outcome.code, outcome.exception(), outcome.result};
 }
 
 // The parent side of a TerraformPool: a thin I/O shell around three sans-io cores (the

@@ -19,7 +19,7 @@ struct FakePool : detail::TaskCanceller {
 
 // What a pool sets when a task fails with `error`.
 detail::TaskError task_error(std::exception_ptr error, errc code = errc::worker_died) {
-  return {make_error_code(code), nullptr, std::move(error)};
+  return {make_error_code(code), std::move(error), nullptr};
 }
 
 Future<int> make_future(std::uint64_t id = 1) {
