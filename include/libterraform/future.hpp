@@ -63,7 +63,11 @@ class FutureStateBase {
   bool cancel(bool interrupt_running = true);
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
-  void on_done(std::function<void()> callback);
+  // Returns a key for forget(), 0 if the callback has already run.
+  std::uint64_t on_done(std::function<void()> callback);
+  // Drops a callback that has not run (a waiter that stopped waiting), so that
+  // repeated waits on a long task do not pile up callbacks.
+  void forget(std::uint64_t key);
   bool has_callbacks() const;
 
   // Producer side.
@@ -86,7 +90,8 @@ class FutureStateBase {
   mutable std::condition_variable done_;
   Status status_ = Status::pending;
   std::optional<TaskError> error_;
-  std::vector<std::function<void()>> callbacks_;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks_;
+  std::uint64_t next_callback_key_ = 1;
   std::weak_ptr<TaskCanceller> canceller_;
 };
 
@@ -113,6 +118,14 @@ class FutureState final : public FutureStateBase {
   std::optional<T> value_;
 };
 
+}  // namespace detail
+
+template <class T>
+class Future;
+
+namespace detail {
+template <class T, class Callback>
+std::uint64_t on_done(const Future<T>& future, Callback callback);
 }  // namespace detail
 
 // The result of a command submitted to a TerraformPool. A handle: copies share one
@@ -150,10 +163,7 @@ class Future {
   // on the pool thread that completes it (keep it short).
   template <class Callback>
   void add_done_callback(Callback callback) const {
-    // A weak reference: the state owns its callbacks, which must not own it back.
-    state_->on_done([state = std::weak_ptr(state_), callback = std::move(callback)]() mutable {
-      if (auto alive = state.lock()) callback(Future(std::move(alive)));
-    });
+    detail::on_done(*this, std::move(callback));
   }
 
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
@@ -165,6 +175,41 @@ class Future {
   std::shared_ptr<detail::FutureState<T>> state_;
 };
 
+namespace detail {
+
+// add_done_callback, returning the key that forgets it.
+template <class T, class Callback>
+std::uint64_t on_done(const Future<T>& future, Callback callback) {
+  auto state = Access::state(future);
+  // A weak reference: the state owns its callbacks, which must not own it back.
+  return state->on_done([weak = std::weak_ptr(state), callback = std::move(callback)]() mutable {
+    if (auto alive = weak.lock()) callback(Future<T>(std::move(alive)));
+  });
+}
+
+// The done callbacks a waiter registered, forgotten when it stops waiting.
+template <class T>
+class DoneCallbacks {
+ public:
+  DoneCallbacks() = default;
+  DoneCallbacks(DoneCallbacks&&) = default;
+  DoneCallbacks& operator=(DoneCallbacks&&) = delete;
+  ~DoneCallbacks() {
+    for (const auto& [future, key] : keys_)
+      if (key != 0) Access::state(future)->forget(key);
+  }
+  template <class Callback>
+  void add(const Future<T>& future, Callback callback) {
+    keys_.emplace_back(future, 0);
+    keys_.back().second = on_done(future, std::move(callback));
+  }
+
+ private:
+  std::vector<std::pair<Future<T>, std::uint64_t>> keys_;
+};
+
+}  // namespace detail
+
 // Yields futures in the order they complete, like concurrent.futures.as_completed:
 //   for (auto& f : as_completed(futures)) use(f.get());
 template <class T>
@@ -173,7 +218,7 @@ class AsCompleted {
   explicit AsCompleted(std::vector<Future<T>> futures) : shared_(std::make_shared<Shared>()) {
     shared_->remaining = futures.size();
     for (auto& future : futures) {
-      future.add_done_callback([shared = shared_](const Future<T>& done) {
+      callbacks_.add(future, [shared = shared_](const Future<T>& done) {
         {
           std::lock_guard lock(shared->mutex);
           shared->completed.push_back(done);
@@ -228,6 +273,7 @@ class AsCompleted {
   }
 
   std::shared_ptr<Shared> shared_;
+  detail::DoneCallbacks<T> callbacks_;  // after shared_: forgotten before it goes
 };
 
 template <class T>
@@ -256,8 +302,9 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
     bool failed = false;
   };
   auto shared = std::make_shared<Shared>();
+  detail::DoneCallbacks<T> callbacks;
   for (const auto& future : futures) {
-    future.add_done_callback([shared](const Future<T>& f) {
+    callbacks.add(future, [shared](const Future<T>& f) {
       {
         std::lock_guard lock(shared->mutex);
         ++shared->done;

@@ -52,6 +52,18 @@ struct PoolOptions {
   std::optional<std::chrono::milliseconds> worker_response_timeout = std::chrono::seconds{10};
 };
 
+// How TerraformPool::shutdown winds the pool down. Shutting down always stops new
+// submissions (they throw Error(pool_shut_down)); running tasks run to completion unless
+// interrupted, and an interrupted terraform still ends its run cleanly (state kept).
+struct ShutdownOptions {
+  // Return once every task has completed and every worker has exited.
+  bool wait = true;
+  // Cancel the tasks still queued: their futures end in errc::cancelled.
+  bool cancel_queued = false;
+  // Interrupt each running terraform once (SIGINT), as Future::cancel does.
+  bool interrupt_running = false;
+};
+
 // A module directory bound to a pool: every command method of TerraformCommand,
 // each returning a Future instead of blocking, and its *_stream methods, each an
 // EventStream over a pool task.
@@ -163,7 +175,7 @@ class TerraformPool {
  public:
   // Throws Error(binary_not_found) when the terraform binary cannot be found.
   explicit TerraformPool(PoolOptions options = PoolOptions());
-  // shutdown(wait = true).
+  // shutdown() with the default options: waits for every task.
   ~TerraformPool();
   TerraformPool(const TerraformPool&) = delete;
   TerraformPool& operator=(const TerraformPool&) = delete;
@@ -194,10 +206,13 @@ class TerraformPool {
   MapOutcomes map_outcomes(std::string_view method, std::vector<std::filesystem::path> working_dirs,
                            CommonOptions options = CommonOptions()) const;
 
-  // Stops accepting work (submitting afterwards throws Error(pool_shut_down)).
-  // cancel_futures: tasks still queued are cancelled. wait: returns once every task has
-  // completed and every worker has exited. Running tasks always run to completion.
-  void shutdown(bool wait = true, bool cancel_futures = false);
+  // Stops accepting work, as `options` say:
+  //   pool.shutdown();                                        // wait for every task
+  //   pool.shutdown({.wait = false});                         // return at once
+  //   pool.shutdown({.cancel_queued = true, .interrupt_running = true});  // a service stop
+  // Calling it again is harmless. From one of the pool's own callbacks, `wait` throws
+  // Error(would_deadlock).
+  void shutdown(ShutdownOptions options = ShutdownOptions());
 
   unsigned max_workers() const noexcept;
 

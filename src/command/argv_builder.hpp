@@ -41,11 +41,29 @@ class ArgvBuilder {
   ArgvBuilder& optional(const std::string& argument);
   ArgvBuilder& positionals(const Strings& arguments);
 
+  // Flag groups several commands share, read from the options struct's fields.
+  template <class Options>
+  ArgvBuilder& locking(const Options& o) {  // -lock=false, -lock-timeout
+    return unless_off("-lock", o.lock).duration("-lock-timeout", o.lock_timeout);
+  }
+  template <class Options>
+  ArgvBuilder& variables(const Options& o) {  // -var-file, -var
+    return values("-var-file", o.var_files).vars(o.vars);
+  }
+  template <class Options>
+  ArgvBuilder& state_paths(const Options& o) {  // -state, -state-out (legacy)
+    return value("-state", o.state).value("-state-out", o.state_out);
+  }
+
   ArgvBuilder& stdin_data(std::string data);
   ArgvBuilder& detailed_exitcode(bool on);
 
   // Hands the spec out; the builder is spent.
   CommandSpec finish(const CommonOptions& common);
+  template <class Options>
+  CommandSpec finish(const Options& o) {
+    return finish(common_options(o));
+  }
 
  private:
   CommandSpec spec_;

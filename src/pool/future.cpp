@@ -58,17 +58,31 @@ bool FutureStateBase::cancel(bool interrupt_running) {
   return false;
 }
 
-void FutureStateBase::on_done(std::function<void()> callback) {
+std::uint64_t FutureStateBase::on_done(std::function<void()> callback) {
   {
     std::lock_guard lock(mutex_);
     if (!done_locked()) {
-      callbacks_.push_back(std::move(callback));
-      return;
+      const std::uint64_t key = next_callback_key_++;
+      callbacks_.emplace_back(key, std::move(callback));
+      return key;
     }
   }
   try {
     callback();
   } catch (...) {
+  }
+  return 0;
+}
+
+void FutureStateBase::forget(std::uint64_t key) {
+  std::function<void()> forgotten;  // destroyed outside the lock
+  std::lock_guard lock(mutex_);
+  for (auto it = callbacks_.begin(); it != callbacks_.end(); ++it) {
+    if (it->first == key) {
+      forgotten = std::move(it->second);
+      callbacks_.erase(it);
+      break;
+    }
   }
 }
 
@@ -98,7 +112,7 @@ void FutureStateBase::set_cancelled() {
 
 bool FutureStateBase::complete(Status status, std::optional<TaskError> error,
                                bool only_if_pending) {
-  std::vector<std::function<void()>> callbacks;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks;
   {
     std::lock_guard lock(mutex_);
     if (done_locked()) return false;  // exactly once
@@ -108,7 +122,7 @@ bool FutureStateBase::complete(Status status, std::optional<TaskError> error,
     callbacks.swap(callbacks_);
   }
   done_.notify_all();
-  for (auto& callback : callbacks) {
+  for (auto& [key, callback] : callbacks) {
     try {
       callback();
     } catch (...) {

@@ -80,7 +80,7 @@ PoolCore::PoolCore(PoolOptions options)
 }
 
 PoolCore::~PoolCore() {
-  shutdown(true, false);
+  shutdown({});
   join();
 }
 
@@ -212,32 +212,35 @@ void PoolCore::interrupt(std::uint64_t id) {
   });
 }
 
-void PoolCore::shutdown(bool wait, bool cancel_futures) {
-  if (wait && on_pool_thread()) {
+void PoolCore::shutdown(ShutdownOptions options) {
+  if (options.wait && on_pool_thread()) {
     throw Error(errc::would_deadlock,
-                "TerraformPool::shutdown(wait = true) was called from one of the pool's own "
+                "TerraformPool::shutdown({.wait = true}) was called from one of the pool's own "
                 "callbacks, whose task it would wait for");
   }
   std::vector<TaskPtr> tasks;
   {
     std::lock_guard lock(mutex_);
     closing_ = true;
-    if (cancel_futures) {
+    if (options.cancel_queued || options.interrupt_running) {
       for (const auto& [id, task] : tasks_)
         tasks.push_back(task);
     }
   }
-  for (const auto& task : tasks)
-    task->future->cancel(false);  // those not started yet
-  asio::post(io_, [this, cancel_futures] {
-    if (cancel_futures) {
+  for (const auto& task : tasks) {
+    // Cancels a task not started yet; interrupts a running one when asked to.
+    if (options.cancel_queued || task->future->status() == detail::FutureStateBase::Status::running)
+      task->future->cancel(options.interrupt_running);
+  }
+  asio::post(io_, [this, cancel_queued = options.cancel_queued] {
+    if (cancel_queued) {
       // Those a worker holds but has not started: it drops them, then they end cancelled.
       for (const auto& prefetched : scheduler_.cancel_prefetched())
         send_interrupt(prefetched.task);
     }
     pump();
   });
-  if (wait) {
+  if (options.wait) {
     std::unique_lock lock(mutex_);
     drained_.wait(lock, [this] { return finished_; });
   }

@@ -53,8 +53,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   Future<CommandResult> submit(const std::filesystem::path& working_dir, detail::CommandSpec spec);
   Future<RunResult> submit_run(detail::CommandSpec spec);
   // Throws Error(would_deadlock) for wait = true on one of the pool's own threads.
-  void shutdown(bool wait, bool cancel_futures);
-  // Joins the pool's threads; after shutdown(wait = true), from outside the pool.
+  void shutdown(ShutdownOptions options);
+  // Joins the pool's threads; after shutdown({.wait = true}), from outside the pool.
   void join();
   // True on the pool's I/O thread or one of its delivery threads (its callbacks).
   bool on_pool_thread();

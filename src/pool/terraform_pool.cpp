@@ -29,14 +29,14 @@ TerraformPool::~TerraformPool() {
   if (core_->on_pool_thread()) {
     // Destroyed from one of its own callbacks, which cannot wait for the pool it runs
     // in: the pool winds down on a thread of its own, which then destroys it.
-    core_->shutdown(false, false);
+    core_->shutdown({.wait = false});
     std::thread([core = std::move(core_)] {
-      core->shutdown(true, false);
+      core->shutdown({});
       core->join();
     }).detach();
     return;
   }
-  core_->shutdown(true, false);
+  core_->shutdown({});
   core_->join();
 }
 
@@ -84,8 +84,8 @@ MapOutcomes TerraformPool::map_outcomes(std::string_view method,
   return MapOutcomes(std::move(working_dirs), results.futures());
 }
 
-void TerraformPool::shutdown(bool wait, bool cancel_futures) {
-  core_->shutdown(wait, cancel_futures);
+void TerraformPool::shutdown(ShutdownOptions options) {
+  core_->shutdown(options);
 }
 
 unsigned TerraformPool::max_workers() const noexcept {

@@ -118,7 +118,7 @@ TEST_F(PoolFailuresTest, ShutdownWaitsForPendingTasks) {
   std::vector<Future<CommandResult>> futures;
   for (const auto& module : modules)
     futures.push_back(pool.command(module).validate());
-  pool.shutdown(true);
+  pool.shutdown({.wait = true});
   for (const auto& f : futures) {
     EXPECT_TRUE(f.done());
     EXPECT_EQ(f.get().retcode, 0);
@@ -143,11 +143,29 @@ TEST_F(PoolFailuresTest, ShutdownCancelsQueuedFutures) {
   ASSERT_TRUE(testing::started(provisioning));
   auto queued1 = pool.command(other).validate();
   auto queued2 = pool.run("version");
-  pool.shutdown(true, true);
+  pool.shutdown({.cancel_queued = true});
   EXPECT_TRUE(queued1.cancelled());
   EXPECT_TRUE(queued2.cancelled());
   EXPECT_EQ(running.get().retcode, 0);  // running tasks complete normally
   EXPECT_TRUE(testing::state_is_clean(slow));
+}
+
+TEST_F(PoolFailuresTest, AServiceStopShutdownInterruptsRunningTasksOnce) {
+  auto slow = initialized("slow", testing::slow_resource(30));
+  auto other = initialized("other", testing::modules::kMinimal);
+  TerraformPool pool(pool_options(1));
+  std::atomic<bool> provisioning{false};
+  auto running =
+      pool.command(slow).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
+  ASSERT_TRUE(testing::started(provisioning));
+  auto queued = pool.command(other).validate();
+  pool.shutdown({.cancel_queued = true, .interrupt_running = true});
+  EXPECT_TRUE(queued.cancelled());
+  const auto& result = running.get();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.retcode, 1);
+  EXPECT_TRUE(testing::state_is_clean(slow));
+  EXPECT_TRUE(testing::child_processes().empty()) << "processes left after shutdown";
 }
 
 TEST_F(PoolFailuresTest, WorkerInitializerRunsInEachWorker) {

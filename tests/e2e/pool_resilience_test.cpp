@@ -266,7 +266,7 @@ TEST_F(PoolResilienceTest, WaitingShutdownFromACallbackIsRefused) {
   auto f = pool.run("x");
   f.add_done_callback([&](const Future<RunResult>&) {
     try {
-      pool.shutdown(true);
+      pool.shutdown({.wait = true});
       code = 0;
     } catch (const Error& e) {
       code = e.code().value();

@@ -129,6 +129,26 @@ TEST(Wait, FirstCompletedAllCompletedAndTimeout) {
   EXPECT_EQ(all.done.size(), 2u);
 }
 
+TEST(Wait, RepeatedWaitsLeaveNoCallbacksBehind) {
+  std::vector<Future<int>> futures{make_future(1), make_future(2)};
+  detail::Access::state(futures[1])->set_value(2);
+  for (int i = 0; i < 1000; ++i) {
+    auto polled = wait(futures, ReturnWhen::all_completed, 0ms);
+    ASSERT_EQ(polled.not_done.size(), 1u);
+  }
+  EXPECT_FALSE(detail::Access::state(futures[0])->has_callbacks());
+  { auto abandoned = as_completed(futures); }
+  EXPECT_FALSE(detail::Access::state(futures[0])->has_callbacks());
+  // A callback the caller added stays until the future completes.
+  int calls = 0;
+  futures[0].add_done_callback([&](const Future<int>&) { ++calls; });
+  wait(futures, ReturnWhen::first_completed);
+  EXPECT_TRUE(detail::Access::state(futures[0])->has_callbacks());
+  detail::Access::state(futures[0])->set_value(1);
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(detail::Access::state(futures[0])->has_callbacks());
+}
+
 TEST(Wait, FirstException) {
   std::vector<Future<int>> futures{make_future(1), make_future(2)};
   std::thread failer([&] {

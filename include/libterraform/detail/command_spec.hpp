@@ -5,6 +5,7 @@
 // TerraformCommand, the pool's proxies and the async facade; unit-tested for every
 // command with defaults and with every option set.
 
+#include "libterraform/detail/command_list.hpp"
 #include "libterraform/options/common.hpp"
 #include "libterraform/options/configuration.hpp"
 #include "libterraform/options/dependencies.hpp"
@@ -40,54 +41,10 @@ struct FlagDefaults {
 };
 
 namespace specs {
-CommandSpec init(const InitOptions&, const FlagDefaults&);
-CommandSpec validate(const ValidateOptions&, const FlagDefaults&);
-CommandSpec plan(const PlanOptions&, const FlagDefaults&);
-CommandSpec apply(const ApplyOptions&, const FlagDefaults&);
-CommandSpec destroy(const DestroyOptions&, const FlagDefaults&);
-CommandSpec refresh(const RefreshOptions&, const FlagDefaults&);
-
-CommandSpec show(const ShowOptions&, const FlagDefaults&);
-CommandSpec output(const OutputOptions&, const FlagDefaults&);
-CommandSpec graph(const GraphOptions&, const FlagDefaults&);
-CommandSpec modules(const ModulesOptions&, const FlagDefaults&);
-CommandSpec version(const VersionOptions&, const FlagDefaults&);
-CommandSpec metadata_functions(const MetadataFunctionsOptions&, const FlagDefaults&);
-CommandSpec console(const ConsoleOptions&, const FlagDefaults&, const std::string& expression);
-
-CommandSpec get(const GetOptions&, const FlagDefaults&);
-CommandSpec providers(const ProvidersOptions&, const FlagDefaults&);
-CommandSpec providers_lock(const ProvidersLockOptions&, const FlagDefaults&);
-CommandSpec providers_mirror(const ProvidersMirrorOptions&, const FlagDefaults&,
-                             const std::string& target_dir);
-CommandSpec providers_schema(const ProvidersSchemaOptions&, const FlagDefaults&);
-
-CommandSpec fmt(const FmtOptions&, const FlagDefaults&);
-CommandSpec test(const TestOptions&, const FlagDefaults&);
-
-CommandSpec state_list(const StateListOptions&, const FlagDefaults&);
-CommandSpec state_show(const StateShowOptions&, const FlagDefaults&, const std::string& address);
-CommandSpec state_mv(const StateMvOptions&, const FlagDefaults&, const std::string& source,
-                     const std::string& destination);
-CommandSpec state_rm(const StateRmOptions&, const FlagDefaults&, const Strings& addresses);
-CommandSpec state_pull(const StatePullOptions&, const FlagDefaults&);
-CommandSpec state_push(const StatePushOptions&, const FlagDefaults&, const std::string& path);
-CommandSpec state_replace_provider(const StateReplaceProviderOptions&, const FlagDefaults&,
-                                   const std::string& from, const std::string& to);
-CommandSpec taint(const TaintOptions&, const FlagDefaults&, const std::string& address);
-CommandSpec untaint(const UntaintOptions&, const FlagDefaults&, const std::string& address);
-CommandSpec import_resource(const ImportOptions&, const FlagDefaults&, const std::string& address,
-                            const std::string& id);
-CommandSpec force_unlock(const ForceUnlockOptions&, const FlagDefaults&,
-                         const std::string& lock_id);
-
-CommandSpec workspace_list(const WorkspaceListOptions&, const FlagDefaults&);
-CommandSpec workspace_show(const WorkspaceShowOptions&, const FlagDefaults&);
-CommandSpec workspace_new(const WorkspaceNewOptions&, const FlagDefaults&, const std::string& name);
-CommandSpec workspace_select(const WorkspaceSelectOptions&, const FlagDefaults&,
-                             const std::string& name);
-CommandSpec workspace_delete(const WorkspaceDeleteOptions&, const FlagDefaults&,
-                             const std::string& name);
+#define LIBTERRAFORM_DECLARE_SPEC(method, Options, parameters, names) \
+  CommandSpec method(const Options&, const FlagDefaults& LIBTERRAFORM_TRAILING parameters);
+LIBTERRAFORM_FOR_EACH_COMMAND(LIBTERRAFORM_DECLARE_SPEC)
+#undef LIBTERRAFORM_DECLARE_SPEC
 }  // namespace specs
 
 // A command named at run time (TerraformPool::submit): its default options, the

@@ -39,15 +39,20 @@ using EventCallback = std::function<void(const Event& event)>;
 //   on_event    each event of a -json stream (plan, apply, destroy, refresh, init,
 //               test), parsed, as it arrives.
 //   stop_token  a stop request interrupts terraform (SIGINT), like a timeout does.
-#define LIBTERRAFORM_COMMON_OPTIONS                                \
-  bool check = false;                                              \
-  std::optional<std::chrono::milliseconds> timeout = std::nullopt; \
-  ::libterraform::Environment env = {};                            \
-  ::libterraform::Strings extra_args = {};                         \
-  ::libterraform::LineCallback on_output = {};                     \
-  ::libterraform::LineCallback on_error = {};                      \
-  ::libterraform::EventCallback on_event = {};                     \
-  std::stop_token stop_token = {};
+//
+// The list, written once: X(type, name, default).
+#define LIBTERRAFORM_FOR_EACH_COMMON_OPTION(X)                       \
+  X(bool, check, false)                                              \
+  X(std::optional<std::chrono::milliseconds>, timeout, std::nullopt) \
+  X(::libterraform::Environment, env, {})                            \
+  X(::libterraform::Strings, extra_args, {})                         \
+  X(::libterraform::LineCallback, on_output, {})                     \
+  X(::libterraform::LineCallback, on_error, {})                      \
+  X(::libterraform::EventCallback, on_event, {})                     \
+  X(std::stop_token, stop_token, {})
+
+#define LIBTERRAFORM_DECLARE_OPTION(type, name, default_value) type name = default_value;
+#define LIBTERRAFORM_COMMON_OPTIONS LIBTERRAFORM_FOR_EACH_COMMON_OPTION(LIBTERRAFORM_DECLARE_OPTION)
 
 // The common fields alone: what a command named at run time accepts
 // (TerraformPool::submit).
@@ -55,11 +60,19 @@ struct CommonOptions {
   LIBTERRAFORM_COMMON_OPTIONS
 };
 
-// Copies the common fields out of any options struct.
+// Copies the common fields from one options struct to another.
+template <class To, class From>
+To with_common_options(To to, const From& from) {
+#define LIBTERRAFORM_COPY_OPTION(type, name, default_value) to.name = from.name;
+  LIBTERRAFORM_FOR_EACH_COMMON_OPTION(LIBTERRAFORM_COPY_OPTION)
+#undef LIBTERRAFORM_COPY_OPTION
+  return to;
+}
+
+// The common fields of any options struct.
 template <class Options>
 CommonOptions common_options(const Options& o) {
-  return {o.check,     o.timeout,  o.env,      o.extra_args,
-          o.on_output, o.on_error, o.on_event, o.stop_token};
+  return with_common_options(CommonOptions(), o);
 }
 
 }  // namespace libterraform

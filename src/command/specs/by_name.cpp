@@ -10,92 +10,49 @@
 namespace libterraform::detail {
 namespace {
 
-// Default options of the method's own type, with the common fields set.
-template <class Options>
-Options with_common(const CommonOptions& c) {
-  Options o{};
-  o.check = c.check;
-  o.timeout = c.timeout;
-  o.env = c.env;
-  o.extra_args = c.extra_args;
-  o.on_output = c.on_output;
-  o.on_error = c.on_error;
-  o.on_event = c.on_event;
-  o.stop_token = c.stop_token;
-  return o;
-}
-
 struct Method {
   std::size_t arguments;  // positional arguments it takes
   bool or_more;           // at least that many (state rm's addresses)
   std::function<CommandSpec(const Strings&, const CommonOptions&, const FlagDefaults&)> build;
 };
 
+// A method's entry, from its spec builder's signature: its default options with the
+// common fields set, and its positional arguments from the strings given.
 template <class Options>
-Method plain(CommandSpec (*build)(const Options&, const FlagDefaults&)) {
+Method entry(CommandSpec (*build)(const Options&, const FlagDefaults&)) {
   return {0, false, [build](const Strings&, const CommonOptions& c, const FlagDefaults& d) {
-            return build(with_common<Options>(c), d);
+            return build(with_common_options(Options(), c), d);
           }};
 }
 
 template <class Options>
-Method one(CommandSpec (*build)(const Options&, const FlagDefaults&, const std::string&)) {
+Method entry(CommandSpec (*build)(const Options&, const FlagDefaults&, const std::string&)) {
   return {1, false, [build](const Strings& a, const CommonOptions& c, const FlagDefaults& d) {
-            return build(with_common<Options>(c), d, a[0]);
+            return build(with_common_options(Options(), c), d, a[0]);
           }};
 }
 
 template <class Options>
-Method two(CommandSpec (*build)(const Options&, const FlagDefaults&, const std::string&,
-                                const std::string&)) {
+Method entry(CommandSpec (*build)(const Options&, const FlagDefaults&, const std::string&,
+                                  const std::string&)) {
   return {2, false, [build](const Strings& a, const CommonOptions& c, const FlagDefaults& d) {
-            return build(with_common<Options>(c), d, a[0], a[1]);
+            return build(with_common_options(Options(), c), d, a[0], a[1]);
+          }};
+}
+
+template <class Options>
+Method entry(CommandSpec (*build)(const Options&, const FlagDefaults&, const Strings&)) {
+  return {1, true, [build](const Strings& a, const CommonOptions& c, const FlagDefaults& d) {
+            return build(with_common_options(Options(), c), d, a);
           }};
 }
 
 const std::map<std::string_view, Method>& methods() {
+#define LIBTERRAFORM_METHOD_ENTRY(method, Options, parameters, names) \
+  {#method, entry(&specs::method)},
   static const std::map<std::string_view, Method> table = {
-      {"init", plain(&specs::init)},
-      {"validate", plain(&specs::validate)},
-      {"plan", plain(&specs::plan)},
-      {"apply", plain(&specs::apply)},
-      {"destroy", plain(&specs::destroy)},
-      {"refresh", plain(&specs::refresh)},
-      {"show", plain(&specs::show)},
-      {"output", plain(&specs::output)},
-      {"graph", plain(&specs::graph)},
-      {"modules", plain(&specs::modules)},
-      {"version", plain(&specs::version)},
-      {"metadata_functions", plain(&specs::metadata_functions)},
-      {"console", one(&specs::console)},
-      {"get", plain(&specs::get)},
-      {"providers", plain(&specs::providers)},
-      {"providers_lock", plain(&specs::providers_lock)},
-      {"providers_mirror", one(&specs::providers_mirror)},
-      {"providers_schema", plain(&specs::providers_schema)},
-      {"fmt", plain(&specs::fmt)},
-      {"test", plain(&specs::test)},
-      {"state_list", plain(&specs::state_list)},
-      {"state_show", one(&specs::state_show)},
-      {"state_mv", two(&specs::state_mv)},
-      {"state_rm",
-       {1, true,
-        [](const Strings& a, const CommonOptions& c, const FlagDefaults& d) {
-          return specs::state_rm(with_common<StateRmOptions>(c), d, a);
-        }}},
-      {"state_pull", plain(&specs::state_pull)},
-      {"state_push", one(&specs::state_push)},
-      {"state_replace_provider", two(&specs::state_replace_provider)},
-      {"taint", one(&specs::taint)},
-      {"untaint", one(&specs::untaint)},
-      {"import_resource", two(&specs::import_resource)},
-      {"force_unlock", one(&specs::force_unlock)},
-      {"workspace_list", plain(&specs::workspace_list)},
-      {"workspace_show", plain(&specs::workspace_show)},
-      {"workspace_new", one(&specs::workspace_new)},
-      {"workspace_select", one(&specs::workspace_select)},
-      {"workspace_delete", one(&specs::workspace_delete)},
-  };
+      LIBTERRAFORM_FOR_EACH_COMMAND(LIBTERRAFORM_METHOD_ENTRY)};
+#undef LIBTERRAFORM_METHOD_ENTRY
   return table;
 }
 
@@ -130,8 +87,12 @@ CommandSpec run_spec(Strings args, const RunOptions& options) {
   spec.args = std::move(args);
   spec.stdin_data = options.input;
   spec.cwd = options.cwd;
-  spec.common = {options.check,     options.timeout,  options.env, {},
-                 options.on_output, options.on_error, {},          options.stop_token};
+  spec.common = {.check = options.check,
+                 .timeout = options.timeout,
+                 .env = options.env,
+                 .on_output = options.on_output,
+                 .on_error = options.on_error,
+                 .stop_token = options.stop_token};
   return spec;
 }
 

@@ -17,7 +17,7 @@ CommandSpec fmt(const FmtOptions& o, const FlagDefaults& d) {
   } else {
     builder.positionals(o.targets);
   }
-  return builder.finish(common_options(o));
+  return builder.finish(o);
 }
 
 CommandSpec test(const TestOptions& o, const FlagDefaults& d) {
@@ -27,10 +27,9 @@ CommandSpec test(const TestOptions& o, const FlagDefaults& d) {
       .value("-cloud-run", o.cloud_run)
       .values("-filter", o.filters)
       .value("-test-directory", o.test_directory)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
+      .variables(o)
       .flag("-verbose", o.verbose)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs

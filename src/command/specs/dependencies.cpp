@@ -9,14 +9,14 @@ CommandSpec get(const GetOptions& o, const FlagDefaults& d) {
       .no_color(o.no_color, d)
       .value("-test-directory", o.test_directory)
       .flag("-update", o.update)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec providers(const ProvidersOptions& o, const FlagDefaults& d) {
   return ArgvBuilder("providers")
       .no_color(o.no_color, d)
       .value("-test-directory", o.test_directory)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec providers_lock(const ProvidersLockOptions& o, const FlagDefaults& d) {
@@ -27,7 +27,7 @@ CommandSpec providers_lock(const ProvidersLockOptions& o, const FlagDefaults& d)
       .value("-net-mirror", o.net_mirror)
       .values("-platform", o.platforms)
       .positionals(o.providers)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec providers_mirror(const ProvidersMirrorOptions& o, const FlagDefaults& d,
@@ -37,14 +37,14 @@ CommandSpec providers_mirror(const ProvidersMirrorOptions& o, const FlagDefaults
       .unless_off("-lock-file", o.lock_file)
       .values("-platform", o.platforms)
       .required("target directory", target_dir)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec providers_schema(const ProvidersSchemaOptions& o, const FlagDefaults& d) {
   return ArgvBuilder("providers schema")
       .no_color(o.no_color, d)
       .json(true, OutputFormat::json)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs

@@ -11,7 +11,7 @@ CommandSpec show(const ShowOptions& o, const FlagDefaults& d) {
       .no_color(o.no_color, d)
       .json(o.json, OutputFormat::json)
       .optional(o.path)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec output(const OutputOptions& o, const FlagDefaults& d) {
@@ -22,7 +22,7 @@ CommandSpec output(const OutputOptions& o, const FlagDefaults& d) {
       .flag("-raw", o.raw)
       .value("-state", o.state)
       .optional(o.name)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec graph(const GraphOptions& o, const FlagDefaults& d) {
@@ -32,28 +32,22 @@ CommandSpec graph(const GraphOptions& o, const FlagDefaults& d) {
       .number("-module-depth", o.module_depth, -1)
       .value("-plan", o.plan)
       .value("-type", o.type)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec modules(const ModulesOptions& o, const FlagDefaults& d) {
-  return ArgvBuilder("modules")
-      .no_color(o.no_color, d)
-      .json(o.json, OutputFormat::json)
-      .finish(common_options(o));
+  return ArgvBuilder("modules").no_color(o.no_color, d).json(o.json, OutputFormat::json).finish(o);
 }
 
 CommandSpec version(const VersionOptions& o, const FlagDefaults& d) {
-  return ArgvBuilder("version")
-      .no_color(o.no_color, d)
-      .json(o.json, OutputFormat::json)
-      .finish(common_options(o));
+  return ArgvBuilder("version").no_color(o.no_color, d).json(o.json, OutputFormat::json).finish(o);
 }
 
 CommandSpec metadata_functions(const MetadataFunctionsOptions& o, const FlagDefaults& d) {
   return ArgvBuilder("metadata functions")
       .no_color(o.no_color, d)
       .json(true, OutputFormat::json)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec console(const ConsoleOptions& o, const FlagDefaults& d, const std::string& expression) {
@@ -67,10 +61,9 @@ CommandSpec console(const ConsoleOptions& o, const FlagDefaults& d, const std::s
       .no_color(o.no_color, d)
       .flag("-plan", o.plan)
       .value("-state", o.state)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
+      .variables(o)
       .stdin_data(expression + "\n")
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs

@@ -10,7 +10,7 @@ CommandSpec state_list(const StateListOptions& o, const FlagDefaults& d) {
       .value("-id", o.id)
       .value("-state", o.state)
       .positionals(o.addresses)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec state_show(const StateShowOptions& o, const FlagDefaults& d,
@@ -19,7 +19,7 @@ CommandSpec state_show(const StateShowOptions& o, const FlagDefaults& d,
       .no_color(o.no_color, d)
       .value("-state", o.state)
       .required("address", address)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec state_mv(const StateMvOptions& o, const FlagDefaults& d, const std::string& source,
@@ -30,13 +30,11 @@ CommandSpec state_mv(const StateMvOptions& o, const FlagDefaults& d, const std::
       .value("-backup-out", o.backup_out)
       .flag("-dry-run", o.dry_run)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .locking(o)
+      .state_paths(o)
       .required("source address", source)
       .required("destination address", destination)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec state_rm(const StateRmOptions& o, const FlagDefaults& d, const Strings& addresses) {
@@ -45,27 +43,23 @@ CommandSpec state_rm(const StateRmOptions& o, const FlagDefaults& d, const Strin
       .value("-backup", o.backup)
       .flag("-dry-run", o.dry_run)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .value("-state", o.state);
   if (addresses.empty()) builder.required("address", "");
-  return builder.positionals(addresses).finish(common_options(o));
+  return builder.positionals(addresses).finish(o);
 }
 
 CommandSpec state_pull(const StatePullOptions& o, const FlagDefaults& d) {
-  return ArgvBuilder("state pull", OutputFormat::json)
-      .no_color(o.no_color, d)
-      .finish(common_options(o));
+  return ArgvBuilder("state pull", OutputFormat::json).no_color(o.no_color, d).finish(o);
 }
 
 CommandSpec state_push(const StatePushOptions& o, const FlagDefaults& d, const std::string& path) {
   return ArgvBuilder("state push")
       .no_color(o.no_color, d)
       .flag("-force", o.force)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .required("state file path", path)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec state_replace_provider(const StateReplaceProviderOptions& o, const FlagDefaults& d,
@@ -75,13 +69,11 @@ CommandSpec state_replace_provider(const StateReplaceProviderOptions& o, const F
       .flag("-auto-approve", o.auto_approve)
       .value("-backup", o.backup)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .locking(o)
+      .state_paths(o)
       .required("source provider", from)
       .required("destination provider", to)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 namespace {
@@ -93,12 +85,10 @@ CommandSpec taint_like(std::string_view words, const TaintOptions& o, const Flag
       .flag("-allow-missing", o.allow_missing)
       .value("-backup", o.backup)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .locking(o)
+      .state_paths(o)
       .required("address", address)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace
@@ -119,15 +109,12 @@ CommandSpec import_resource(const ImportOptions& o, const FlagDefaults& d,
       .value("-backup", o.backup)
       .value("-config", o.config)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
+      .locking(o)
+      .state_paths(o)
+      .variables(o)
       .required("address", address)
       .required("id", id)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec force_unlock(const ForceUnlockOptions& o, const FlagDefaults& d,
@@ -136,7 +123,7 @@ CommandSpec force_unlock(const ForceUnlockOptions& o, const FlagDefaults& d,
       .no_color(o.no_color, d)
       .flag("-force", o.force)
       .required("lock id", lock_id)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs

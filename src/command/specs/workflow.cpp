@@ -16,15 +16,14 @@ CommandSpec init(const InitOptions& o, const FlagDefaults& d) {
       .value("-from-module", o.from_module)
       .unless_off("-get", o.get)
       .flag("-ignore-remote-version", o.ignore_remote_version)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .value("-lockfile", o.lockfile)
       .flag("-migrate-state", o.migrate_state)
       .values("-plugin-dir", o.plugin_dirs)
       .flag("-reconfigure", o.reconfigure)
       .value("-test-directory", o.test_directory)
       .flag("-upgrade", o.upgrade)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec validate(const ValidateOptions& o, const FlagDefaults& d) {
@@ -33,7 +32,7 @@ CommandSpec validate(const ValidateOptions& o, const FlagDefaults& d) {
       .json(o.json, OutputFormat::json)
       .flag("-no-tests", o.no_tests)
       .value("-test-directory", o.test_directory)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec plan(const PlanOptions& o, const FlagDefaults& d) {
@@ -45,8 +44,7 @@ CommandSpec plan(const PlanOptions& o, const FlagDefaults& d) {
       .flag("-destroy", o.destroy)
       .detailed_exitcode(o.detailed_exitcode)
       .value("-generate-config-out", o.generate_config_out)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .value("-out", o.out)
       .number("-parallelism", o.parallelism, 1)
       .unless_off("-refresh", o.refresh)
@@ -54,9 +52,8 @@ CommandSpec plan(const PlanOptions& o, const FlagDefaults& d) {
       .values("-replace", o.replace)
       .value("-state", o.state)
       .values("-target", o.targets)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
-      .finish(common_options(o));
+      .variables(o)
+      .finish(o);
 }
 
 CommandSpec apply(const ApplyOptions& o, const FlagDefaults& d) {
@@ -68,19 +65,16 @@ CommandSpec apply(const ApplyOptions& o, const FlagDefaults& d) {
       .value("-backup", o.backup)
       .flag("-compact-warnings", o.compact_warnings)
       .flag("-destroy", o.destroy)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .number("-parallelism", o.parallelism, 1)
       .unless_off("-refresh", o.refresh)
       .flag("-refresh-only", o.refresh_only)
       .values("-replace", o.replace)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .state_paths(o)
       .values("-target", o.targets)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
+      .variables(o)
       .optional(o.plan_file)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec destroy(const DestroyOptions& o, const FlagDefaults& d) {
@@ -91,16 +85,13 @@ CommandSpec destroy(const DestroyOptions& o, const FlagDefaults& d) {
       .flag("-auto-approve", o.auto_approve)
       .value("-backup", o.backup)
       .flag("-compact-warnings", o.compact_warnings)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .number("-parallelism", o.parallelism, 1)
       .unless_off("-refresh", o.refresh)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .state_paths(o)
       .values("-target", o.targets)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
-      .finish(common_options(o));
+      .variables(o)
+      .finish(o);
 }
 
 CommandSpec refresh(const RefreshOptions& o, const FlagDefaults& d) {
@@ -110,15 +101,12 @@ CommandSpec refresh(const RefreshOptions& o, const FlagDefaults& d) {
       .json(o.json, OutputFormat::json_lines)
       .value("-backup", o.backup)
       .flag("-compact-warnings", o.compact_warnings)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .number("-parallelism", o.parallelism, 1)
-      .value("-state", o.state)
-      .value("-state-out", o.state_out)
+      .state_paths(o)
       .values("-target", o.targets)
-      .values("-var-file", o.var_files)
-      .vars(o.vars)
-      .finish(common_options(o));
+      .variables(o)
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs

@@ -5,22 +5,21 @@
 namespace libterraform::detail::specs {
 
 CommandSpec workspace_list(const WorkspaceListOptions& o, const FlagDefaults& d) {
-  return ArgvBuilder("workspace list").no_color(o.no_color, d).finish(common_options(o));
+  return ArgvBuilder("workspace list").no_color(o.no_color, d).finish(o);
 }
 
 CommandSpec workspace_show(const WorkspaceShowOptions& o, const FlagDefaults& d) {
-  return ArgvBuilder("workspace show").no_color(o.no_color, d).finish(common_options(o));
+  return ArgvBuilder("workspace show").no_color(o.no_color, d).finish(o);
 }
 
 CommandSpec workspace_new(const WorkspaceNewOptions& o, const FlagDefaults& d,
                           const std::string& name) {
   return ArgvBuilder("workspace new")
       .no_color(o.no_color, d)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .value("-state", o.state)
       .required("workspace name", name)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec workspace_select(const WorkspaceSelectOptions& o, const FlagDefaults& d,
@@ -29,7 +28,7 @@ CommandSpec workspace_select(const WorkspaceSelectOptions& o, const FlagDefaults
       .no_color(o.no_color, d)
       .flag("-or-create", o.or_create)
       .required("workspace name", name)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 CommandSpec workspace_delete(const WorkspaceDeleteOptions& o, const FlagDefaults& d,
@@ -37,10 +36,9 @@ CommandSpec workspace_delete(const WorkspaceDeleteOptions& o, const FlagDefaults
   return ArgvBuilder("workspace delete")
       .no_color(o.no_color, d)
       .flag("-force", o.force)
-      .unless_off("-lock", o.lock)
-      .duration("-lock-timeout", o.lock_timeout)
+      .locking(o)
       .required("workspace name", name)
-      .finish(common_options(o));
+      .finish(o);
 }
 
 }  // namespace libterraform::detail::specs
