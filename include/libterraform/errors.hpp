@@ -55,12 +55,16 @@ enum class errc {
   // which keeps no copy for the library.
   exit_status_lost,
   // A blocking call from one of the pool's own callbacks, which it would wait for
-  // forever (shutdown(wait = true) from a done-callback).
+  // forever (shutdown({.wait = true}) from a done-callback).
   would_deadlock,
   // A line or event callback threw; terraform was interrupted and has exited. The
   // sync API, use_awaitable and use_future raise the callback's own exception; a plain
   // completion handler gets this code.
   callback_failed,
+  // A module graph whose dependencies form a cycle (DependencyCycleError names it).
+  dependency_cycle,
+  // A module graph names a module it does not hold (a dependency, an include).
+  unknown_module,
 };
 
 const boost::system::error_category& error_category() noexcept;
@@ -117,6 +121,17 @@ class CommandTimeoutError : public Error {
 class CommandInterruptedError : public Error {
  public:
   explicit CommandInterruptedError(std::shared_ptr<const CommandResult> result);
+};
+
+// The dependencies of a module graph form a cycle: `cycle()` lists its modules in
+// order, the first one repeated at the end ("a", "b", "a").
+class DependencyCycleError : public Error {
+ public:
+  explicit DependencyCycleError(std::vector<std::string> cycle);
+  const std::vector<std::string>& cycle() const noexcept { return cycle_; }
+
+ private:
+  std::vector<std::string> cycle_;
 };
 
 // Rethrows the exception that matches `code`, with `result` attached: the inverse of

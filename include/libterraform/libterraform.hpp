@@ -9,6 +9,8 @@
 #include "libterraform/event_stream.hpp"
 #include "libterraform/events.hpp"
 #include "libterraform/future.hpp"
+#include "libterraform/graph_run.hpp"
+#include "libterraform/module_graph.hpp"
 #include "libterraform/stop_policy.hpp"
 #include "libterraform/structured_results.hpp"
 #include "libterraform/terraform_command.hpp"

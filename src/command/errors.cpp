@@ -49,6 +49,10 @@ class Category final : public boost::system::error_category {
         return "the call would wait for itself";
       case errc::callback_failed:
         return "a line or event callback threw";
+      case errc::dependency_cycle:
+        return "the module dependencies form a cycle";
+      case errc::unknown_module:
+        return "no such module in the graph";
     }
     return "unknown libterraform error";
   }
@@ -153,6 +157,18 @@ CommandInterruptedError::CommandInterruptedError(std::shared_ptr<const CommandRe
     : Error(errc::interrupted,
             describe(*result, "was interrupted and " + exit_description(result->retcode), {}),
             result) {}
+
+namespace {
+std::string cycle_message(const std::vector<std::string>& cycle) {
+  std::string path;
+  for (const auto& module : cycle)
+    path += (path.empty() ? "" : " -> ") + module;
+  return "the module dependencies form a cycle: " + path;
+}
+}  // namespace
+
+DependencyCycleError::DependencyCycleError(std::vector<std::string> cycle)
+    : Error(errc::dependency_cycle, cycle_message(cycle)), cycle_(std::move(cycle)) {}
 
 void throw_error(boost::system::error_code code, const std::string& message,
                  std::shared_ptr<const CommandResult> result) {

@@ -1,0 +1,134 @@
+#pragma once
+
+// Runs over a graph of modules (TerraformPool::run with a ModuleGraph): each module
+// starts once everything it depends on has succeeded and a worker is free. See
+// docs/orchestration.md.
+
+#include "libterraform/command_result.hpp"
+#include "libterraform/events.hpp"
+#include "libterraform/future.hpp"
+#include "libterraform/module_graph.hpp"
+#include "libterraform/options/common.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace libterraform {
+
+class PoolCommand;
+
+enum class ModuleResult {
+  pending,    // not started yet (or never: a dry run)
+  running,    // handed to the pool
+  succeeded,  // terraform exited 0 (or 2 with -detailed-exitcode: changes present)
+  failed,     // terraform failed, or the library could not run it
+  skipped,    // not run: a module it depends on failed (`cause`), or fail-fast stopped
+  cancelled,  // the run was cancelled before it ended; a running one was interrupted
+  excluded,   // left out by include/exclude globs; dependents do not wait for it
+};
+std::string_view to_string(ModuleResult result) noexcept;
+
+// One module's part in a run.
+struct ModuleReport {
+  std::string module = {};  // its name in the graph
+  std::filesystem::path directory = {};
+  ModuleResult result = ModuleResult::pending;
+  std::string reason = {};  // why it failed, was skipped or was cancelled
+  std::string cause = {};   // skipped or cancelled: the module that led to it
+  std::optional<std::chrono::system_clock::time_point> started = {}, ended = {};
+  // What terraform did, when it ran.
+  std::optional<int> exit_code = {};
+  bool changes = false;                       // -detailed-exitcode said changes are present
+  std::optional<ChangeSummary> summary = {};  // the last change_summary event
+  std::vector<Diagnostic> diagnostics = {};
+  std::shared_ptr<const CommandResult> command_result = {};
+};
+
+// The combined exit code of a run: 1 if any module failed or was cancelled; otherwise
+// 2 if any reported changes (-detailed-exitcode); otherwise 0.
+int combined_exit_code(const std::vector<ModuleReport>& modules) noexcept;
+
+struct GraphRunReport {
+  std::vector<ModuleReport> modules = {};            // in the graph's order
+  std::vector<std::vector<std::string>> order = {};  // the selected modules by level, as run
+  std::chrono::system_clock::time_point started = {}, ended = {};
+  bool cancelled = false;
+  bool dry_run = false;
+  int exit_code = 0;  // combined_exit_code(modules)
+};
+
+// What a run's callbacks receive; references valid during the call only.
+struct ModuleEvent {
+  const GraphModule& module;
+  const Event& event;
+};
+struct ModuleLine {
+  const GraphModule& module;
+  std::string_view line;
+  bool from_stderr;
+};
+
+// The command each module runs: e.g.
+//   [](const PoolCommand& m, CommonOptions c) {
+//     return m.plan(with_common_options(PlanOptions{.detailed_exitcode = true}, c));
+//   }
+// `common` carries the run's callbacks: pass it on.
+using ModuleCommand =
+    std::function<Future<CommandResult>(const PoolCommand& module, CommonOptions common)>;
+
+struct GraphRunOptions {
+  // Dependents first. Unset: on for a method named "destroy".
+  std::optional<bool> reverse = std::nullopt;
+  // After a failure, start no more modules (running ones finish; queued ones are
+  // skipped).
+  bool fail_fast = false;
+  // A failed module's dependents run anyway.
+  bool ignore_errors = false;
+  // fnmatch(3) globs on module names ('*' matches '/' too). Include: only the modules
+  // matching one (all when empty); exclude: none of those matching one.
+  Strings include = {};
+  Strings exclude = {};
+  // List the order in the report; run nothing.
+  bool dry_run = false;
+  // Passed to every module's command (timeout, env, extra_args, stop_token, ...);
+  // its line and event callbacks run before the run's own below.
+  CommonOptions common = {};
+  // A module changed state (started, ended, skipped...): a copy of its outcome.
+  std::function<void(const ModuleReport&)> on_change = {};
+  // Each event of a module's -json stream, and each line of its output.
+  std::function<void(const ModuleEvent&)> on_event = {};
+  std::function<void(const ModuleLine&)> on_output = {};
+};
+
+namespace detail {
+class GraphRunState;
+}
+
+// A run over a graph, returned by TerraformPool::run. A handle: copies share one run,
+// and every member is thread-safe. Callbacks run on the pool's threads, possibly at
+// once for different modules; each module's in order. The pool must outlive the run.
+class GraphRun {
+ public:
+  // Waits, then returns (a copy of) the report: `pool.run(graph, "plan").get()` is safe.
+  GraphRunReport get() const;
+  void wait() const;
+  bool done() const;
+  Future<GraphRunReport> future() const;
+  // A module's outcome, once it is final. Throws Error(unknown_module).
+  Future<ModuleReport> module(std::string_view name) const;
+  // Starts no more modules and interrupts each running terraform once (SIGINT; the
+  // stop policy decides any escalation): state is written and unlocked. Harmless twice.
+  void cancel() const;
+
+ private:
+  friend class TerraformPool;
+  explicit GraphRun(std::shared_ptr<detail::GraphRunState> state) : state_(std::move(state)) {}
+  std::shared_ptr<detail::GraphRunState> state_;
+};
+
+}  // namespace libterraform

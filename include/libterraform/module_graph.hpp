@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace libterraform {
+
+// One module of a graph: a name (for messages, reports and globs) and its directory.
+struct GraphModule {
+  std::string name;
+  std::filesystem::path directory;
+  std::vector<std::size_t> after;  // the modules it runs after (indexes), in order added
+};
+
+// How ModuleGraph::discover finds modules and their dependencies.
+struct DiscoveryOptions {
+  // The per-module file listing the modules it runs after: one directory per line,
+  // relative to the module ('#' starts a comment). Empty: not read.
+  std::string dependency_file = "tfrun.deps";
+  // Read `data "terraform_remote_state"` blocks with `backend = "local"` whose
+  // `config.path` lies in another module of the tree: that module runs first.
+  bool remote_state = true;
+};
+
+// Modules and "runs after" edges between them, as TerraformPool::run over a graph
+// takes them. Modules are kept in the order added; every query is by name or index.
+//
+//   ModuleGraph graph;
+//   graph.add("network", root / "network").add("app", root / "app");
+//   graph.add_dependency("app", "network");  // app runs after network
+//   auto levels = graph.levels();             // {{"network"}, {"app"}}
+class ModuleGraph {
+ public:
+  // Throws Error(invalid_option) for an empty or taken name.
+  ModuleGraph& add(std::string name, std::filesystem::path directory);
+  // `module` runs after `dependency`. Throws Error(unknown_module) when either is not in
+  // the graph, Error(invalid_option) when they are the same. Adding twice is harmless.
+  ModuleGraph& add_dependency(std::string_view module, std::string_view dependency);
+
+  const std::vector<GraphModule>& modules() const noexcept { return modules_; }
+  std::size_t size() const noexcept { return modules_.size(); }
+  std::optional<std::size_t> find(std::string_view name) const;
+  // The modules that run after `module` (its direct dependents).
+  std::vector<std::size_t> dependents(std::size_t module) const;
+
+  // Throws DependencyCycleError when the dependencies form a cycle.
+  void check_acyclic() const;
+  // The modules by level: each level's modules depend only on earlier levels, in the
+  // order added. `reverse`: dependents first (destroy's order). Throws
+  // DependencyCycleError.
+  std::vector<std::vector<std::string>> levels(bool reverse = false) const;
+
+  // Every directory under `root` holding a *.tf file (root included; directories whose
+  // name starts with '.' skipped, so .terraform and .git are), named by its path
+  // relative to root ("." for root itself), with the dependencies `options` say where
+  // to read. Throws Error(directory_not_found) for a missing root, Error(unknown_module)
+  // for a dependency file naming a directory that is not a module of the tree,
+  // DependencyCycleError for a cycle. See docs/orchestration.md.
+  static ModuleGraph discover(const std::filesystem::path& root,
+                              const DiscoveryOptions& options = DiscoveryOptions());
+
+ private:
+  std::vector<GraphModule> modules_;
+};
+
+}  // namespace libterraform

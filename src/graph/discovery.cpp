@@ -1,0 +1,145 @@
+// ModuleGraph::discover: module directories under a root and the dependencies their
+// files declare.
+
+#include "graph/remote_state_scan.hpp"
+#include "libterraform/errors.hpp"
+#include "libterraform/module_graph.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace libterraform {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_configuration(const fs::directory_entry& entry) {
+  std::error_code ec;
+  return entry.path().extension() == ".tf" && entry.is_regular_file(ec);
+}
+
+bool holds_configuration(const fs::path& directory) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory, ec))
+    if (is_configuration(entry)) return true;
+  return false;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The lines of a dependency file that name a directory: trimmed, comments dropped.
+std::vector<std::string> listed_directories(const fs::path& file) {
+  std::vector<std::string> listed;
+  std::istringstream lines(read_file(file));
+  for (std::string line; std::getline(lines, line);) {
+    line = line.substr(0, line.find('#'));
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    listed.push_back(line.substr(first, last - first + 1));
+  }
+  return listed;
+}
+
+class Discovery {
+ public:
+  Discovery(const fs::path& root, const DiscoveryOptions& options)
+      : root_(fs::weakly_canonical(root)), options_(options) {}
+
+  ModuleGraph run() {
+    std::error_code ec;
+    if (!fs::is_directory(root_, ec)) {
+      throw Error(errc::directory_not_found,
+                  "module tree root " + root_.string() + " is not a directory");
+    }
+    find_modules();
+    for (const auto& module : graph_.modules())
+      read_dependencies(module);
+    graph_.check_acyclic();
+    return std::move(graph_);
+  }
+
+ private:
+  void find_modules() {
+    std::vector<fs::path> directories;
+    if (holds_configuration(root_)) directories.push_back(root_);
+    fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied);
+    for (; it != fs::recursive_directory_iterator(); ++it) {
+      std::error_code ec;
+      if (!it->is_directory(ec)) continue;
+      if (it->path().filename().string().starts_with('.')) {
+        it.disable_recursion_pending();  // .terraform, .git, ...
+        continue;
+      }
+      if (holds_configuration(it->path())) directories.push_back(it->path());
+    }
+    std::sort(directories.begin(), directories.end());
+    for (const auto& directory : directories) {
+      const std::string name =
+          directory == root_ ? "." : directory.lexically_relative(root_).generic_string();
+      graph_.add(name, directory);
+      by_directory_[directory] = name;
+    }
+  }
+
+  // The module whose directory holds `path` (the nearest one), if any.
+  const std::string* module_holding(fs::path path) const {
+    for (; !path.empty(); path = path.parent_path()) {
+      auto found = by_directory_.find(path);
+      if (found != by_directory_.end()) return &found->second;
+      if (path == path.parent_path()) break;
+    }
+    return nullptr;
+  }
+
+  void read_dependencies(const GraphModule& module) {
+    if (!options_.dependency_file.empty()) {
+      const fs::path file = module.directory / options_.dependency_file;
+      std::error_code ec;
+      if (fs::is_regular_file(file, ec)) {
+        for (const auto& listed : listed_directories(file)) {
+          const fs::path target = fs::weakly_canonical(module.directory / listed);
+          auto found = by_directory_.find(target);
+          if (found == by_directory_.end()) {
+            throw Error(errc::unknown_module, file.string() + ": \"" + listed +
+                                                  "\" is not a module directory under " +
+                                                  root_.string());
+          }
+          graph_.add_dependency(module.name, found->second);
+        }
+      }
+    }
+    if (options_.remote_state) {
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(module.directory, ec)) {
+        if (!is_configuration(entry)) continue;
+        for (const auto& path : graph::local_remote_state_paths(read_file(entry.path()))) {
+          const std::string* owner =
+              module_holding(fs::weakly_canonical(module.directory / path).parent_path());
+          // A state outside the tree, or the module's own: no ordering to add.
+          if (owner && *owner != module.name) graph_.add_dependency(module.name, *owner);
+        }
+      }
+    }
+  }
+
+  fs::path root_;
+  const DiscoveryOptions& options_;
+  ModuleGraph graph_;
+  std::map<fs::path, std::string> by_directory_;
+};
+
+}  // namespace
+
+ModuleGraph ModuleGraph::discover(const fs::path& root, const DiscoveryOptions& options) {
+  return Discovery(root, options).run();
+}
+
+}  // namespace libterraform

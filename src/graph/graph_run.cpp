@@ -1,0 +1,92 @@
+// TerraformPool::run over a graph, and the GraphRun handle.
+
+#include "graph/graph_run_state.hpp"
+
+#include <fnmatch.h>
+
+namespace libterraform {
+namespace {
+
+bool matches_any(const Strings& globs, const std::string& name) {
+  for (const auto& glob : globs)
+    if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
+  return false;
+}
+
+std::vector<bool> selection(const ModuleGraph& graph, const GraphRunOptions& options) {
+  std::vector<bool> selected;
+  for (const auto& module : graph.modules()) {
+    selected.push_back((options.include.empty() || matches_any(options.include, module.name)) &&
+                       !matches_any(options.exclude, module.name));
+  }
+  return selected;
+}
+
+// The graph's levels, without the modules left out.
+std::vector<std::vector<std::string>> selected_levels(const ModuleGraph& graph, bool reverse,
+                                                      const std::vector<bool>& selected) {
+  std::vector<std::vector<std::string>> levels;
+  for (auto& level : graph.levels(reverse)) {
+    std::vector<std::string> kept;
+    for (auto& name : level)
+      if (selected[*graph.find(name)]) kept.push_back(std::move(name));
+    if (!kept.empty()) levels.push_back(std::move(kept));
+  }
+  return levels;
+}
+
+}  // namespace
+
+GraphRun TerraformPool::run(const ModuleGraph& graph, std::string_view method,
+                            GraphRunOptions options) const {
+  // Unknown names, and methods that take arguments, are refused here, not per module.
+  detail::spec_by_name(method, {}, CommonOptions(), detail::Access::flag_defaults(command(".")));
+  options.reverse = options.reverse.value_or(method == "destroy");
+  auto by_name = [pool = this, method = std::string(method)](const PoolCommand& module,
+                                                             CommonOptions common) {
+    return pool->submit(module.working_dir(), method, std::move(common));
+  };
+  return run(graph, ModuleCommand(std::move(by_name)), std::move(options));
+}
+
+GraphRun TerraformPool::run(const ModuleGraph& graph, ModuleCommand command,
+                            GraphRunOptions options) const {
+  if (!command) throw Error(errc::invalid_option, "run over a graph: no command given");
+  const bool reverse = options.reverse.value_or(false);
+  const auto selected = selection(graph, options);
+  auto order = selected_levels(graph, reverse, selected);  // throws for a cycle
+  std::vector<PoolCommand> targets;
+  for (const auto& module : graph.modules())
+    targets.push_back(this->command(module.directory));
+  auto state = std::make_shared<detail::GraphRunState>(graph, std::move(targets),
+                                                       std::move(command), std::move(options),
+                                                       reverse, selected, std::move(order));
+  state->start();
+  return GraphRun(std::move(state));
+}
+
+GraphRunReport GraphRun::get() const {
+  return state_->report_state()->value();
+}
+
+void GraphRun::wait() const {
+  state_->report_state()->wait();
+}
+
+bool GraphRun::done() const {
+  return state_->report_state()->done();
+}
+
+Future<GraphRunReport> GraphRun::future() const {
+  return Future<GraphRunReport>(state_->report_state());
+}
+
+Future<ModuleReport> GraphRun::module(std::string_view name) const {
+  return Future<ModuleReport>(state_->module_state(name));
+}
+
+void GraphRun::cancel() const {
+  state_->cancel();
+}
+
+}  // namespace libterraform

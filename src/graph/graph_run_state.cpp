@@ -1,0 +1,256 @@
+#include "graph/graph_run_state.hpp"
+
+#include "graph/module_outcome.hpp"
+
+namespace libterraform::detail {
+namespace {
+
+std::vector<std::vector<std::size_t>> waits_for(const ModuleGraph& graph, bool reverse) {
+  std::vector<std::vector<std::size_t>> waits(graph.size());
+  for (std::size_t m = 0; m < graph.size(); ++m)
+    waits[m] = reverse ? graph.dependents(m) : graph.modules()[m].after;
+  return waits;
+}
+
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+bool is_final(ModuleResult result) {
+  return result != ModuleResult::pending && result != ModuleResult::running;
+}
+
+// A callback that runs `first`, then `second`, either of which may be empty.
+template <class Callback>
+Callback chain(Callback first, Callback second) {
+  if (!first) return second;
+  return [first = std::move(first), second = std::move(second)](const auto& value) {
+    first(value);
+    second(value);
+  };
+}
+
+}  // namespace
+
+GraphRunState::GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets,
+                             ModuleCommand command, GraphRunOptions options, bool reverse,
+                             const std::vector<bool>& selected,
+                             std::vector<std::vector<std::string>> order)
+    : graph_(std::move(graph)),
+      targets_(std::move(targets)),
+      command_(std::move(command)),
+      options_(std::move(options)),
+      schedule_(waits_for(graph_, reverse), selected,
+                {.fail_fast = options_.fail_fast, .ignore_errors = options_.ignore_errors}),
+      tasks_(graph_.size()),
+      run_(std::make_shared<FutureState<GraphRunReport>>(0)) {
+  report_.order = std::move(order);
+  report_.dry_run = options_.dry_run;
+  for (std::size_t m = 0; m < graph_.size(); ++m) {
+    const auto& module = graph_.modules()[m];
+    ModuleReport outcome{.module = module.name, .directory = module.directory};
+    if (!selected[m]) {
+      outcome.result = ModuleResult::excluded;
+      outcome.reason = "excluded";
+    }
+    report_.modules.push_back(std::move(outcome));
+    modules_.push_back(std::make_shared<FutureState<ModuleReport>>(m));
+  }
+}
+
+std::shared_ptr<FutureState<ModuleReport>> GraphRunState::module_state(
+    std::string_view name) const {
+  auto found = graph_.find(name);
+  if (!found) {
+    throw Error(errc::unknown_module,
+                "the run's graph holds no module named \"" + std::string(name) + "\"");
+  }
+  return modules_[*found];
+}
+
+void GraphRunState::start() {
+  Changes changes;
+  {
+    std::lock_guard lock(mutex_);
+    report_.started = std::chrono::system_clock::now();
+    if (options_.dry_run) {
+      changes.finished = true;
+    } else {
+      take_ready(changes);
+    }
+  }
+  apply(std::move(changes));
+}
+
+void GraphRunState::take_ready(Changes& changes) {
+  for (std::size_t m : schedule_.take_ready()) {
+    report_.modules[m].result = ModuleResult::running;
+    report_.modules[m].started = std::chrono::system_clock::now();
+    changes.changed.push_back(m);
+    changes.to_start.push_back(m);
+  }
+  if (schedule_.done()) changes.finished = true;
+}
+
+void GraphRunState::mark(const std::vector<std::size_t>& modules, const std::string& reason,
+                         Changes& changes) {
+  for (std::size_t m : modules) {
+    auto& outcome = report_.modules[m];
+    outcome.result = schedule_.state(m) == graph::ModuleState::skipped ? ModuleResult::skipped
+                                                                       : ModuleResult::cancelled;
+    outcome.reason = reason;
+    if (auto cause = schedule_.cause(m)) outcome.cause = graph_.modules()[*cause].name;
+    changes.changed.push_back(m);
+  }
+}
+
+CommonOptions GraphRunState::options_for(std::size_t m) {
+  CommonOptions common = options_.common;
+  const GraphModule* module = &graph_.modules()[m];
+  std::weak_ptr<GraphRunState> weak = weak_from_this();
+  if (options_.on_output) {
+    auto line_callback = [weak, module](bool from_stderr) -> LineCallback {
+      return [weak, module, from_stderr](std::string_view line) {
+        if (auto self = weak.lock()) self->options_.on_output({*module, line, from_stderr});
+      };
+    };
+    common.on_output = chain(std::move(common.on_output), line_callback(false));
+    common.on_error = chain(std::move(common.on_error), line_callback(true));
+  }
+  if (options_.on_event) {
+    common.on_event =
+        chain(std::move(common.on_event), EventCallback([weak, module](const Event& e) {
+                if (auto self = weak.lock()) self->options_.on_event({*module, e});
+              }));
+  }
+  return common;
+}
+
+void GraphRunState::launch(std::size_t m) {
+  Future<CommandResult> task;
+  try {
+    task = command_(targets_[m], options_for(m));
+  } catch (...) {
+    // Refused before it ran (a bad option, a pool shut down): the module failed.
+    auto failed = std::make_shared<FutureState<CommandResult>>(0);
+    failed->set_error({make_error_code(errc::invalid_option), std::current_exception(), nullptr});
+    task = Future<CommandResult>(failed);
+  }
+  bool stop_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    tasks_[m] = task;
+    stop_now = schedule_.stopped();
+  }
+  if (stop_now) task.cancel();  // the run stopped while this one was being submitted
+  task.add_done_callback(
+      [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
+}
+
+void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
+  Changes changes;
+  {
+    std::lock_guard lock(mutex_);
+    auto& outcome = report_.modules[m];
+    if (is_final(outcome.result)) return;
+    outcome.ended = std::chrono::system_clock::now();
+    if (task.cancelled()) {
+      // Withdrawn from the pool's queue: by fail-fast, by the run's cancel or by a
+      // pool that shut down.
+      if (first_failure_ && !cancelled_) {
+        schedule_.skipped(m, *first_failure_);
+        mark({m}, "fail-fast: " + graph_.modules()[*first_failure_].name + " failed", changes);
+      } else {
+        const auto dependents = schedule_.cancelled(m);
+        mark({m}, cancelled_ ? "the run was cancelled" : "the pool cancelled it", changes);
+        mark(dependents, "cancelled: " + outcome.module + " was cancelled", changes);
+      }
+    } else {
+      const auto failure = Access::state(task)->failure();
+      std::shared_ptr<const CommandResult> result =
+          failure ? failure->result : std::make_shared<CommandResult>(task.get());
+      graph::conclude(outcome, result.get(), failure ? message_of(failure->exception) : "",
+                      cancelled_);
+      outcome.command_result = result;
+      changes.changed.push_back(m);
+      if (outcome.result == ModuleResult::succeeded) {
+        schedule_.succeeded(m);
+      } else if (outcome.result == ModuleResult::cancelled) {
+        mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted", changes);
+      } else {
+        if (!first_failure_) first_failure_ = m;
+        const auto skipped = schedule_.failed(m);
+        mark(skipped,
+             options_.fail_fast ? "fail-fast: " + outcome.module + " failed"
+                                : "dependency " + outcome.module + " failed",
+             changes);
+        if (options_.fail_fast) {
+          for (std::size_t other = 0; other < tasks_.size(); ++other)
+            if (other != m && tasks_[other].valid()) changes.withdraw.push_back(tasks_[other]);
+        }
+      }
+    }
+    take_ready(changes);
+  }
+  apply(std::move(changes));
+}
+
+void GraphRunState::cancel() {
+  Changes changes;
+  {
+    std::lock_guard lock(mutex_);
+    if (cancelled_ || finished_) return;
+    cancelled_ = true;
+    report_.cancelled = true;
+    mark(schedule_.cancel(), "the run was cancelled", changes);
+    for (std::size_t m = 0; m < tasks_.size(); ++m)
+      if (tasks_[m].valid() && !is_final(report_.modules[m].result))
+        changes.interrupt.push_back(tasks_[m]);
+    if (schedule_.done()) changes.finished = true;
+  }
+  apply(std::move(changes));
+}
+
+void GraphRunState::apply(Changes changes) {
+  std::vector<ModuleReport> reported;
+  std::vector<std::pair<std::size_t, ModuleReport>> final_outcomes;
+  std::optional<GraphRunReport> report;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t m : changes.changed) {
+      reported.push_back(report_.modules[m]);
+      if (is_final(report_.modules[m].result)) final_outcomes.emplace_back(m, reported.back());
+    }
+    if (changes.finished && !finished_) {
+      finished_ = true;
+      report_.ended = std::chrono::system_clock::now();
+      report_.exit_code = combined_exit_code(report_.modules);
+      report = report_;
+      // Every module's future completes with the run: a dry run's and excluded ones too
+      // (a future completes once, so those already complete keep their value).
+      for (std::size_t m = 0; m < report_.modules.size(); ++m)
+        final_outcomes.emplace_back(m, report_.modules[m]);
+    }
+  }
+  if (options_.on_change) {
+    for (const auto& outcome : reported)
+      options_.on_change(outcome);
+  }
+  for (auto& [m, outcome] : final_outcomes)
+    modules_[m]->set_value(std::move(outcome));
+  for (auto& task : changes.withdraw)
+    Access::state(task)->cancel(false);  // only one still queued: running ones finish
+  for (auto& task : changes.interrupt)
+    task.cancel();  // queued: dropped; running: one SIGINT
+  for (std::size_t m : changes.to_start)
+    launch(m);
+  if (report) run_->set_value(std::move(*report));
+}
+
+}  // namespace libterraform::detail

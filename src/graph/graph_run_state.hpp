@@ -1,0 +1,60 @@
+#pragma once
+
+#include "graph/graph_schedule.hpp"
+#include "libterraform/graph_run.hpp"
+#include "libterraform/terraform_pool.hpp"
+
+#include <mutex>
+
+namespace libterraform::detail {
+
+// One run over a graph: the schedule, each module's outcome and task, the futures.
+// Pool callbacks drive it (a task ended); it submits the modules the schedule lets
+// start. Calls into the pool and into user callbacks are made without its lock.
+class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
+ public:
+  // `selected[m]`: not excluded by the options' globs. `order`: the report's levels.
+  GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets, ModuleCommand command,
+                GraphRunOptions options, bool reverse, const std::vector<bool>& selected,
+                std::vector<std::vector<std::string>> order);
+
+  void start();
+  void cancel();
+  std::shared_ptr<FutureState<GraphRunReport>> report_state() const { return run_; }
+  std::shared_ptr<FutureState<ModuleReport>> module_state(std::string_view name) const;
+
+ private:
+  // What a call changed, to report and act on once the lock is released.
+  struct Changes {
+    std::vector<std::size_t> changed;              // outcomes to report
+    std::vector<std::size_t> to_start;             // modules to submit
+    std::vector<Future<CommandResult>> withdraw;   // queued tasks fail-fast takes back
+    std::vector<Future<CommandResult>> interrupt;  // tasks a cancel stops
+    bool finished = false;
+  };
+
+  void launch(std::size_t module);
+  void ended(std::size_t module, const Future<CommandResult>& task);
+  // Records the schedule's latest word on `modules` with `reason`.
+  void mark(const std::vector<std::size_t>& modules, const std::string& reason, Changes& changes);
+  void take_ready(Changes& changes);
+  void apply(Changes changes);
+  CommonOptions options_for(std::size_t module);
+
+  const ModuleGraph graph_;
+  const std::vector<PoolCommand> targets_;
+  const ModuleCommand command_;
+  const GraphRunOptions options_;
+
+  std::mutex mutex_;
+  graph::GraphSchedule schedule_;
+  GraphRunReport report_;
+  std::vector<Future<CommandResult>> tasks_;
+  std::vector<std::shared_ptr<FutureState<ModuleReport>>> modules_;
+  std::shared_ptr<FutureState<GraphRunReport>> run_;
+  bool cancelled_ = false;
+  bool finished_ = false;
+  std::optional<std::size_t> first_failure_;
+};
+
+}  // namespace libterraform::detail

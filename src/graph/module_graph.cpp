@@ -1,0 +1,103 @@
+#include "libterraform/module_graph.hpp"
+
+#include "libterraform/errors.hpp"
+
+#include <algorithm>
+
+namespace libterraform {
+
+ModuleGraph& ModuleGraph::add(std::string name, std::filesystem::path directory) {
+  if (name.empty()) throw Error(errc::invalid_option, "a module's name must not be empty");
+  if (find(name)) {
+    throw Error(errc::invalid_option, "the graph already holds a module named \"" + name + "\"");
+  }
+  modules_.push_back({std::move(name), std::move(directory), {}});
+  return *this;
+}
+
+ModuleGraph& ModuleGraph::add_dependency(std::string_view module, std::string_view dependency) {
+  auto index = [this](std::string_view name) {
+    auto found = find(name);
+    if (!found) {
+      throw Error(errc::unknown_module,
+                  "the graph holds no module named \"" + std::string(name) + "\"");
+    }
+    return *found;
+  };
+  const std::size_t from = index(module), to = index(dependency);
+  if (from == to) {
+    throw Error(errc::invalid_option,
+                "module \"" + std::string(module) + "\" cannot run after itself");
+  }
+  auto& after = modules_[from].after;
+  if (std::find(after.begin(), after.end(), to) == after.end()) after.push_back(to);
+  return *this;
+}
+
+std::optional<std::size_t> ModuleGraph::find(std::string_view name) const {
+  for (std::size_t i = 0; i < modules_.size(); ++i)
+    if (modules_[i].name == name) return i;
+  return std::nullopt;
+}
+
+std::vector<std::size_t> ModuleGraph::dependents(std::size_t module) const {
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    const auto& after = modules_[i].after;
+    if (std::find(after.begin(), after.end(), module) != after.end()) found.push_back(i);
+  }
+  return found;
+}
+
+void ModuleGraph::check_acyclic() const {
+  // Depth-first search; a module met again while still on the path closes a cycle.
+  enum class Mark { unseen, on_path, done };
+  std::vector<Mark> marks(modules_.size(), Mark::unseen);
+  std::vector<std::size_t> path;
+  auto visit = [&](auto&& self, std::size_t module) -> void {
+    marks[module] = Mark::on_path;
+    path.push_back(module);
+    for (std::size_t next : modules_[module].after) {
+      if (marks[next] == Mark::on_path) {
+        std::vector<std::string> cycle;
+        auto start = std::find(path.begin(), path.end(), next);
+        for (auto it = start; it != path.end(); ++it)
+          cycle.push_back(modules_[*it].name);
+        cycle.push_back(modules_[next].name);
+        throw DependencyCycleError(std::move(cycle));
+      }
+      if (marks[next] == Mark::unseen) self(self, next);
+    }
+    path.pop_back();
+    marks[module] = Mark::done;
+  };
+  for (std::size_t i = 0; i < modules_.size(); ++i)
+    if (marks[i] == Mark::unseen) visit(visit, i);
+}
+
+std::vector<std::vector<std::string>> ModuleGraph::levels(bool reverse) const {
+  check_acyclic();
+  // A module's level: one more than the deepest module it must wait for.
+  std::vector<std::optional<std::size_t>> level(modules_.size());
+  std::vector<std::vector<std::size_t>> waits_for(modules_.size());
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    waits_for[i] = reverse ? dependents(i) : modules_[i].after;
+  }
+  auto depth = [&](auto&& self, std::size_t module) -> std::size_t {
+    if (level[module]) return *level[module];
+    std::size_t deepest = 0;
+    for (std::size_t before : waits_for[module])
+      deepest = std::max(deepest, self(self, before) + 1);
+    level[module] = deepest;
+    return deepest;
+  };
+  std::vector<std::vector<std::string>> levels;
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    const std::size_t l = depth(depth, i);
+    if (levels.size() <= l) levels.resize(l + 1);
+    levels[l].push_back(modules_[i].name);
+  }
+  return levels;
+}
+
+}  // namespace libterraform

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "libterraform/graph_run.hpp"
+
+namespace libterraform::graph {
+
+// Fills `outcome` from what the module's task ended with: its result, or its error
+// (with the partial result it carries, if any). `run_cancelled`: an interrupted
+// terraform counts as cancelled, not failed. Pure: unit-tested.
+void conclude(ModuleReport& outcome, const CommandResult* result, const std::string& error,
+              bool run_cancelled);
+
+}  // namespace libterraform::graph

@@ -1,0 +1,264 @@
+// Runs over a graph of modules against the real terraform: order, reverse destroy,
+// skips with their cause, fail-fast, cancellation, exit codes, dry runs and globs.
+
+#include "libterraform/libterraform.hpp"
+#include "modules.hpp"
+#include "test_support.hpp"
+
+#include <atomic>
+
+namespace libterraform {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+// A module whose apply appends its name to ../applied.log and whose destroy appends it
+// to ../destroyed.log, after `seconds` of sleep: the order terraform really ran them.
+std::string step(std::string_view name, int seconds = 0) {
+  return "resource \"terraform_data\" \"step\" {\n"
+         "  provisioner \"local-exec\" {\n"
+         "    command = \"sleep " +
+         std::to_string(seconds) + "; echo " + std::string(name) +
+         " >> ../applied.log\"\n"
+         "  }\n"
+         "  provisioner \"local-exec\" {\n"
+         "    when    = destroy\n"
+         "    command = \"echo " +
+         std::string(name) +
+         " >> ../destroyed.log\"\n"
+         "  }\n"
+         "}\n";
+}
+
+std::vector<std::string> lines_of(const fs::path& file) {
+  std::vector<std::string> lines;
+  std::istringstream in(testing::read_file(file));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+const ModuleReport& report_of(const GraphRunReport& report, std::string_view name) {
+  for (const auto& m : report.modules)
+    if (m.module == name) return m;
+  throw std::runtime_error("no module " + std::string(name));
+}
+
+ApplyOptions auto_approved(CommonOptions common) {
+  return with_common_options(ApplyOptions(), common);
+}
+
+Future<CommandResult> apply(const PoolCommand& module, CommonOptions common) {
+  return module.apply(auto_approved(std::move(common)));
+}
+
+class GraphRunTest : public testing::LeakCheck {
+ protected:
+  PoolOptions pool_options(unsigned workers) {
+    return {.max_workers = workers, .terraform = testing::terraform_options()};
+  }
+  fs::path module(std::string_view name, const std::string& main_tf) {
+    return testing::make_module(dir.path(), name, main_tf);
+  }
+  // base <- left, right <- top
+  ModuleGraph diamond(int seconds = 0) {
+    ModuleGraph g;
+    for (const char* name : {"base", "left", "right", "top"})
+      g.add(name, module(name, step(name, seconds)));
+    g.add_dependency("left", "base").add_dependency("right", "base");
+    g.add_dependency("top", "left").add_dependency("top", "right");
+    return g;
+  }
+  void init(TerraformPool& pool, const ModuleGraph& graph) {
+    ASSERT_EQ(pool.run(graph, "init").get().exit_code, 0);
+  }
+  TempDir dir;
+};
+
+TEST_F(GraphRunTest, ADiamondAppliesInDependencyOrderAndDestroysInReverse) {
+  TerraformPool pool(pool_options(2));
+  auto graph = diamond();
+  init(pool, graph);
+
+  const auto& applied = pool.run(graph, apply).get();
+  EXPECT_EQ(applied.exit_code, 0);
+  for (const auto& m : applied.modules) {
+    EXPECT_EQ(m.result, ModuleResult::succeeded) << m.module << ": " << m.reason;
+    ASSERT_TRUE(m.summary) << m.module;
+    EXPECT_EQ(m.summary->add, 1);
+  }
+  auto order = lines_of(dir / "applied.log");
+  ASSERT_EQ(order.size(), 4u);
+  EXPECT_EQ(order.front(), "base");
+  EXPECT_EQ(order.back(), "top");
+  // Each module was handed to the pool only after what it depends on had ended.
+  for (const auto& m : graph.modules()) {
+    for (std::size_t before : m.after) {
+      EXPECT_LE(*report_of(applied, graph.modules()[before].name).ended,
+                *report_of(applied, m.name).started);
+    }
+  }
+  EXPECT_EQ(applied.order,
+            (std::vector<std::vector<std::string>>{{"base"}, {"left", "right"}, {"top"}}));
+
+  const auto& destroyed = pool.run(graph, "destroy").get();
+  EXPECT_EQ(destroyed.exit_code, 0);
+  auto reverse = lines_of(dir / "destroyed.log");
+  ASSERT_EQ(reverse.size(), 4u);
+  EXPECT_EQ(reverse.front(), "top");
+  EXPECT_EQ(reverse.back(), "base");
+  for (const auto& m : graph.modules())
+    EXPECT_TRUE(testing::state_is_clean(m.directory));
+}
+
+TEST_F(GraphRunTest, AFailureSkipsItsDependentsWithTheCauseAndOthersGoOn) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("base", module("base", step("base")));
+  g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
+  g.add("after_broken", module("after_broken", step("after_broken")));
+  g.add("last", module("last", step("last")));
+  g.add("independent", module("independent", step("independent")));
+  g.add_dependency("broken", "base").add_dependency("after_broken", "broken");
+  g.add_dependency("last", "after_broken");
+  init(pool, g);
+
+  auto run = pool.run(g, apply);
+  const auto& report = run.get();
+  EXPECT_EQ(report.exit_code, 1);
+  EXPECT_EQ(report_of(report, "base").result, ModuleResult::succeeded);
+  EXPECT_EQ(report_of(report, "independent").result, ModuleResult::succeeded);
+  const auto& broken = report_of(report, "broken");
+  EXPECT_EQ(broken.result, ModuleResult::failed);
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.reason.find("Unsupported argument"), std::string::npos) << broken.reason;
+  for (const char* skipped : {"after_broken", "last"}) {
+    const auto& m = report_of(report, skipped);
+    EXPECT_EQ(m.result, ModuleResult::skipped) << skipped;
+    EXPECT_EQ(m.cause, "broken");
+    EXPECT_EQ(m.reason, "dependency broken failed");
+    EXPECT_FALSE(m.started);
+  }
+  // Each module's future holds the same outcome.
+  EXPECT_EQ(run.module("last").get().result, ModuleResult::skipped);
+  EXPECT_FALSE(fs::exists(dir / "after_broken/terraform.tfstate"));
+}
+
+TEST_F(GraphRunTest, IgnoreErrorsRunsTheDependentsOfAFailedModule) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
+  g.add("after", module("after", step("after")));
+  g.add_dependency("after", "broken");
+  init(pool, g);
+  const auto& report = pool.run(g, apply, {.ignore_errors = true}).get();
+  EXPECT_EQ(report_of(report, "after").result, ModuleResult::succeeded);
+  EXPECT_EQ(report.exit_code, 1);
+}
+
+TEST_F(GraphRunTest, FailFastStartsNoMoreModulesAndLetsRunningOnesFinish) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
+  g.add("slow", module("slow", step("slow", 2)));
+  g.add("after_slow", module("after_slow", step("after_slow")));
+  g.add_dependency("after_slow", "slow");
+  init(pool, g);
+  const auto& report = pool.run(g, apply, {.fail_fast = true}).get();
+  EXPECT_EQ(report.exit_code, 1);
+  EXPECT_EQ(report_of(report, "broken").result, ModuleResult::failed);
+  EXPECT_EQ(report_of(report, "slow").result, ModuleResult::succeeded);  // it was running
+  const auto& skipped = report_of(report, "after_slow");
+  EXPECT_EQ(skipped.result, ModuleResult::skipped);
+  EXPECT_EQ(skipped.cause, "broken");
+  EXPECT_EQ(skipped.reason, "fail-fast: broken failed");
+  EXPECT_TRUE(testing::state_is_clean(dir / "slow"));
+}
+
+TEST_F(GraphRunTest, CancelInterruptsRunningTerraformOnceAndStartsNoMore) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("slow_a", module("slow_a", testing::slow_resource(30)));
+  g.add("slow_b", module("slow_b", testing::slow_resource(30)));
+  g.add("after_a", module("after_a", step("after_a")));
+  g.add_dependency("after_a", "slow_a");
+  init(pool, g);
+  std::atomic<int> provisioning{0};
+  auto run = pool.run(g, apply, {.on_event = [&](const ModuleEvent& e) {
+                        if (e.event.type == EventType::provision_start) ++provisioning;
+                      }});
+  ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
+  run.cancel();
+  run.cancel();  // harmless
+  const auto& report = run.get();
+  EXPECT_TRUE(report.cancelled);
+  EXPECT_EQ(report.exit_code, 1);
+  for (const char* name : {"slow_a", "slow_b"}) {
+    const auto& m = report_of(report, name);
+    EXPECT_EQ(m.result, ModuleResult::cancelled) << name << ": " << m.reason;
+    ASSERT_TRUE(m.command_result);
+    EXPECT_TRUE(m.command_result->interrupted);
+    EXPECT_TRUE(testing::state_is_clean(dir / name));
+  }
+  EXPECT_EQ(report_of(report, "after_a").result, ModuleResult::cancelled);
+  EXPECT_FALSE(report_of(report, "after_a").started);
+  // The modules are usable again at once: nothing is left locked.
+  auto next = pool.command(dir / "slow_a").apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
+  EXPECT_EQ(next.get().retcode, 0);
+}
+
+TEST_F(GraphRunTest, ThePlanExitCodeCombinesFailuresAndChanges) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("applied", module("applied", step("applied")));
+  g.add("pending", module("pending", step("pending")));
+  init(pool, g);
+  ASSERT_EQ(pool.command(dir / "applied").apply({.check = true}).get().retcode, 0);
+  auto plan = [](const PoolCommand& m, CommonOptions common) {
+    return m.plan(with_common_options(PlanOptions{.detailed_exitcode = true}, common));
+  };
+  const auto& with_changes = pool.run(g, plan).get();
+  EXPECT_EQ(with_changes.exit_code, 2);
+  EXPECT_FALSE(report_of(with_changes, "applied").changes);
+  EXPECT_TRUE(report_of(with_changes, "pending").changes);
+  EXPECT_EQ(report_of(with_changes, "pending").result, ModuleResult::succeeded);
+
+  const auto& unchanged = pool.run(g, plan, {.include = {"app*"}}).get();
+  EXPECT_EQ(unchanged.exit_code, 0);
+  EXPECT_EQ(report_of(unchanged, "pending").result, ModuleResult::excluded);
+
+  g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
+  EXPECT_EQ(pool.run(g, plan).get().exit_code, 1);
+}
+
+TEST_F(GraphRunTest, ADryRunListsTheOrderAndRunsNothing) {
+  TerraformPool pool(pool_options(2));
+  auto graph = diamond();
+  const auto& report = pool.run(graph, "init", {.exclude = {"left"}, .dry_run = true}).get();
+  EXPECT_TRUE(report.dry_run);
+  EXPECT_EQ(report.order, (std::vector<std::vector<std::string>>{{"base"}, {"right"}, {"top"}}));
+  EXPECT_EQ(report_of(report, "left").result, ModuleResult::excluded);
+  EXPECT_EQ(report_of(report, "top").result, ModuleResult::pending);
+  EXPECT_EQ(report.exit_code, 0);
+  for (const auto& m : graph.modules())
+    EXPECT_FALSE(fs::exists(m.directory / ".terraform")) << m.name;
+}
+
+TEST_F(GraphRunTest, BadRunsAreRefusedUpFront) {
+  TerraformPool pool(pool_options(1));
+  auto graph = diamond();
+  try {
+    pool.run(graph, "no_such_command");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::unknown_command);
+  }
+  EXPECT_THROW(pool.run(graph, "workspace_new"), Error);  // it needs a name
+  graph.add_dependency("base", "top");
+  EXPECT_THROW(pool.run(graph, "init"), DependencyCycleError);
+}
+
+}  // namespace
+}  // namespace libterraform

@@ -1,0 +1,186 @@
+// ModuleGraph, its discovery, the remote-state scan and a module's outcome: no
+// terraform.
+
+#include "libterraform/module_graph.hpp"
+#include "graph/module_outcome.hpp"
+#include "graph/remote_state_scan.hpp"
+#include "libterraform/errors.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace libterraform {
+namespace {
+
+namespace fs = std::filesystem;
+using Levels = std::vector<std::vector<std::string>>;
+
+ModuleGraph diamond() {
+  ModuleGraph g;
+  g.add("base", "/m/base").add("left", "/m/left").add("right", "/m/right").add("top", "/m/top");
+  g.add_dependency("left", "base").add_dependency("right", "base");
+  g.add_dependency("top", "left").add_dependency("top", "right");
+  return g;
+}
+
+TEST(ModuleGraph, LevelsFollowDependenciesAndReverseForDestroy) {
+  auto g = diamond();
+  EXPECT_EQ(g.levels(), (Levels{{"base"}, {"left", "right"}, {"top"}}));
+  EXPECT_EQ(g.levels(true), (Levels{{"top"}, {"left", "right"}, {"base"}}));
+  EXPECT_EQ(g.dependents(0), (std::vector<std::size_t>{1, 2}));
+}
+
+TEST(ModuleGraph, ACycleIsATypedErrorNamingIt) {
+  auto g = diamond();
+  g.add_dependency("base", "top");
+  try {
+    g.levels();
+    FAIL();
+  } catch (const DependencyCycleError& e) {
+    EXPECT_EQ(e.code(), errc::dependency_cycle);
+    EXPECT_EQ(e.cycle(), (std::vector<std::string>{"base", "top", "left", "base"}));
+    EXPECT_NE(std::string(e.what()).find("base -> top -> left -> base"), std::string::npos);
+  }
+}
+
+TEST(ModuleGraph, BadEdgesAndNamesAreRefused) {
+  auto g = diamond();
+  auto code_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return boost::system::error_code();
+  };
+  EXPECT_EQ(code_of([&] { g.add_dependency("top", "nowhere"); }), errc::unknown_module);
+  EXPECT_EQ(code_of([&] { g.add_dependency("top", "top"); }), errc::invalid_option);
+  EXPECT_EQ(code_of([&] { g.add("base", "/elsewhere"); }), errc::invalid_option);
+  EXPECT_EQ(code_of([&] { g.add("", "/x"); }), errc::invalid_option);
+  g.add_dependency("top", "left");  // twice: harmless
+  EXPECT_EQ(g.modules()[3].after.size(), 2u);
+}
+
+TEST(RemoteStateScan, FindsLocalBackendPathsOnly) {
+  const auto paths = graph::local_remote_state_paths(R"(
+# data "terraform_remote_state" "commented" { backend = "local" config = { path = "x" } }
+data "terraform_remote_state" "network" {
+  backend = "local"
+  config = {
+    path = "${path.module}/../network/terraform.tfstate"
+  }
+}
+/* data "terraform_remote_state" "also_commented" {
+  backend = "local"
+  config = { path = "y" }
+} */
+data "terraform_remote_state" "remote" {
+  backend = "s3"
+  config = { path = "not-local" }
+}
+data "terraform_remote_state" "db" {
+  backend = "local"
+  config  = { path = "../db/terraform.tfstate" } // "}" in a comment
+}
+data "terraform_remote_state" "dynamic" {
+  backend = "local"
+  config  = { path = "${var.dir}/terraform.tfstate" }
+}
+)");
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"../network/terraform.tfstate", "../db/terraform.tfstate"}));
+}
+
+TEST(Discovery, FindsModulesAndReadsDependencyFilesAndRemoteState) {
+  testing::TempDir tree;
+  testing::write_file(tree / "network/main.tf", "");
+  testing::write_file(tree / "db/main.tf", "");
+  testing::write_file(tree / "db/tfrun.deps", "# needs the network\n../network\n\n");
+  testing::write_file(tree / "app/main.tf", R"(
+data "terraform_remote_state" "db" {
+  backend = "local"
+  config  = { path = "../db/terraform.tfstate" }
+})");
+  testing::write_file(tree / "app/.terraform/modules/x/main.tf", "");  // skipped
+  testing::write_file(tree / "docs/README.md", "");                    // no *.tf
+
+  auto g = ModuleGraph::discover(tree.path());
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g.levels(), (Levels{{"network"}, {"db"}, {"app"}}));
+  EXPECT_EQ(g.modules()[*g.find("app")].directory, fs::canonical(tree / "app"));
+
+  auto without_state = ModuleGraph::discover(tree.path(), {.remote_state = false});
+  EXPECT_EQ(without_state.levels(), (Levels{{"app", "network"}, {"db"}}));
+}
+
+TEST(Discovery, BadTreesGiveTypedErrors) {
+  testing::TempDir tree;
+  try {
+    ModuleGraph::discover(tree / "missing");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::directory_not_found);
+  }
+  testing::write_file(tree / "a/main.tf", "");
+  testing::write_file(tree / "a/tfrun.deps", "../nowhere\n");
+  try {
+    ModuleGraph::discover(tree.path());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::unknown_module);
+    EXPECT_NE(std::string(e.what()).find("../nowhere"), std::string::npos);
+  }
+  testing::write_file(tree / "a/tfrun.deps", "../b\n");
+  testing::write_file(tree / "b/main.tf", "");
+  testing::write_file(tree / "b/tfrun.deps", "../a\n");
+  EXPECT_THROW(ModuleGraph::discover(tree.path()), DependencyCycleError);
+}
+
+ModuleReport with(ModuleResult result, bool changes = false) {
+  ModuleReport m;
+  m.result = result;
+  m.changes = changes;
+  return m;
+}
+
+TEST(CombinedExitCode, FailureBeatsChangesWhichBeatNothing) {
+  using R = ModuleResult;
+  EXPECT_EQ(combined_exit_code({}), 0);
+  EXPECT_EQ(combined_exit_code({with(R::succeeded), with(R::excluded)}), 0);
+  EXPECT_EQ(combined_exit_code({with(R::succeeded), with(R::succeeded, true)}), 2);
+  EXPECT_EQ(combined_exit_code({with(R::succeeded, true), with(R::failed)}), 1);
+  EXPECT_EQ(combined_exit_code({with(R::succeeded, true), with(R::skipped), with(R::failed)}), 1);
+  EXPECT_EQ(combined_exit_code({with(R::succeeded, true), with(R::cancelled)}), 1);
+  EXPECT_EQ(combined_exit_code({with(R::pending)}), 0);  // a dry run
+}
+
+TEST(ModuleConclusion, ExitCodesErrorsAndInterrupts) {
+  CommandResult r;
+  r.argv = {"terraform", "plan", "-detailed-exitcode"};
+  r.retcode = 2;
+  ModuleReport m;
+  graph::conclude(m, &r, "", false);
+  EXPECT_EQ(m.result, ModuleResult::succeeded);
+  EXPECT_TRUE(m.changes);
+  EXPECT_EQ(m.exit_code, 2);
+
+  r.argv = {"terraform", "plan"};  // 2 without -detailed-exitcode is a failure
+  m = {};
+  graph::conclude(m, &r, "", false);
+  EXPECT_EQ(m.result, ModuleResult::failed);
+  EXPECT_EQ(m.reason, "terraform exited with code 2");
+
+  r.retcode = 1;
+  r.interrupted = true;
+  m = {};
+  graph::conclude(m, &r, "", true);
+  EXPECT_EQ(m.result, ModuleResult::cancelled);
+
+  m = {};
+  graph::conclude(m, nullptr, "the pool worker running the task died", false);
+  EXPECT_EQ(m.result, ModuleResult::failed);
+  EXPECT_EQ(m.reason, "the pool worker running the task died");
+}
+
+}  // namespace
+}  // namespace libterraform
