@@ -111,7 +111,8 @@ class GraphRunState;
 
 // A run over a graph, returned by TerraformPool::run. A handle: copies share one run,
 // and every member is thread-safe. Callbacks run on the pool's threads, possibly at
-// once for different modules; each module's in order. The pool must outlive the run.
+// once for different modules; each module's in order; the run completes after the last
+// of them has returned. The pool must outlive the run.
 class GraphRun {
  public:
   // Waits, then returns (a copy of) the report: `pool.run(graph, "plan").get()` is safe.

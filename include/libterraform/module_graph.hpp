@@ -62,6 +62,11 @@ class ModuleGraph {
   // DependencyCycleError for a cycle. See docs/orchestration.md.
   static ModuleGraph discover(const std::filesystem::path& root,
                               const DiscoveryOptions& options = DiscoveryOptions());
+  // These directories as the modules, named as given, with the dependencies among them
+  // read as discover() does (a dependency file may name only listed directories).
+  // Throws Error(directory_not_found), Error(unknown_module), DependencyCycleError.
+  static ModuleGraph of_directories(const std::vector<std::filesystem::path>& directories,
+                                    const DiscoveryOptions& options = DiscoveryOptions());
 
  private:
   std::vector<GraphModule> modules_;

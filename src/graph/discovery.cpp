@@ -51,22 +51,42 @@ std::vector<std::string> listed_directories(const fs::path& file) {
 class Discovery {
  public:
   Discovery(const fs::path& root, const DiscoveryOptions& options)
-      : root_(fs::weakly_canonical(root)), options_(options) {}
+      : root_(root.empty() ? root : fs::weakly_canonical(root)), options_(options) {}
 
-  ModuleGraph run() {
+  ModuleGraph under_root() {
     std::error_code ec;
     if (!fs::is_directory(root_, ec)) {
       throw Error(errc::directory_not_found,
                   "module tree root " + root_.string() + " is not a directory");
     }
     find_modules();
+    return finish();
+  }
+
+  ModuleGraph of(const std::vector<fs::path>& directories) {
+    for (const auto& given : directories) {
+      const fs::path directory = fs::weakly_canonical(given);
+      std::error_code ec;
+      if (!fs::is_directory(directory, ec)) {
+        throw Error(errc::directory_not_found, "module " + given.string() + " is not a directory");
+      }
+      std::string name = given.lexically_normal().generic_string();
+      while (name.size() > 1 && name.back() == '/')
+        name.pop_back();
+      graph_.add(name, directory);
+      by_directory_[directory] = name;
+    }
+    return finish();
+  }
+
+ private:
+  ModuleGraph finish() {
     for (const auto& module : graph_.modules())
       read_dependencies(module);
     graph_.check_acyclic();
     return std::move(graph_);
   }
 
- private:
   void find_modules() {
     std::vector<fs::path> directories;
     if (holds_configuration(root_)) directories.push_back(root_);
@@ -108,9 +128,8 @@ class Discovery {
           const fs::path target = fs::weakly_canonical(module.directory / listed);
           auto found = by_directory_.find(target);
           if (found == by_directory_.end()) {
-            throw Error(errc::unknown_module, file.string() + ": \"" + listed +
-                                                  "\" is not a module directory under " +
-                                                  root_.string());
+            throw Error(errc::unknown_module,
+                        file.string() + ": \"" + listed + "\" is not a module of the graph");
           }
           graph_.add_dependency(module.name, found->second);
         }
@@ -139,7 +158,12 @@ class Discovery {
 }  // namespace
 
 ModuleGraph ModuleGraph::discover(const fs::path& root, const DiscoveryOptions& options) {
-  return Discovery(root, options).run();
+  return Discovery(root, options).under_root();
+}
+
+ModuleGraph ModuleGraph::of_directories(const std::vector<fs::path>& directories,
+                                        const DiscoveryOptions& options) {
+  return Discovery(fs::path(), options).of(directories);
 }
 
 }  // namespace libterraform

@@ -220,9 +220,9 @@ void GraphRunState::cancel() {
 void GraphRunState::apply(Changes changes) {
   std::vector<ModuleReport> reported;
   std::vector<std::pair<std::size_t, ModuleReport>> final_outcomes;
-  std::optional<GraphRunReport> report;
   {
     std::lock_guard lock(mutex_);
+    ++notifying_;
     for (std::size_t m : changes.changed) {
       reported.push_back(report_.modules[m]);
       if (is_final(report_.modules[m].result)) final_outcomes.emplace_back(m, reported.back());
@@ -231,7 +231,7 @@ void GraphRunState::apply(Changes changes) {
       finished_ = true;
       report_.ended = std::chrono::system_clock::now();
       report_.exit_code = combined_exit_code(report_.modules);
-      report = report_;
+      finished_report_ = report_;
       // Every module's future completes with the run: a dry run's and excluded ones too
       // (a future completes once, so those already complete keep their value).
       for (std::size_t m = 0; m < report_.modules.size(); ++m)
@@ -250,6 +250,16 @@ void GraphRunState::apply(Changes changes) {
     task.cancel();  // queued: dropped; running: one SIGINT
   for (std::size_t m : changes.to_start)
     launch(m);
+  // The run completes once no other thread is still in a callback of it, so that
+  // whatever the callbacks use may go once get() returns.
+  std::optional<GraphRunReport> report;
+  {
+    std::lock_guard lock(mutex_);
+    if (--notifying_ == 0 && finished_report_) {
+      report = std::move(finished_report_);
+      finished_report_.reset();
+    }
+  }
   if (report) run_->set_value(std::move(*report));
 }
 

@@ -54,6 +54,8 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   std::shared_ptr<FutureState<GraphRunReport>> run_;
   bool cancelled_ = false;
   bool finished_ = false;
+  int notifying_ = 0;                              // apply() calls under way, on any thread
+  std::optional<GraphRunReport> finished_report_;  // set once notifying_ drops to 0
   std::optional<std::size_t> first_failure_;
 };
 

@@ -113,6 +113,18 @@ data "terraform_remote_state" "db" {
   EXPECT_EQ(without_state.levels(), (Levels{{"app", "network"}, {"db"}}));
 }
 
+TEST(Discovery, ListedDirectoriesAreTheModules) {
+  testing::TempDir tree;
+  testing::write_file(tree / "network/main.tf", "");
+  testing::write_file(tree / "db/main.tf", "");
+  testing::write_file(tree / "db/tfrun.deps", "../network\n");
+  auto g = ModuleGraph::of_directories({tree / "db/", tree / "network"});
+  EXPECT_EQ(g.modules()[0].name, (tree / "db").generic_string());
+  EXPECT_EQ(g.levels().size(), 2u);
+  // A dependency on a directory not listed is refused.
+  EXPECT_THROW(ModuleGraph::of_directories({tree / "db"}), Error);
+}
+
 TEST(Discovery, BadTreesGiveTypedErrors) {
   testing::TempDir tree;
   try {

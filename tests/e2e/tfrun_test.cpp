@@ -1,0 +1,259 @@
+// The tfrun binary against the real terraform: the line format off a terminal, the
+// report, the logs, the replay of a failed module, Ctrl-C, and the live view in tmux.
+
+#include "libterraform/libterraform.hpp"
+#include "modules.hpp"
+#include "test_support.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+extern char** environ;
+
+namespace libterraform {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+// A module that sleeps `seconds` in a local-exec provisioner when it is created.
+std::string step(int seconds = 0) {
+  return "resource \"terraform_data\" \"step\" {\n"
+         "  provisioner \"local-exec\" {\n"
+         "    command = \"sleep " +
+         std::to_string(seconds) +
+         "\"\n"
+         "  }\n"
+         "}\n";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+class TfrunTest : public testing::LeakCheck {
+ protected:
+  void SetUp() override {
+    LeakCheck::SetUp();
+    const auto& env = testing::terraform_options().env;
+    environment_ = "TF_CLI_CONFIG_FILE=" + env.at("TF_CLI_CONFIG_FILE") + " CHECKPOINT_DISABLE=1";
+  }
+  // network <- db <- app (app reads db's state); broken <- after_broken.
+  void make_tree(int seconds = 0) {
+    testing::write_file(tree / "network/main.tf", step(seconds));
+    testing::write_file(tree / "db/main.tf", step(seconds));
+    testing::write_file(tree / "db/tfrun.deps", "../network\n");
+    testing::write_file(tree / "app/main.tf", step(seconds) + R"(
+data "terraform_remote_state" "db" {
+  backend = "local"
+  config  = { path = "../db/terraform.tfstate" }
+}
+)");
+  }
+  void add_broken() {
+    testing::write_file(tree / "broken/main.tf", testing::modules::kInvalid);
+    testing::write_file(tree / "after_broken/main.tf", step());
+    testing::write_file(tree / "after_broken/tfrun.deps", "../broken\n");
+  }
+  // Runs tfrun in the tree; its stdout and stderr end up in `output`.
+  int tfrun(const std::string& arguments) {
+    const std::string command = "cd " + tree.path().string() + " && " + environment_ + " " +
+                                LIBTERRAFORM_TFRUN + " " + arguments + " > " +
+                                (dir / "output").string() + " 2>&1";
+    const int status = std::system(command.c_str());
+    output = testing::read_file(dir / "output");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  TempDir dir, tree;
+  std::string output;
+  std::string environment_;
+};
+
+TEST_F(TfrunTest, OffATerminalEveryLineIsPrefixedAndTheReportFollowsTheSchema) {
+  make_tree();
+  add_broken();
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;  // init does not validate
+  const fs::path logs = dir / "logs", report = dir / "report.json";
+  EXPECT_EQ(tfrun("--progress lines --log-dir " + logs.string() + " --report " + report.string() +
+                  " apply"),
+            1)
+      << output;
+
+  // The run's own part: whole lines, each "[module] ...", never two in one.
+  const auto lines = lines_of(output);
+  const std::regex prefixed(R"(^\[(network|db|app|broken|after_broken)\] \S.*)");
+  std::size_t i = 0;
+  for (; i < lines.size() && !lines[i].empty(); ++i)
+    EXPECT_TRUE(std::regex_match(lines[i], prefixed)) << "line " << i << ": " << lines[i];
+  EXPECT_GT(i, 10u);
+  EXPECT_NE(output.find("[network] started"), std::string::npos);
+  EXPECT_NE(output.find("[broken] FAILED    broken"), std::string::npos);
+  EXPECT_NE(output.find("[after_broken] skipped   after_broken  dependency broken failed"),
+            std::string::npos)
+      << output;
+  // Then the failed module's output in one block, the summary and the exit code.
+  const auto replay = output.find("--- broken: failed; its output ---");
+  ASSERT_NE(replay, std::string::npos) << output;
+  EXPECT_NE(output.find("Unsupported argument", replay), std::string::npos);
+  EXPECT_NE(output.find("MODULE        RESULT"), std::string::npos) << output;
+  EXPECT_NE(output.find("exit code 1"), std::string::npos);
+
+  // network ran before db, db before app: their [module] started / ok lines say so.
+  EXPECT_LT(output.find("[network] ok"), output.find("[db] started"));
+  EXPECT_LT(output.find("[db] ok"), output.find("[app] started"));
+
+  auto j = nlohmann::json::parse(testing::read_file(report));
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["command"], "apply");
+  EXPECT_EQ(j["exit_code"], 1);
+  std::map<std::string, nlohmann::json> modules;
+  for (const auto& m : j["modules"])
+    modules[m["name"]] = m;
+  ASSERT_EQ(modules.size(), 5u);
+  EXPECT_EQ(modules["network"]["result"], "succeeded");
+  EXPECT_EQ(modules["network"]["changes"]["add"], 1);
+  EXPECT_EQ(modules["broken"]["result"], "failed");
+  EXPECT_EQ(modules["broken"]["diagnostics"][0]["summary"], "Unsupported argument");
+  EXPECT_EQ(modules["after_broken"]["result"], "skipped");
+  EXPECT_EQ(modules["after_broken"]["cause"], "broken");
+  for (const auto& [name, m] : modules)
+    for (const char* field :
+         {"directory", "started", "ended", "duration_ms", "exit_code", "changes_present", "reason"})
+      EXPECT_TRUE(m.contains(field)) << name << " " << field;
+
+  // Each module's whole output in the log directory: terraform's -json lines.
+  const auto network_log = testing::read_file(logs / "network.log");
+  EXPECT_NE(network_log.find("\"type\":\"change_summary\""), std::string::npos);
+  EXPECT_FALSE(fs::exists(logs / "after_broken.log"));  // it never ran
+
+  // Plan with -detailed-exitcode: nothing left to change but in the broken part.
+  fs::remove_all(tree / "broken");
+  fs::remove_all(tree / "after_broken");
+  EXPECT_EQ(tfrun("--progress lines plan -- -detailed-exitcode"), 0) << output;
+  testing::write_file(tree / "network/extra.tf", "resource \"terraform_data\" \"more\" {}\n");
+  EXPECT_EQ(tfrun("--progress lines plan -- -detailed-exitcode"), 2) << output;
+  EXPECT_EQ(tfrun("--progress lines --dry-run --exclude db destroy"), 0) << output;
+  EXPECT_NE(output.find("level 1: app\nlevel 2: network"), std::string::npos) << output;
+}
+
+TEST_F(TfrunTest, BadUsageAndBadTreesFailClearly) {
+  EXPECT_EQ(tfrun("--no-such-flag plan"), 64);
+  EXPECT_NE(output.find("no-such-flag"), std::string::npos) << output;
+  make_tree();
+  testing::write_file(tree / "network/tfrun.deps", "../app\n");
+  EXPECT_EQ(tfrun("plan"), 1);
+  EXPECT_NE(output.find("cycle: "), std::string::npos) << output;
+  fs::remove(tree / "network/tfrun.deps");
+  EXPECT_EQ(tfrun("no_such_command"), 1);
+  EXPECT_NE(output.find("no_such_command"), std::string::npos) << output;
+}
+
+// Starts tfrun in the tree with stdout and stderr into `log`; returns its pid.
+pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, const fs::path& log,
+                  const std::string& config) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, tree.c_str());
+  std::vector<std::string> env_strings = {"TF_CLI_CONFIG_FILE=" + config, "CHECKPOINT_DISABLE=1",
+                                          "PATH=" + std::string(std::getenv("PATH"))};
+  std::vector<char*> argv{const_cast<char*>(LIBTERRAFORM_TFRUN)}, envp;
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (auto& e : env_strings)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  posix_spawn(&pid, LIBTERRAFORM_TFRUN, &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+TEST_F(TfrunTest, CtrlCInterruptsEveryRunningTerraformOnceAndStillWritesTheReport) {
+  make_tree(30);
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  const fs::path log = dir / "run.log", report = dir / "report.json";
+  const pid_t pid = spawn_tfrun(tree.path(), {"--progress", "lines", "--report", report, "apply"},
+                                log, testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"));
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(testing::eventually([&] {
+    return testing::read_file(log).find("[network] terraform_data.step: Provisioning") !=
+           std::string::npos;
+  })) << testing::read_file(log);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  output = testing::read_file(log);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_NE(output.find("tfrun: interrupted"), std::string::npos) << output;
+  auto j = nlohmann::json::parse(testing::read_file(report));
+  EXPECT_TRUE(j["cancelled"]);
+  for (const auto& m : j["modules"]) {
+    EXPECT_EQ(m["result"], "cancelled") << m.dump();
+  }
+  EXPECT_TRUE(testing::state_is_clean(tree / "network"));
+  EXPECT_FALSE(fs::exists(tree / "db/terraform.tfstate"));  // never started
+}
+
+// A tmux server of the test's own, killed with whatever runs in it.
+class Tmux {
+ public:
+  Tmux() : socket_("tfrun-test-" + std::to_string(::getpid())) {}
+  ~Tmux() { run("kill-server 2> /dev/null"); }
+  int run(const std::string& arguments) const {
+    return std::system(("tmux -L " + socket_ + " " + arguments).c_str());
+  }
+  std::string pane(const fs::path& scratch) const {
+    return run("capture-pane -p -t main > " + scratch.string()) == 0 ? testing::read_file(scratch)
+                                                                     : std::string();
+  }
+
+ private:
+  std::string socket_;
+};
+
+TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
+  if (std::system("command -v tmux > /dev/null") != 0) GTEST_SKIP() << "tmux is not installed";
+  testing::write_file(tree / "slow_a/main.tf", step(4));
+  testing::write_file(tree / "slow_b/main.tf", step(4));
+  testing::write_file(tree / "after/main.tf", step());
+  testing::write_file(tree / "after/tfrun.deps", "../slow_a\n../slow_b\n");
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  Tmux tmux;
+  ASSERT_EQ(tmux.run("new-session -d -s main -x 100 -y 30 'cd " + tree.path().string() + " && " +
+                     environment_ + " " + LIBTERRAFORM_TFRUN + " apply; sleep 60'"),
+            0);
+  std::string seen;
+  const bool live = testing::eventually([&] {
+    seen = tmux.pane(dir / "pane");
+    return std::regex_search(seen, std::regex(R"(slow_a\s+provisioning)")) &&
+           std::regex_search(seen, std::regex(R"(slow_b\s+provisioning)")) &&
+           seen.find("running 2  queued 1") != std::string::npos;
+  });
+  EXPECT_TRUE(live) << seen;
+  EXPECT_NE(seen.find("terraform_data.step"), std::string::npos) << seen;
+  const bool finished = testing::eventually([&] {
+    seen = tmux.pane(dir / "pane");
+    return seen.find("exit code 0") != std::string::npos;
+  });
+  EXPECT_TRUE(finished) << seen;
+  // Redrawn in place, then erased: what stays is one line per module and the summary.
+  EXPECT_EQ(seen.find("queued"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("ok        slow_a"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("ok        after"), std::string::npos) << seen;
+}
+
+}  // namespace
+}  // namespace libterraform

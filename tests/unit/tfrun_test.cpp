@@ -1,0 +1,180 @@
+// tfrun's pure parts: the command line, the live view's block, progress from events,
+// the summary table and the JSON report.
+
+#include "display.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tfrun {
+namespace {
+
+using namespace std::chrono_literals;
+using libterraform::ModuleReport;
+using libterraform::ModuleResult;
+
+Parsed parse_args(std::vector<const char*> args) {
+  args.insert(args.begin(), "tfrun");
+  return parse(static_cast<int>(args.size()), args.data());
+}
+
+TEST(TfrunOptions, Defaults) {
+  auto parsed = parse_args({"plan"});
+  ASSERT_TRUE(parsed.options);
+  const Options& o = *parsed.options;
+  EXPECT_EQ(o.command, "plan");
+  EXPECT_TRUE(o.terraform_args.empty());
+  EXPECT_EQ(o.root, ".");
+  EXPECT_EQ(o.parallelism, 0u);
+  EXPECT_FALSE(o.fail_fast || o.ignore_errors || o.dry_run);
+  EXPECT_FALSE(o.timeout);
+  EXPECT_EQ(o.progress, Progress::automatic);
+}
+
+TEST(TfrunOptions, EverythingSet) {
+  auto parsed =
+      parse_args({"-C",        "infra",    "--parallelism", "3",         "--include",  "net*",
+                  "--exclude", "legacy/*", "--fail-fast",   "--dry-run", "--report",   "r.json",
+                  "--log-dir", "logs",     "--timeout",     "10m",       "--progress", "lines",
+                  "--module",  "a",        "--module",      "b",         "apply",      "--",
+                  "-var",      "x=1"});
+  ASSERT_TRUE(parsed.options) << parsed.message;
+  const Options& o = *parsed.options;
+  EXPECT_EQ(o.command, "apply");
+  EXPECT_EQ(o.terraform_args, (std::vector<std::string>{"-var", "x=1"}));
+  EXPECT_EQ(o.root, "infra");
+  EXPECT_EQ(o.modules, (std::vector<std::filesystem::path>{"a", "b"}));
+  EXPECT_EQ(o.parallelism, 3u);
+  EXPECT_EQ(o.include, (std::vector<std::string>{"net*"}));
+  EXPECT_EQ(o.exclude, (std::vector<std::string>{"legacy/*"}));
+  EXPECT_TRUE(o.fail_fast);
+  EXPECT_TRUE(o.dry_run);
+  EXPECT_EQ(o.report, "r.json");
+  EXPECT_EQ(o.log_dir, "logs");
+  EXPECT_EQ(o.timeout, 10min);
+  EXPECT_EQ(o.progress, Progress::lines);
+}
+
+TEST(TfrunOptions, BadUsageIsRefusedWithAMessage) {
+  EXPECT_FALSE(parse_args({}).options);  // no command
+  auto bad_timeout = parse_args({"--timeout", "soon", "plan"});
+  EXPECT_FALSE(bad_timeout.options);
+  EXPECT_NE(bad_timeout.message.find("--timeout"), std::string::npos);
+  EXPECT_FALSE(parse_args({"--fail-fast", "--ignore-errors", "plan"}).options);
+  EXPECT_FALSE(parse_args({"--progress", "fancy", "plan"}).options);
+  auto help = parse_args({"--help"});
+  EXPECT_FALSE(help.options);
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.message.find("--fail-fast"), std::string::npos);
+}
+
+TEST(TfrunOptions, Durations) {
+  EXPECT_EQ(parse_duration("90"), 90s);
+  EXPECT_EQ(parse_duration("90s"), 90s);
+  EXPECT_EQ(parse_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_duration("2h"), 2h);
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration("5 minutes"));
+  EXPECT_FALSE(parse_duration(""));
+}
+
+libterraform::Event event_of(const char* json) {
+  return libterraform::to_event(nlohmann::json::parse(json));
+}
+
+TEST(TfrunProgress, FollowsPlanThenApplyEvents) {
+  ModuleProgress p;
+  p.on_event(event_of(
+      R"({"type":"planned_change","change":{"resource":{"addr":"terraform_data.a"},"action":"create"}})"));
+  EXPECT_EQ(p.phase, "planning");
+  EXPECT_EQ(p.add, 1);
+  p.on_event(event_of(
+      R"({"type":"apply_start","hook":{"resource":{"addr":"terraform_data.a"},"action":"create"}})"));
+  EXPECT_EQ(p.phase, "applying");
+  EXPECT_EQ(p.resource, "terraform_data.a");
+  p.on_event(event_of(
+      R"({"type":"provision_start","hook":{"resource":{"addr":"terraform_data.a"},"provisioner":"local-exec"}})"));
+  EXPECT_EQ(p.phase, "provisioning");
+  p.on_event(event_of(
+      R"({"type":"apply_complete","hook":{"resource":{"addr":"terraform_data.a"},"action":"create"}})"));
+  EXPECT_EQ(p.add, 1);  // now what is done, not what is planned
+  p.on_event(event_of(
+      R"({"type":"change_summary","changes":{"add":1,"change":0,"remove":0,"operation":"apply"}})"));
+  EXPECT_EQ(p.phase, "done");
+  EXPECT_EQ(change_counts(p.add, p.change, p.destroy), "+1 ~0 -0");
+}
+
+TEST(TfrunLiveView, OneLinePerRunningModuleAndACounterLineCutToWidth) {
+  ModuleProgress p;
+  p.phase = "provisioning";
+  p.resource = "terraform_data.slow";
+  auto lines = live_block({{"network", p, 2500ms}, {"db", {}, 100ms}},
+                          {.done = 3, .failed = 1, .running = 2, .queued = 4}, 200);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "  network  provisioning 2.5s    +0 ~0 -0  terraform_data.slow");
+  EXPECT_EQ(lines[1], "  db       starting     0.1s    +0 ~0 -0");
+  EXPECT_EQ(lines[2], "done 3  failed 1  skipped 0  cancelled 0  running 2  queued 4");
+  for (const auto& line : live_block({{"network", p, 2500ms}}, {}, 20))
+    EXPECT_LE(line.size(), 20u);
+}
+
+libterraform::GraphRunReport sample_report() {
+  using Clock = std::chrono::system_clock;
+  const Clock::time_point t0{std::chrono::seconds(1'800'000'000)};
+  libterraform::GraphRunReport r;
+  r.started = t0;
+  r.ended = t0 + 5s;
+  r.exit_code = 1;
+  r.order = {{"network"}, {"app"}};
+  ModuleReport network{.module = "network", .directory = "/t/network"};
+  network.result = ModuleResult::failed;
+  network.reason = "Unsupported argument";
+  network.started = t0;
+  network.ended = t0 + 1500ms;
+  network.exit_code = 1;
+  libterraform::Diagnostic unsupported;
+  unsupported.severity = "error";
+  unsupported.summary = "Unsupported argument";
+  network.diagnostics = {unsupported};
+  ModuleReport app{.module = "app", .directory = "/t/app"};
+  app.result = ModuleResult::skipped;
+  app.reason = "dependency network failed";
+  app.cause = "network";
+  r.modules = {network, app};
+  return r;
+}
+
+TEST(TfrunReport, SummaryTableAlignsItsColumns) {
+  EXPECT_EQ(summary_table(sample_report()),
+            "MODULE   RESULT   DURATION  CHANGES  REASON\n"
+            "network  failed   1.5s      -        Unsupported argument\n"
+            "app      skipped  -         -        dependency network failed\n");
+}
+
+TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
+  const auto j = report_json(sample_report(), "plan");
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["command"], "plan");
+  EXPECT_EQ(j["started"], "2027-01-15T08:00:00.000Z");
+  EXPECT_EQ(j["exit_code"], 1);
+  EXPECT_EQ(j["order"], nlohmann::json::parse(R"([["network"],["app"]])"));
+  const auto& network = j["modules"][0];
+  EXPECT_EQ(network["name"], "network");
+  EXPECT_EQ(network["result"], "failed");
+  EXPECT_EQ(network["duration_ms"], 1500);
+  EXPECT_EQ(network["exit_code"], 1);
+  EXPECT_EQ(network["cause"], nullptr);
+  EXPECT_EQ(network["diagnostics"][0]["summary"], "Unsupported argument");
+  const auto& app = j["modules"][1];
+  EXPECT_EQ(app["result"], "skipped");
+  EXPECT_EQ(app["cause"], "network");
+  EXPECT_EQ(app["started"], nullptr);
+  EXPECT_EQ(app["changes"], nullptr);
+  EXPECT_EQ(log_file_name("apps/web"), "apps__web.log");
+  EXPECT_EQ(log_file_name("."), "root.log");
+}
+
+}  // namespace
+}  // namespace tfrun

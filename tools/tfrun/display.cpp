@@ -1,0 +1,218 @@
+#include "display.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace tfrun {
+
+using libterraform::ModuleReport;
+using libterraform::ModuleResult;
+
+namespace {
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return;  // a closed terminal: nothing more to show
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string seconds(std::chrono::steady_clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1fs", std::chrono::duration<double>(d).count());
+  return text;
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text;
+}
+
+std::string cut(std::string text, int width) {
+  if (width > 0 && text.size() > static_cast<std::size_t>(width)) text.resize(width);
+  return text;
+}
+
+}  // namespace
+
+std::string ending_line(const ModuleReport& m) {
+  std::string line;
+  switch (m.result) {
+    case ModuleResult::succeeded:
+      line = "ok        ";
+      break;
+    case ModuleResult::failed:
+      line = "FAILED    ";
+      break;
+    case ModuleResult::skipped:
+      line = "skipped   ";
+      break;
+    case ModuleResult::cancelled:
+      line = "cancelled ";
+      break;
+    default:
+      line = std::string(libterraform::to_string(m.result)) + " ";
+  }
+  line += m.module;
+  if (m.started && m.ended) line += "  " + seconds(*m.ended - *m.started);
+  if (m.summary) line += "  " + change_counts(m.summary->add, m.summary->change, m.summary->remove);
+  if (m.changes) line += "  (changes present)";
+  if (!m.reason.empty()) line += "  " + m.reason;
+  return line;
+}
+
+// --- lines ---
+
+void LineDisplay::write_line(const std::string& module, std::string_view text) {
+  std::string line = "[" + module + "] ";
+  line += text;
+  line += '\n';
+  std::lock_guard lock(mutex_);
+  write_all(fd_, line);  // one write per line, under the lock: lines never interleave
+}
+
+void LineDisplay::changed(const ModuleReport& m) {
+  if (m.result == ModuleResult::running) {
+    write_line(m.module, "started");
+  } else if (m.result != ModuleResult::pending && m.result != ModuleResult::excluded) {
+    write_line(m.module, ending_line(m));
+  }
+}
+
+void LineDisplay::event(const std::string& module, const libterraform::Event& event) {
+  if (!event.message.empty() && event.type != libterraform::EventType::version) {
+    write_line(module, event.message);
+  }
+}
+
+void LineDisplay::output(const std::string& module, std::string_view line) {
+  write_line(module, line);
+}
+
+void LineDisplay::message(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  write_all(fd_, std::string(text) + "\n");
+}
+
+// --- live ---
+
+std::vector<std::string> live_block(const std::vector<LiveModule>& running, const Counters& c,
+                                    int width) {
+  std::size_t name_width = 0;
+  for (const auto& m : running)
+    name_width = std::max(name_width, m.name.size());
+  std::vector<std::string> lines;
+  for (const auto& m : running) {
+    std::string line = "  " + pad(m.name, name_width) + "  " + pad(m.progress.phase, 12) + " " +
+                       pad(seconds(m.elapsed), 7) + " " +
+                       change_counts(m.progress.add, m.progress.change, m.progress.destroy);
+    if (!m.progress.resource.empty()) line += "  " + m.progress.resource;
+    lines.push_back(cut(std::move(line), width));
+  }
+  lines.push_back(cut("done " + std::to_string(c.done) + "  failed " + std::to_string(c.failed) +
+                          "  skipped " + std::to_string(c.skipped) + "  cancelled " +
+                          std::to_string(c.cancelled) + "  running " + std::to_string(c.running) +
+                          "  queued " + std::to_string(c.queued),
+                      width));
+  return lines;
+}
+
+LiveView::LiveView(int fd, const std::vector<ModuleReport>& modules) : fd_(fd) {
+  for (const auto& m : modules) {
+    if (m.result == ModuleResult::excluded) continue;
+    order_.push_back(m.module);
+    states_[m.module] = {};
+  }
+  write_all(fd_, "\x1b[?25l");  // no blinking cursor in the block
+}
+
+int LiveView::width() const {
+  winsize size{};
+  if (::ioctl(fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col - 1;
+  return 79;
+}
+
+void LiveView::redraw_locked(const std::string& above) {
+  std::string frame;
+  if (drawn_ > 0) frame += "\r\x1b[" + std::to_string(drawn_) + "A";  // to the block's top
+  frame += "\x1b[J";  // erase it (and anything below)
+  frame += above;
+  drawn_ = 0;
+  if (!closed_) {
+    std::vector<LiveModule> running;
+    Counters counters;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& name : order_) {
+      const State& s = states_[name];
+      switch (s.result) {
+        case ModuleResult::running:
+          ++counters.running;
+          running.push_back({name, s.progress, now - s.started});
+          break;
+        case ModuleResult::succeeded:
+          ++counters.done;
+          break;
+        case ModuleResult::failed:
+          ++counters.failed;
+          break;
+        case ModuleResult::skipped:
+          ++counters.skipped;
+          break;
+        case ModuleResult::cancelled:
+          ++counters.cancelled;
+          break;
+        default:
+          ++counters.queued;
+      }
+    }
+    for (const auto& line : live_block(running, counters, width())) {
+      frame += line + "\n";
+      ++drawn_;
+    }
+  }
+  write_all(fd_, frame);  // the whole frame in one write: no flicker
+}
+
+void LiveView::changed(const ModuleReport& m) {
+  std::lock_guard lock(mutex_);
+  auto found = states_.find(m.module);
+  if (found == states_.end()) return;
+  found->second.result = m.result;
+  if (m.result == ModuleResult::running) {
+    found->second.started = std::chrono::steady_clock::now();
+    redraw_locked("");
+  } else {
+    redraw_locked(ending_line(m) + "\n");
+  }
+}
+
+void LiveView::event(const std::string& module, const libterraform::Event& event) {
+  std::lock_guard lock(mutex_);
+  auto found = states_.find(module);
+  if (found != states_.end()) found->second.progress.on_event(event);
+}
+
+void LiveView::message(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  redraw_locked(std::string(text) + "\n");
+}
+
+void LiveView::tick() {
+  std::lock_guard lock(mutex_);
+  if (!closed_) redraw_locked("");
+}
+
+void LiveView::close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  redraw_locked("");
+  write_all(fd_, "\x1b[?25h");
+}
+
+}  // namespace tfrun

@@ -1,0 +1,95 @@
+#pragma once
+
+// Where tfrun shows a run: a live view redrawn in place on a terminal, or whole
+// prefixed lines elsewhere (CI logs). Called from the pool's threads: each display
+// serializes its own writes.
+
+#include "progress.hpp"
+
+#include <libterraform/graph_run.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tfrun {
+
+class Display {
+ public:
+  virtual ~Display() = default;
+  virtual void changed(const libterraform::ModuleReport& module) = 0;
+  virtual void event(const std::string& module, const libterraform::Event& event) = 0;
+  // A line terraform printed that no event carries (stderr, or a text command's stdout).
+  virtual void output(const std::string& module, std::string_view line) = 0;
+  virtual void message(std::string_view text) = 0;
+  // Redraws (the live view); called a few times a second.
+  virtual void tick() {}
+  // The run is over: leaves the screen with only permanent lines.
+  virtual void close() {}
+};
+
+// How a module's end reads: "ok     network  3.2s  +1 ~0 -0" and the like.
+std::string ending_line(const libterraform::ModuleReport& module);
+
+// "[network] Plan: 1 to add, 0 to change, 0 to destroy."
+class LineDisplay final : public Display {
+ public:
+  explicit LineDisplay(int fd) : fd_(fd) {}
+  void changed(const libterraform::ModuleReport& module) override;
+  void event(const std::string& module, const libterraform::Event& event) override;
+  void output(const std::string& module, std::string_view line) override;
+  void message(std::string_view text) override;
+
+ private:
+  void write_line(const std::string& module, std::string_view text);
+  int fd_;
+  std::mutex mutex_;
+};
+
+// One line per running module and a counter line, redrawn in place.
+struct LiveModule {
+  std::string name;
+  ModuleProgress progress;
+  std::chrono::steady_clock::duration elapsed{};
+};
+struct Counters {
+  int done = 0, failed = 0, skipped = 0, cancelled = 0, running = 0, queued = 0;
+};
+// The block's lines, each cut to `width` columns. Pure: unit-tested.
+std::vector<std::string> live_block(const std::vector<LiveModule>& running,
+                                    const Counters& counters, int width);
+
+class LiveView final : public Display {
+ public:
+  // `modules`: every module of the run, in order; those excluded are not counted.
+  LiveView(int fd, const std::vector<libterraform::ModuleReport>& modules);
+  void changed(const libterraform::ModuleReport& module) override;
+  void event(const std::string& module, const libterraform::Event& event) override;
+  void output(const std::string&, std::string_view) override {}
+  void message(std::string_view text) override;
+  void tick() override;
+  void close() override;
+
+ private:
+  struct State {
+    libterraform::ModuleResult result = libterraform::ModuleResult::pending;
+    ModuleProgress progress;
+    std::chrono::steady_clock::time_point started;
+  };
+  // Erases the block, prints `above` (permanent lines), draws the block again.
+  void redraw_locked(const std::string& above);
+  int width() const;
+
+  int fd_;
+  std::mutex mutex_;
+  std::vector<std::string> order_;
+  std::map<std::string, State> states_;
+  std::size_t drawn_ = 0;  // lines of the block on screen
+  bool closed_ = false;
+};
+
+}  // namespace tfrun

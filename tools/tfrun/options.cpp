@@ -1,0 +1,81 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <sstream>
+#include <string_view>
+
+namespace tfrun {
+
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  auto [rest, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || rest == text.data() || value < 0) return std::nullopt;
+  const std::string unit(rest, end);
+  using namespace std::chrono;
+  if (unit.empty() || unit == "s") return seconds(value);
+  if (unit == "ms") return milliseconds(value);
+  if (unit == "m") return minutes(value);
+  if (unit == "h") return hours(value);
+  return std::nullopt;
+}
+
+Parsed parse(int argc, const char* const* argv) {
+  Options o;
+  CLI::App app{
+      "Runs one terraform command across a tree of modules, in dependency order, in "
+      "parallel.\nModules: every directory under --root holding *.tf files; a module runs "
+      "after those its tfrun.deps file lists and those whose local terraform_remote_state "
+      "it reads.",
+      "tfrun"};
+  app.footer("Usage: tfrun [flags] COMMAND [-- terraform arguments]");
+  app.add_option("command", o.command,
+                 "A command: init, validate, plan, apply, destroy, refresh, ...")
+      ->required();
+  app.add_option("-C,--root", o.root, "The module tree (default: the current directory)");
+  app.add_option("--module", o.modules, "Run these module directories instead (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-p,--parallelism", o.parallelism,
+                 "How many terraform commands run at once (default: the core count)");
+  app.add_option("--include", o.include, "Only modules whose name matches this glob")
+      ->allow_extra_args(false);
+  app.add_option("--exclude", o.exclude, "Leave out modules whose name matches this glob")
+      ->allow_extra_args(false);
+  app.add_flag("--fail-fast", o.fail_fast, "After a failure, start no more modules");
+  app.add_flag("--ignore-errors", o.ignore_errors, "Run a failed module's dependents anyway");
+  app.add_flag("--dry-run", o.dry_run, "Print the order and run nothing");
+  app.add_option("--report", o.report, "Write a JSON report of the run to this file");
+  app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
+  std::string timeout, progress = "auto";
+  app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");
+  app.add_option("--progress", progress, "auto, live (a terminal view) or lines")
+      ->check(CLI::IsMember({"auto", "live", "lines"}));
+  // Everything after `--` goes to terraform as it is.
+  int own = 1;
+  while (own < argc && std::string_view(argv[own]) != "--")
+    ++own;
+  for (int i = own + 1; i < argc; ++i)
+    o.terraform_args.emplace_back(argv[i]);
+  try {
+    app.parse(own, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    const int code = app.exit(e, out, err);
+    return {std::nullopt, code, out.str() + err.str()};
+  }
+  if (!timeout.empty()) {
+    o.timeout = parse_duration(timeout);
+    if (!o.timeout) return {std::nullopt, 2, "tfrun: --timeout: not a duration: " + timeout + "\n"};
+  }
+  o.progress = progress == "live"    ? Progress::live
+               : progress == "lines" ? Progress::lines
+                                     : Progress::automatic;
+  if (o.fail_fast && o.ignore_errors) {
+    return {std::nullopt, 2, "tfrun: --fail-fast and --ignore-errors exclude each other\n"};
+  }
+  return {std::move(o), 0, ""};
+}
+
+}  // namespace tfrun

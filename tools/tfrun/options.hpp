@@ -1,0 +1,44 @@
+#pragma once
+
+// tfrun's command line, parsed into one struct.
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tfrun {
+
+enum class Progress { automatic, live, lines };
+
+struct Options {
+  std::string command;                         // a command method: plan, apply, init...
+  std::vector<std::string> terraform_args;     // after `--`: passed to terraform
+  std::filesystem::path root = ".";            // the module tree
+  std::vector<std::filesystem::path> modules;  // --module: these directories instead
+  unsigned parallelism = 0;                    // 0: the hardware's concurrency
+  std::vector<std::string> include, exclude;
+  bool fail_fast = false;
+  bool ignore_errors = false;
+  bool dry_run = false;
+  std::filesystem::path report;   // --report FILE.json
+  std::filesystem::path log_dir;  // --log-dir DIR
+  std::optional<std::chrono::milliseconds> timeout;
+  Progress progress = Progress::automatic;
+};
+
+// What parsing asks of main: run, or exit at once with this code (help, bad usage),
+// after printing `message`.
+struct Parsed {
+  std::optional<Options> options;
+  int exit_code = 0;
+  std::string message;
+};
+
+Parsed parse(int argc, const char* const* argv);
+
+// "90s", "10m", "1h", "250ms", or a number of seconds. Empty when it is none of them.
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
+
+}  // namespace tfrun
