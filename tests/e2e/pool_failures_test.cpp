@@ -40,8 +40,16 @@ class PoolFailuresTest : public testing::LeakCheck {
   fs::path initialized(std::string_view name, std::string_view main_tf) {
     return testing::make_initialized_module(dir.path(), name, main_tf);
   }
+  // An apply of `module` on the pool, once it has reached its provisioner.
+  Future<CommandResult> provisioning_apply(TerraformPool& pool, const fs::path& module) {
+    auto apply = pool.command(module).apply(
+        {.on_output = testing::flag_on(provisioning, "provision_start")});
+    EXPECT_TRUE(testing::started(provisioning));
+    return apply;
+  }
 
   TempDir dir;
+  std::atomic<bool> provisioning{false};
 };
 
 TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
@@ -137,10 +145,7 @@ TEST_F(PoolFailuresTest, ShutdownCancelsQueuedFutures) {
   auto slow = initialized("slow", testing::slow_resource(2));
   auto other = initialized("other", testing::modules::kMinimal);
   TerraformPool pool(pool_options(1));
-  std::atomic<bool> provisioning{false};
-  auto running =
-      pool.command(slow).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
-  ASSERT_TRUE(testing::started(provisioning));
+  auto running = provisioning_apply(pool, slow);
   auto queued1 = pool.command(other).validate();
   auto queued2 = pool.run("version");
   pool.shutdown({.cancel_queued = true});
@@ -154,10 +159,7 @@ TEST_F(PoolFailuresTest, AServiceStopShutdownInterruptsRunningTasksOnce) {
   auto slow = initialized("slow", testing::slow_resource(30));
   auto other = initialized("other", testing::modules::kMinimal);
   TerraformPool pool(pool_options(1));
-  std::atomic<bool> provisioning{false};
-  auto running =
-      pool.command(slow).apply({.on_output = testing::flag_on(provisioning, "provision_start")});
-  ASSERT_TRUE(testing::started(provisioning));
+  auto running = provisioning_apply(pool, slow);
   auto queued = pool.command(other).validate();
   pool.shutdown({.cancel_queued = true, .interrupt_running = true});
   EXPECT_TRUE(queued.cancelled());

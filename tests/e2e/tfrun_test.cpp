@@ -157,6 +157,45 @@ TEST_F(TfrunTest, BadUsageAndBadTreesFailClearly) {
   EXPECT_NE(output.find("no_such_command"), std::string::npos) << output;
 }
 
+TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
+  make_tree();
+  add_broken();
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  const fs::path page = dir / "run.html";
+  ASSERT_EQ(tfrun("--progress lines --html " + page.string() + " apply"), 1) << output;
+  // Headless chromium runs the page's script; the DOM it dumps is what it rendered.
+  const std::string chromium =
+      "chromium --headless --no-sandbox --disable-gpu "
+      "--disable-dev-shm-usage --user-data-dir=" +
+      (dir / "profile").string();
+  const fs::path dom = dir / "dom.html", shot = dir / "shot.png";
+  ASSERT_EQ(std::system((chromium + " --dump-dom file://" + page.string() + " > " + dom.string() +
+                         " 2> " + (dir / "chromium.log").string())
+                            .c_str()),
+            0)
+      << testing::read_file(dir / "chromium.log");
+  const std::string rendered = testing::read_file(dom);
+  for (const char* module : {"network", "db", "app", "broken", "after_broken"}) {
+    EXPECT_NE(rendered.find("class=\"gantt-row\" data-module=\"" + std::string(module) + "\""),
+              std::string::npos)
+        << module << "\n"
+        << rendered;
+  }
+  EXPECT_NE(rendered.find("gantt-bar succeeded"), std::string::npos);
+  EXPECT_NE(rendered.find("gantt-bar failed"), std::string::npos);
+  EXPECT_EQ(rendered.find("data-module=\"after_broken\"><div class=\"gantt-name\">after_broken"
+                          "</div><div class=\"gantt-track\"><div"),
+            std::string::npos);  // skipped: no bar
+  EXPECT_NE(rendered.find("<td>dependency broken failed (broken)</td>"), std::string::npos);
+  ASSERT_EQ(std::system((chromium + " --window-size=1000,500 --screenshot=" + shot.string() +
+                         " file://" + page.string() + " 2> /dev/null")
+                            .c_str()),
+            0);
+  const std::string png = testing::read_file(shot);
+  ASSERT_GT(png.size(), 5000u);  // a drawn page, not a blank one
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
 // Starts tfrun in the tree with stdout and stderr into `log`; returns its pid.
 pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, const fs::path& log,
                   const std::string& config) {

@@ -3,6 +3,7 @@
 // library's public API. See docs/tfrun.md.
 
 #include "display.hpp"
+#include "html_report.hpp"
 #include "options.hpp"
 #include "report.hpp"
 
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -168,9 +170,9 @@ int run(const tfrun::Options& o) {
     std::cout << "\n--- " << m.module << ": failed; its output ---\n" << logs.kept(m.module);
   }
   std::cout << "\n" << tfrun::summary_table(report);
-  if (!o.report.empty()) {
-    std::ofstream(o.report) << tfrun::report_json(report, o.command).dump(2) << "\n";
-  }
+  const auto json = tfrun::report_json(report, o.command);
+  if (!o.report.empty()) std::ofstream(o.report) << json.dump(2) << "\n";
+  if (!o.html.empty()) std::ofstream(o.html) << tfrun::html_report(json);
   std::cout << "exit code " << report.exit_code << "\n";
   return report.exit_code;
 }

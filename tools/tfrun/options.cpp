@@ -47,6 +47,7 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_flag("--ignore-errors", o.ignore_errors, "Run a failed module's dependents anyway");
   app.add_flag("--dry-run", o.dry_run, "Print the order and run nothing");
   app.add_option("--report", o.report, "Write a JSON report of the run to this file");
+  app.add_option("--html", o.html, "Write a page with the run's timeline to this file");
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
   std::string timeout, progress = "auto";
   app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");

@@ -23,6 +23,7 @@ struct Options {
   bool ignore_errors = false;
   bool dry_run = false;
   std::filesystem::path report;   // --report FILE.json
+  std::filesystem::path html;     // --html FILE.html
   std::filesystem::path log_dir;  // --log-dir DIR
   std::optional<std::chrono::milliseconds> timeout;
   Progress progress = Progress::automatic;

@@ -1,0 +1,142 @@
+// A run over a graph against the naive way, in one run (only ratios from the same run
+// mean anything on a shared machine). See docs/benchmarks.md.
+//
+//   graph_benchmark [--workers N] [--levels 5] [--width 20] [--rounds 3] [--tfrun PATH]
+//
+// A tree of levels x width modules; each module depends on two of the level before
+// and plans a different number of resources, so that plans take unequal times. The
+// same `plan` work runs three ways, alternating, each round:
+//   graph   TerraformPool::run over the ModuleGraph (a module starts when its
+//           dependencies are done and a worker is free)
+//   levels  pool.map level by level: a level starts when the whole previous one is done
+//   tfrun   the tfrun binary over the tree (its own pool, start-up included), if given
+
+#include <libterraform/libterraform.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace libterraform;
+using Clock = std::chrono::steady_clock;
+using Seconds = std::chrono::duration<double>;
+
+struct Settings {
+  unsigned workers = std::max(2u, std::thread::hardware_concurrency());
+  int levels = 5;
+  int width = 20;
+  int rounds = 3;
+  std::string tfrun;
+};
+
+Settings parse(int argc, char** argv) {
+  Settings s;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--workers") s.workers = static_cast<unsigned>(std::stoi(value));
+    if (flag == "--levels") s.levels = std::stoi(value);
+    if (flag == "--width") s.width = std::stoi(value);
+    if (flag == "--rounds") s.rounds = std::stoi(value);
+    if (flag == "--tfrun") s.tfrun = value;
+  }
+  return s;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+template <class Work>
+double timed(Work&& work) {
+  const auto start = Clock::now();
+  work();
+  return Seconds(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Settings s = parse(argc, argv);
+  const fs::path root =
+      fs::temp_directory_path() / ("graph-benchmark-" + std::to_string(::getpid()));
+  const fs::path config = root / "empty.tfrc";
+  fs::create_directories(root);
+  std::ofstream(config).flush();
+  ::setenv("TF_CLI_CONFIG_FILE", config.c_str(), 1);
+  ::setenv("CHECKPOINT_DISABLE", "1", 1);
+
+  // The tree: level L module I depends on modules I and I+1 (mod width) of level L-1.
+  std::vector<std::vector<fs::path>> levels(s.levels);
+  for (int level = 0; level < s.levels; ++level) {
+    for (int i = 0; i < s.width; ++i) {
+      const std::string name = "l" + std::to_string(level) + "/m" + std::to_string(i);
+      const fs::path dir = root / name;
+      fs::create_directories(dir);
+      const int resources = 1 + (level * s.width + i) * 37 % 40;
+      std::ofstream(dir / "main.tf")
+          << "resource \"terraform_data\" \"r\" {\n  count = " << resources
+          << "\n  input = count.index\n}\n";
+      if (level > 0) {
+        std::ofstream deps(dir / "tfrun.deps");
+        deps << "../../l" << level - 1 << "/m" << i << "\n";
+        deps << "../../l" << level - 1 << "/m" << (i + 1) % s.width << "\n";
+      }
+      levels[level].push_back(dir);
+    }
+  }
+  const ModuleGraph graph = ModuleGraph::discover(root);  // the edges, as tfrun reads them
+
+  TerraformPool pool({.max_workers = s.workers});
+  if (pool.run(graph, "init").get().exit_code != 0) {
+    std::cerr << "init failed\n";
+    return 1;
+  }
+  std::vector<double> graph_times, level_times, tfrun_times;
+  for (int round = 0; round < s.rounds; ++round) {
+    level_times.push_back(timed([&] {
+      for (const auto& level : levels)
+        for (const auto& result : pool.map("plan", level, {.check = true}))
+          (void)result;
+    }));
+    graph_times.push_back(timed([&] {
+      if (pool.run(graph, "plan").get().exit_code != 0) std::cerr << "graph plan failed\n";
+    }));
+    if (!s.tfrun.empty()) {
+      const std::string command = s.tfrun + " -C " + root.string() + " -p " +
+                                  std::to_string(s.workers) + " --progress lines plan > /dev/null";
+      tfrun_times.push_back(timed([&] {
+        if (std::system(command.c_str()) != 0) std::cerr << "tfrun plan failed\n";
+      }));
+    }
+  }
+  std::vector<double> ratios;
+  for (int r = 0; r < s.rounds; ++r)
+    ratios.push_back(graph_times[r] / level_times[r]);
+  std::printf("graph: plan x %d modules (%d levels of %d), %u workers, %d rounds\n",
+              s.levels * s.width, s.levels, s.width, s.workers, s.rounds);
+  std::printf("  level by level (pool.map)   %.3f s median\n", median(level_times));
+  std::printf("  graph (TerraformPool::run)  %.3f s median\n", median(graph_times));
+  std::printf("  graph / levels = %.3f median of rounds (%.3f to %.3f)   (target <= 1.0)\n",
+              median(ratios), *std::min_element(ratios.begin(), ratios.end()),
+              *std::max_element(ratios.begin(), ratios.end()));
+  if (!tfrun_times.empty()) {
+    std::vector<double> tfrun_ratios;
+    for (int r = 0; r < s.rounds; ++r)
+      tfrun_ratios.push_back(tfrun_times[r] / level_times[r]);
+    std::printf("  tfrun plan (own pool, start-up included)  %.3f s median\n", median(tfrun_times));
+    std::printf("  tfrun / levels = %.3f median of rounds (%.3f to %.3f)\n", median(tfrun_ratios),
+                *std::min_element(tfrun_ratios.begin(), tfrun_ratios.end()),
+                *std::max_element(tfrun_ratios.begin(), tfrun_ratios.end()));
+  }
+  fs::remove_all(root);
+  return 0;
+}
