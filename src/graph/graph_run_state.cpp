@@ -142,13 +142,20 @@ void GraphRunState::launch(std::size_t m) {
     failed->set_error({make_error_code(errc::invalid_option), std::current_exception(), nullptr});
     task = Future<CommandResult>(failed);
   }
-  bool stop_now = false;
+  bool cancelled = false, stopped = false;
   {
     std::lock_guard lock(mutex_);
     tasks_[m] = task;
-    stop_now = schedule_.stopped();
+    cancelled = cancelled_;
+    stopped = schedule_.stopped();
   }
-  if (stop_now) task.cancel();  // the run stopped while this one was being submitted
+  // The run stopped while this one was being submitted: cancelled, it is interrupted;
+  // stopped by fail-fast, it is withdrawn if still queued.
+  if (cancelled) {
+    task.cancel();
+  } else if (stopped) {
+    Access::state(task)->cancel(false);
+  }
   task.add_done_callback(
       [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
 }
@@ -163,7 +170,7 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
     if (task.cancelled()) {
       // Withdrawn from the pool's queue: by fail-fast, by the run's cancel or by a
       // pool that shut down.
-      if (first_failure_ && !cancelled_) {
+      if (options_.fail_fast && first_failure_ && !cancelled_) {
         schedule_.skipped(m, *first_failure_);
         mark({m}, "fail-fast: " + graph_.modules()[*first_failure_].name + " failed", changes);
       } else {

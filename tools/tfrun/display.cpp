@@ -140,7 +140,11 @@ int LiveView::width() const {
 
 void LiveView::redraw_locked(const std::string& above) {
   std::string frame;
-  if (drawn_ > 0) frame += "\r\x1b[" + std::to_string(drawn_) + "A";  // to the block's top
+  if (drawn_ > 0) {  // up to the block's top
+    frame += "\r\x1b[";
+    frame += std::to_string(drawn_);
+    frame += 'A';
+  }
   frame += "\x1b[J";  // erase it (and anything below)
   frame += above;
   drawn_ = 0;

@@ -78,7 +78,11 @@ void ModuleProgress::on_event(const libterraform::Event& e) {
 }
 
 std::string change_counts(int add, int change, int destroy) {
-  return "+" + std::to_string(add) + " ~" + std::to_string(change) + " -" + std::to_string(destroy);
+  std::string counts = "+";  // appended: g++ 12 -O2 warns, wrongly, about "+" + string
+  counts += std::to_string(add);
+  counts += " ~" + std::to_string(change);
+  counts += " -" + std::to_string(destroy);
+  return counts;
 }
 
 }  // namespace tfrun
