@@ -90,11 +90,15 @@ struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
     complete_next(io, std::move(executor), std::move(*handler), slot, std::move(*item));
   }
 
-  // Destroys a waiting next() without completing it.
+  // Destroys a waiting next() without completing it, with the work it holds on its
+  // executor: now, while that executor's context is still there (the state itself may
+  // go last on a pool thread, after the context).
   void drop_waiting() {
     std::optional<Handler> dropped;  // destroyed unlocked: it may own the stream
+    asio::any_completion_executor executor;
     std::lock_guard lock(mutex);
     dropped.swap(waiting);
+    executor = std::move(waiting_executor);
   }
 };
 
