@@ -65,6 +65,10 @@ enum class errc {
   dependency_cycle,
   // A module graph names a module it does not hold (a dependency, an include).
   unknown_module,
+  // The shared plugin cache (PoolOptions::plugin_cache_dir) could not be used for an
+  // init: its directory, a package lock or the init's CLI configuration file. terraform
+  // did not start.
+  plugin_cache_failed,
 };
 
 const boost::system::error_category& error_category() noexcept;

@@ -51,6 +51,11 @@ struct PoolOptions {
   // as for a worker that died; also how long a worker or the spawner may take to exit
   // once shut down. Unset: wait for them forever. See docs/reliability.md.
   std::optional<std::chrono::milliseconds> worker_response_timeout = std::chrono::seconds{10};
+  // A provider cache shared by every init of the pool, safe with many at once (and with
+  // other pools and processes using the same directory), unlike terraform's own
+  // plugin_cache_dir: a filesystem mirror that inits only read, filled once per package
+  // under a file lock. Created if missing; empty: none. See docs/plugin-cache.md.
+  std::filesystem::path plugin_cache_dir = {};
 };
 
 // How TerraformPool::shutdown winds the pool down. Shutting down always stops new

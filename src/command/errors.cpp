@@ -53,6 +53,8 @@ class Category final : public boost::system::error_category {
         return "the module dependencies form a cycle";
       case errc::unknown_module:
         return "no such module in the graph";
+      case errc::plugin_cache_failed:
+        return "the shared plugin cache could not be used";
     }
     return "unknown libterraform error";
   }

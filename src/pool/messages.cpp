@@ -26,6 +26,7 @@ std::string encode(const RunRequest& m) {
       .i64(m.invocation.supervision.timeout ? m.invocation.supervision.timeout->count() : -1)
       .i64(policy.grace_period.count())
       .u8(static_cast<std::uint8_t>(policy.escalation))
+      .string(m.plugin_cache_dir)
       .take();
 }
 
@@ -41,7 +42,8 @@ std::size_t encoded_size(const RunRequest& m) {
   return sizeof(std::uint64_t) + string(launch.executable) + strings(launch.argv) +
          string(launch.working_dir.string()) + 1 +
          (launch.environment ? strings(*launch.environment) : strings({})) + 1 +
-         string(m.invocation.supervision.stdin_data) + 2 * sizeof(std::int64_t) + 1;
+         string(m.invocation.supervision.stdin_data) + 2 * sizeof(std::int64_t) + 1 +
+         string(m.plugin_cache_dir);
 }
 
 RunRequest decode_run(std::string_view payload) {
@@ -62,6 +64,7 @@ RunRequest decode_run(std::string_view payload) {
   if (auto timeout = in.i64(); timeout >= 0) m.invocation.supervision.timeout = Duration(timeout);
   m.invocation.supervision.stop_policy.grace_period = Duration(in.i64());
   m.invocation.supervision.stop_policy.escalation = checked_enum(in.u8(), Escalation::kill);
+  m.plugin_cache_dir = in.string();
   return m;
 }
 

@@ -16,6 +16,8 @@ using RunId = std::uint64_t;
 struct RunRequest {
   RunId run_id = 0;
   detail::Invocation invocation;  // a null environment: the one of the worker's last command
+  // Set for an init in a pool with a shared plugin cache: the cache's absolute path.
+  std::string plugin_cache_dir;
 };
 
 struct Started {

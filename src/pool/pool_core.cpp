@@ -54,6 +54,13 @@ std::filesystem::path module_of(const std::filesystem::path& directory, std::str
   }
 }
 
+// The shared plugin cache as workers use it: absolute, as the CLI configuration needs.
+std::string absolute_cache_dir(const std::filesystem::path& dir) {
+  if (dir.empty()) return {};
+  detail::require_valid_directory("the plugin cache directory", dir);
+  return std::filesystem::absolute(dir).lexically_normal().string();
+}
+
 }  // namespace
 
 PoolCore::PoolCore(PoolOptions options)
@@ -62,6 +69,7 @@ PoolCore::PoolCore(PoolOptions options)
                                         : std::max(1u, std::thread::hardware_concurrency())),
       executable_(detail::resolve_terraform(options_.terraform)),
       environment_(detail::base_environment(options_.terraform)),
+      plugin_cache_dir_(absolute_cache_dir(options_.plugin_cache_dir)),
       io_work_(io_.get_executor()),
       scheduler_(max_workers_),
       liveness_timer_(io_) {
@@ -108,7 +116,9 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   task->id = future->run_id();
   task->invocation =
       detail::prepare(spec, options_.terraform, executable_, working_dir, environment_);
-  if (std::size_t size = encoded_size({task->id, task->invocation}); size > kMaxPayload) {
+  if (spec.name == "init") task->plugin_cache_dir = plugin_cache_dir_;
+  if (std::size_t size = encoded_size({task->id, task->invocation, task->plugin_cache_dir});
+      size > kMaxPayload) {
     throw Error(errc::invalid_option,
                 "terraform " + spec.name + " needs " + std::to_string(size) +
                     " bytes of arguments, environment and standard input; a pool task carries "

@@ -71,7 +71,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   struct Task {
     TaskId id = 0;
     detail::Invocation invocation;
-    std::string module;  // real path; empty: no module to own
+    std::string plugin_cache_dir;  // an init's, when the pool shares a plugin cache
+    std::string module;            // real path; empty: no module to own
     std::shared_ptr<detail::FutureStateBase> future;
     std::function<void(const detail::Outcome&)> complete;  // sets the typed value
     Strand delivery;
@@ -161,6 +162,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // Read once, when the pool is built: the environment of commands without an env of
   // their own, sent to each worker once.
   const process::EnvironmentBlock environment_;
+  const std::string plugin_cache_dir_;  // absolute; empty: none
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> io_work_;

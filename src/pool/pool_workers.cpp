@@ -74,7 +74,7 @@ void PoolCore::pump() {
 bool PoolCore::start_task(const TaskPtr& task, WorkerId id) {
   if (!task || !task->future->set_running()) return false;
   WorkerHandles& worker = handles_.at(id);
-  RunRequest request{task->id, task->invocation};
+  RunRequest request{task->id, task->invocation, task->plugin_cache_dir};
   if (request.invocation.launch.environment == worker.environment) {
     request.invocation.launch.environment = nullptr;  // the worker has it already
   } else {

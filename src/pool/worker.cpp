@@ -2,6 +2,7 @@
 
 #include "libterraform/errors.hpp"
 #include "pool/messages.hpp"
+#include "pool/plugin_cache.hpp"
 #include "process/fd_passing.hpp"
 #include "process/wait_blocking.hpp"
 
@@ -195,11 +196,46 @@ bool handle_buffered(Channel& channel, WorkerState& state) {
   return true;
 }
 
+// Takes the plugin cache's locks for an init and points it at the cache. Meanwhile the
+// parent's frames are handled (pings answered): an interrupt of this command, a SIGTERM
+// or the parent's end stops the wait, and the command never starts. Throws Error.
+void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState& state,
+                        process::LaunchSpec& launch, std::optional<PluginCacheSession>& session) {
+  bool interrupted = false;
+  auto keep_waiting = [&] {
+    if (take_termination_signals()) interrupted = true;
+    if (!channel.poll_available()) return false;
+    try {
+      while (auto frame = channel.next_buffered())
+        interrupted = handle(channel, state, *frame, request.run_id) || interrupted;
+    } catch (const ProtocolError& e) {
+      state.protocol_error = e.what();
+      return false;
+    }
+    return !interrupted;
+  };
+  try {
+    session.emplace(request.plugin_cache_dir, launch.working_dir,
+                    launch.environment ? *launch.environment : std::vector<std::string>{},
+                    keep_waiting);
+    launch.environment = std::make_shared<const std::vector<std::string>>(session->environment());
+  } catch (const Error&) {
+    if (interrupted) throw Error(errc::cancelled, "cancelled while waiting for the plugin cache");
+    throw;
+  }
+}
+
 void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   take_termination_signals();  // one that came while idle was not meant for this terraform
+  std::optional<process::LaunchSpec> cache_launch;  // the launch, pointed at the cache
+  std::optional<PluginCacheSession> plugin_cache;
   process::Child child;
   try {
-    child = process::launch(request.invocation.launch);
+    if (!request.plugin_cache_dir.empty()) {
+      cache_launch = request.invocation.launch;
+      enter_plugin_cache(channel, request, state, *cache_launch, plugin_cache);
+    }
+    child = process::launch(cache_launch ? *cache_launch : request.invocation.launch);
   } catch (const Error& e) {
     channel.send(FrameType::failed, encode(Failed{request.run_id, e.code().value(), e.what()}));
     return;
@@ -249,6 +285,8 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   };
   how.controls = {{kChannelFd, on_channel}, {kTerminationFd, on_termination}};
   process::ChildExit exit = process::wait_blocking(child, how);
+  // Only a successful init's packages are known complete.
+  if (plugin_cache && exit.retcode == 0) plugin_cache->publish();
   channel.send(FrameType::finished, encode(Finished{request.run_id, exit}));
 }
 

@@ -3,6 +3,7 @@
 
 #include "libterraform/libterraform.hpp"
 #include "modules.hpp"
+#include "pool/plugin_cache.hpp"
 #include "test_support.hpp"
 
 #include <spawn.h>
@@ -155,6 +156,31 @@ TEST_F(TfrunTest, BadUsageAndBadTreesFailClearly) {
   fs::remove(tree / "network/tfrun.deps");
   EXPECT_EQ(tfrun("no_such_command"), 1);
   EXPECT_NE(output.find("no_such_command"), std::string::npos) << output;
+}
+
+TEST_F(TfrunTest, InitWithAPluginCacheInstallsTheProviderOnceForTheWholeTree) {
+  const fs::path registry = dir / "registry";
+  const std::string make =
+      std::string(LIBTERRAFORM_FAKE_PROVIDER_MIRROR) + " " + registry.string() + " 1";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  environment_ = "TF_CLI_CONFIG_FILE=" + (registry / "cli.tfrc").string() + " CHECKPOINT_DISABLE=1";
+  const std::string needs_provider = testing::read_file(registry / "module/main.tf");
+  const std::string lock_file = testing::read_file(registry / "module/.terraform.lock.hcl");
+  for (const char* name : {"a", "b", "c", "d"}) {
+    testing::write_file(tree / name / "main.tf", needs_provider);
+    testing::write_file(tree / name / ".terraform.lock.hcl", lock_file);
+  }
+  const fs::path cache = dir / "cache";
+  ASSERT_EQ(tfrun("-p 4 --plugin-cache " + cache.string() + " init -- -input=false"), 0) << output;
+  const fs::path package = fs::path("registry.terraform.io/example/fake/1.0.0") /
+                           pool::host_platform() / "terraform-provider-fake_v1.0.0";
+  EXPECT_EQ(testing::read_file(cache / package),
+            testing::read_file(registry / "package/terraform-provider-fake_v1.0.0"));
+  int linked = 0;
+  for (const char* name : {"a", "b", "c", "d"}) {
+    if (fs::is_symlink((tree / name / ".terraform/providers" / package).parent_path())) ++linked;
+  }
+  EXPECT_EQ(linked, 3);  // one init fetched it, the others linked to the cache
 }
 
 TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {

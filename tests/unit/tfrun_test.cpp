@@ -30,16 +30,17 @@ TEST(TfrunOptions, Defaults) {
   EXPECT_EQ(o.parallelism, 0u);
   EXPECT_FALSE(o.fail_fast || o.ignore_errors || o.dry_run);
   EXPECT_FALSE(o.timeout);
+  EXPECT_TRUE(o.plugin_cache.empty());
   EXPECT_EQ(o.progress, Progress::automatic);
 }
 
 TEST(TfrunOptions, EverythingSet) {
   auto parsed =
-      parse_args({"-C",        "infra",    "--parallelism", "3",         "--include",  "net*",
-                  "--exclude", "legacy/*", "--fail-fast",   "--dry-run", "--report",   "r.json",
-                  "--log-dir", "logs",     "--timeout",     "10m",       "--progress", "lines",
-                  "--module",  "a",        "--module",      "b",         "apply",      "--",
-                  "-var",      "x=1"});
+      parse_args({"-C",        "infra",    "--parallelism", "3",         "--include",      "net*",
+                  "--exclude", "legacy/*", "--fail-fast",   "--dry-run", "--report",       "r.json",
+                  "--log-dir", "logs",     "--timeout",     "10m",       "--progress",     "lines",
+                  "--module",  "a",        "--module",      "b",         "--plugin-cache", "cache",
+                  "apply",     "--",       "-var",          "x=1"});
   ASSERT_TRUE(parsed.options) << parsed.message;
   const Options& o = *parsed.options;
   EXPECT_EQ(o.command, "apply");
@@ -53,6 +54,7 @@ TEST(TfrunOptions, EverythingSet) {
   EXPECT_TRUE(o.dry_run);
   EXPECT_EQ(o.report, "r.json");
   EXPECT_EQ(o.log_dir, "logs");
+  EXPECT_EQ(o.plugin_cache, "cache");
   EXPECT_EQ(o.timeout, 10min);
   EXPECT_EQ(o.progress, Progress::lines);
 }

@@ -80,6 +80,7 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   request.invocation.supervision.stdin_data = "1 + 2\n";
   request.invocation.supervision.timeout = std::chrono::milliseconds(1500);
   request.invocation.supervision.stop_policy = {std::chrono::seconds(3), Escalation::terminate};
+  request.plugin_cache_dir = "/var/cache/providers";
 
   EXPECT_EQ(encoded_size(request), encode(request).size());
   RunRequest decoded = decode_run(encode(request));
@@ -93,6 +94,7 @@ TEST(Messages, RunRequestRoundTripKeepsRawBytes) {
   EXPECT_EQ(decoded.invocation.supervision.timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(decoded.invocation.supervision.stop_policy.grace_period, std::chrono::seconds(3));
   EXPECT_EQ(decoded.invocation.supervision.stop_policy.escalation, Escalation::terminate);
+  EXPECT_EQ(decoded.plugin_cache_dir, "/var/cache/providers");
 
   request.invocation.supervision.timeout.reset();
   request.invocation.launch.environment = nullptr;  // "the same as before"

@@ -131,6 +131,7 @@ int run(const tfrun::Options& o) {
   const ModuleGraph graph = graph_of(o);
   PoolOptions pool_options{.max_workers = o.parallelism};
   pool_options.terraform.timeout = o.timeout;
+  pool_options.plugin_cache_dir = o.plugin_cache;
   TerraformPool pool(pool_options);
 
   const bool live = o.progress == tfrun::Progress::live ||

@@ -49,6 +49,8 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--report", o.report, "Write a JSON report of the run to this file");
   app.add_option("--html", o.html, "Write a page with the run's timeline to this file");
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
+  app.add_option("--plugin-cache", o.plugin_cache,
+                 "Share one provider cache between the inits, safely (docs/plugin-cache.md)");
   std::string timeout, progress = "auto";
   app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");
   app.add_option("--progress", progress, "auto, live (a terminal view) or lines")

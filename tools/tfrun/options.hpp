@@ -22,9 +22,10 @@ struct Options {
   bool fail_fast = false;
   bool ignore_errors = false;
   bool dry_run = false;
-  std::filesystem::path report;   // --report FILE.json
-  std::filesystem::path html;     // --html FILE.html
-  std::filesystem::path log_dir;  // --log-dir DIR
+  std::filesystem::path report;        // --report FILE.json
+  std::filesystem::path html;          // --html FILE.html
+  std::filesystem::path log_dir;       // --log-dir DIR
+  std::filesystem::path plugin_cache;  // --plugin-cache DIR
   std::optional<std::chrono::milliseconds> timeout;
   Progress progress = Progress::automatic;
 };
