@@ -75,7 +75,9 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
 //
 // Cancellation: terminal and partial ask terraform to stop cooperatively (SIGINT,
 //   then only what the stop policy says): the operation completes once terraform
-//   has exited, with operation_aborted and the result of its winding down. Total
+//   has exited, with operation_aborted and the result of its winding down. A second
+//   terminal or partial cancellation is a second Ctrl-C: the stop policy's escalation
+//   is applied at once instead of after its grace period (Future::escalate). Total
 //   (nothing may have happened) is honoured only by a pool task still queued, which
 //   is then removed and never runs; a running command ignores it.
 //

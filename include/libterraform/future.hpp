@@ -28,6 +28,8 @@ class TaskCanceller {
   virtual void dropped(std::uint64_t task) = 0;
   // The task has started (or a worker holds it): interrupt it there.
   virtual void interrupt(std::uint64_t task) = 0;
+  // The same, then escalate the stop at once, per the task's stop policy.
+  virtual void escalate(std::uint64_t task) = 0;
 };
 
 // How a task failed, as values: its code, what terraform produced (null when it never
@@ -61,6 +63,8 @@ class FutureStateBase {
   // Cancels a task that has not started (true). One that has is interrupted, if
   // `interrupt_running`, and resolves to what terraform produced (false).
   bool cancel(bool interrupt_running = true);
+  // cancel(), and a running task's stop escalated at once (Future::escalate).
+  bool escalate();
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
   // Returns a key for forget(), 0 if the callback has already run.
@@ -86,6 +90,9 @@ class FutureStateBase {
   mutable std::mutex mutex_;
 
  private:
+  enum class IfRunning { keep_running, interrupt, escalate };
+  bool stop(IfRunning if_running);
+
   const std::uint64_t run_id_;
   mutable std::condition_variable done_;
   Status status_ = Status::pending;
@@ -135,6 +142,11 @@ std::uint64_t on_done(const Future<T>& future, Callback callback);
 // never runs (true); a running one gets SIGINT through the worker that owns it, and
 // the future then resolves to whatever terraform produced while winding down (false).
 // Cancelling twice, or after the end, is harmless.
+//
+// escalate() is a second Ctrl-C: it cancels as cancel() does, then applies the stop
+// policy's escalation at once instead of after its grace period (a second SIGINT,
+// SIGTERM or SIGKILL; nothing more with Escalation::none, the default). terraform
+// stopped that way may leave its state unwritten and its lock held.
 template <class T>
 class Future {
  public:
@@ -157,6 +169,7 @@ class Future {
   bool running() const { return status() == Status::running; }
   bool cancelled() const { return status() == Status::cancelled; }
   bool cancel() const { return state_->cancel(); }
+  bool escalate() const { return state_->escalate(); }
   // The id the pool gave this submission.
   std::uint64_t run_id() const { return state_->run_id(); }
   // Calls `callback(future)` once it is done: right away if it already is, otherwise

@@ -125,6 +125,10 @@ class GraphRun {
   // Starts no more modules and interrupts each running terraform once (SIGINT; the
   // stop policy decides any escalation): state is written and unlocked. Harmless twice.
   void cancel() const;
+  // A second Ctrl-C: cancel(), then each running terraform's stop escalated at once,
+  // per its stop policy (Future::escalate; nothing more with Escalation::none). A
+  // module stopped that way may be left with its state unwritten and its lock held.
+  void escalate() const;
 
  private:
   friend class TerraformPool;

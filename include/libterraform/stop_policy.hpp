@@ -20,7 +20,9 @@ enum class Escalation {
 // (docs/benchmarks.md). Whatever is left in the group once terraform has exited gets
 // SIGTERM, then SIGKILL.
 struct StopPolicy {
-  // How long to wait after the first SIGINT before escalating.
+  // How long to wait after the first SIGINT before escalating. With
+  // std::chrono::milliseconds::max() the escalation waits for an explicit request
+  // (Future::escalate, GraphRun::escalate: tfrun's second Ctrl-C).
   std::chrono::milliseconds grace_period = std::chrono::seconds{30};
   Escalation escalation = Escalation::none;
 };

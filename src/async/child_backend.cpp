@@ -28,8 +28,12 @@ void start_child(boost::asio::any_io_executor executor, const RunTarget& target,
           // terraform runs from the start: a total cancellation cannot be honoured.
           if (!interrupts_running(type)) return;
           if (auto run = weak.lock()) {
-            *cancelled = true;
-            run->stop();
+            // The first interrupts terraform; another escalates, per the stop policy.
+            if (cancelled->exchange(true)) {
+              run->escalate();
+            } else {
+              run->stop();
+            }
           }
         });
   }

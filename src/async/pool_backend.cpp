@@ -83,8 +83,12 @@ class PoolOperation : public PoolOperationBase,
         if (!self) return;
         // A total cancellation is honoured only while the task still waits in the queue.
         if (interrupts_running(type)) {
-          self->cancelled_ = true;
-          self->future_.cancel();
+          // The first interrupts terraform; another escalates, per the stop policy.
+          if (self->cancelled_.exchange(true)) {
+            self->future_.escalate();
+          } else {
+            self->future_.cancel();
+          }
         } else if (Access::state(self->future_)->cancel(false)) {
           self->cancelled_ = true;
         }

@@ -36,6 +36,10 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
     if (auto watch = watch_.lock()) watch->request_stop(process::StopReason::interrupted);
   }
 
+  void escalate() override {
+    if (auto watch = watch_.lock()) watch->escalate(process::StopReason::interrupted);
+  }
+
  private:
   void finish(const process::ChildExit& exit) {
     on_stop_.reset();
@@ -54,6 +58,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
 class NoRun final : public AsyncRun {
  public:
   void stop() override {}
+  void escalate() override {}
 };
 
 }  // namespace

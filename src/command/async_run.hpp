@@ -36,6 +36,8 @@ class AsyncRun {
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe; once the run
   // has ended it does nothing.
   virtual void stop() = 0;
+  // stop(), then the policy's escalation at once (a second cancellation).
+  virtual void escalate() = 0;
   virtual ~AsyncRun() = default;
 };
 

@@ -89,4 +89,8 @@ void GraphRun::cancel() const {
   state_->cancel();
 }
 
+void GraphRun::escalate() const {
+  state_->escalate();
+}
+
 }  // namespace libterraform

@@ -216,12 +216,28 @@ void GraphRunState::cancel() {
     cancelled_ = true;
     report_.cancelled = true;
     mark(schedule_.cancel(), "the run was cancelled", changes);
-    for (std::size_t m = 0; m < tasks_.size(); ++m)
-      if (tasks_[m].valid() && !is_final(report_.modules[m].result))
-        changes.interrupt.push_back(tasks_[m]);
+    changes.interrupt = unfinished_tasks_locked();
     if (schedule_.done()) changes.finished = true;
   }
   apply(std::move(changes));
+}
+
+void GraphRunState::escalate() {
+  cancel();
+  std::vector<Future<CommandResult>> unfinished;
+  {
+    std::lock_guard lock(mutex_);
+    unfinished = unfinished_tasks_locked();
+  }
+  for (auto& task : unfinished)
+    task.escalate();
+}
+
+std::vector<Future<CommandResult>> GraphRunState::unfinished_tasks_locked() const {
+  std::vector<Future<CommandResult>> unfinished;
+  for (std::size_t m = 0; m < tasks_.size(); ++m)
+    if (tasks_[m].valid() && !is_final(report_.modules[m].result)) unfinished.push_back(tasks_[m]);
+  return unfinished;
 }
 
 void GraphRunState::apply(Changes changes) {

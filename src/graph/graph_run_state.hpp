@@ -20,6 +20,7 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
 
   void start();
   void cancel();
+  void escalate();
   std::shared_ptr<FutureState<GraphRunReport>> report_state() const { return run_; }
   std::shared_ptr<FutureState<ModuleReport>> module_state(std::string_view name) const;
 
@@ -38,6 +39,7 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   // Records the schedule's latest word on `modules` with `reason`.
   void mark(const std::vector<std::size_t>& modules, const std::string& reason, Changes& changes);
   void take_ready(Changes& changes);
+  std::vector<Future<CommandResult>> unfinished_tasks_locked() const;
   void apply(Changes changes);
   CommonOptions options_for(std::size_t module);
 

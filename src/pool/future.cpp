@@ -42,6 +42,14 @@ std::optional<TaskError> FutureStateBase::failure() const {
 }
 
 bool FutureStateBase::cancel(bool interrupt_running) {
+  return stop(interrupt_running ? IfRunning::interrupt : IfRunning::keep_running);
+}
+
+bool FutureStateBase::escalate() {
+  return stop(IfRunning::escalate);
+}
+
+bool FutureStateBase::stop(IfRunning if_running) {
   std::shared_ptr<TaskCanceller> canceller;
   {
     std::lock_guard lock(mutex_);
@@ -54,7 +62,8 @@ bool FutureStateBase::cancel(bool interrupt_running) {
     canceller->dropped(run_id_);
     return true;
   }
-  if (interrupt_running) canceller->interrupt(run_id_);
+  if (if_running == IfRunning::interrupt) canceller->interrupt(run_id_);
+  if (if_running == IfRunning::escalate) canceller->escalate(run_id_);
   return false;
 }
 

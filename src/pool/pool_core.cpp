@@ -4,6 +4,7 @@
 
 #include "pool/messages.hpp"
 #include "process/real_path.hpp"
+#include "process/wait_async.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -207,12 +208,27 @@ void PoolCore::dropped(std::uint64_t id) {
 }
 
 void PoolCore::interrupt(std::uint64_t id) {
-  asio::post(io_, [this, id] {
+  stop_task(id, FrameType::interrupt);
+}
+
+void PoolCore::escalate(std::uint64_t id) {
+  stop_task(id, FrameType::escalate);
+}
+
+void PoolCore::stop_task(TaskId id, FrameType how) {
+  asio::post(io_, [this, id, how] {
+    // terraform outlived its worker: the pool winds it down (it had its interrupt).
+    if (auto task = find_task(id); task && task->orphan_watch) {
+      if (how == FrameType::escalate)
+        task->orphan_watch->escalate(process::StopReason::interrupted);
+      return;
+    }
     switch (scheduler_.cancel(id)) {
       case Scheduler::CancelResult::running:
+        return send_stop(id, how);
       case Scheduler::CancelResult::prefetched:
         // A prefetched task is dropped by its worker, then completes cancelled.
-        return send_interrupt(id);
+        return send_stop(id);
       case Scheduler::CancelResult::removed:
         if (auto task = find_task(id)) cancelled(task);
         return;
@@ -246,7 +262,7 @@ void PoolCore::shutdown(ShutdownOptions options) {
     if (cancel_queued) {
       // Those a worker holds but has not started: it drops them, then they end cancelled.
       for (const auto& prefetched : scheduler_.cancel_prefetched())
-        send_interrupt(prefetched.task);
+        send_stop(prefetched.task);
     }
     pump();
   });

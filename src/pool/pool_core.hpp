@@ -23,6 +23,10 @@
 #include <optional>
 #include <thread>
 
+namespace libterraform::process {
+class AsyncWait;
+}
+
 namespace libterraform::pool {
 
 // What a task's future fails with, from the outcome of its run.
@@ -88,6 +92,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     // terraform has had its one interrupt (the worker said so before sending it, or
     // it came from outside): whoever winds terraform down must not send another.
     bool interrupted = false;
+    // Winds terraform down here after its worker died (wind_down_orphan).
+    std::shared_ptr<process::AsyncWait> orphan_watch;
     // Interrupts the task when the caller's stop token asks.
     std::unique_ptr<std::stop_callback<std::function<void()>>> on_stop;
 
@@ -113,6 +119,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // TaskCanceller: called by a future when it is cancelled.
   void dropped(std::uint64_t task) override;
   void interrupt(std::uint64_t task) override;
+  void escalate(std::uint64_t task) override;
+  // Cancels a queued task; sends a running one's worker `how` (interrupt or escalate).
+  void stop_task(TaskId task, FrameType how);
   TaskPtr find_task(TaskId id);
 
   // --- I/O thread (pool_workers.cpp) ---
@@ -134,7 +143,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // Marks the pool broken: queued tasks fail with `code`, and so will submissions.
   void break_pool(errc code, const std::string& reason);
   void wind_down_orphan(const TaskPtr& task, WorkerFailure failure);
-  void send_interrupt(TaskId task);
+  // Sends the task's worker `type` (interrupt or escalate) for it.
+  void send_stop(TaskId task, FrameType type = FrameType::interrupt);
   TaskPtr running_on(WorkerId worker);
   // Closes every worker's channel, then the spawner's, once nothing needs them.
   void close_processes();

@@ -87,7 +87,7 @@ void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
   asio::post(task->delivery, [this, task, stream, bytes = std::move(bytes)] {
     if (!task->run->on_output(stream, bytes)) {
       // A callback threw: stop terraform, as TerraformCommand does.
-      asio::post(io_, [this, id = task->id] { send_interrupt(id); });
+      asio::post(io_, [this, id = task->id] { send_stop(id); });
     }
   });
 }

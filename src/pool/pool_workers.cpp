@@ -327,6 +327,7 @@ void PoolCore::wind_down_orphan(const TaskPtr& task, WorkerFailure failure) {
         deliver_output(task, stream, std::string(chunk));
       },
       [this, task, failure = std::move(failure)](process::ChildExit) {
+        task->orphan_watch.reset();
         scheduler_.release_module(task->module);
         {
           std::lock_guard lock(mutex_);
@@ -345,14 +346,15 @@ void PoolCore::wind_down_orphan(const TaskPtr& task, WorkerFailure failure) {
   } else {
     watch->request_stop(process::StopReason::owner_gone);
   }
+  task->orphan_watch = std::move(watch);
 }
 
-void PoolCore::send_interrupt(TaskId task) {
+void PoolCore::send_stop(TaskId task, FrameType type) {
   auto worker = scheduler_.worker_of(task);
   if (!worker) return;
   auto found = handles_.find(*worker);
   if (found != handles_.end() && found->second.connection) {
-    found->second.connection->send(FrameType::interrupt, encode_run_id(task));
+    found->second.connection->send(type, encode_run_id(task));
   }
 }
 

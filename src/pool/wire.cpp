@@ -16,7 +16,7 @@ static_assert(sizeof(Header) == kHeaderSize);
 
 bool known_type(std::uint8_t type) {
   return (type >= static_cast<std::uint8_t>(FrameType::run) &&
-          type <= static_cast<std::uint8_t>(FrameType::ping)) ||
+          type <= static_cast<std::uint8_t>(FrameType::escalate)) ||
          (type >= static_cast<std::uint8_t>(FrameType::ready) &&
           type <= static_cast<std::uint8_t>(FrameType::stopping));
 }

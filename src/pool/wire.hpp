@@ -15,7 +15,7 @@
 namespace libterraform::pool {
 
 inline constexpr std::uint32_t kFrameMagic = 0x5046544c;  // "LTFP"
-inline constexpr std::uint8_t kProtocolVersion = 2;
+inline constexpr std::uint8_t kProtocolVersion = 3;
 inline constexpr std::size_t kHeaderSize = 12;
 inline constexpr std::uint32_t kMaxPayload = 64u << 20;
 
@@ -26,6 +26,7 @@ enum class FrameType : std::uint8_t {
   shutdown,   // exit once idle
   revoke,     // drop a command that waits, but leave one that has started
   ping,       // answer with pong: the pool checks that a worker it waits on is alive
+  escalate,   // escalate the stop of a running command now, per its stop policy
   // worker -> parent
   ready = 16,    // the worker is set up (its initializer ran)
   started,       // terraform is running; its pidfd and output pipes travel along

@@ -148,10 +148,16 @@ bool drop_waiting(Channel& channel, WorkerState& state, RunId id) {
   return true;
 }
 
+// What the parent asked of the command that runs.
+enum class Ask { nothing, interrupt, escalate };
+
+Ask stronger(Ask a, Ask b) {
+  return std::max(a, b);
+}
+
 // Handles one frame from the parent; `running` is the command that runs, if any.
-// Returns true if that command is to be interrupted. Throws ProtocolError.
-bool handle(Channel& channel, WorkerState& state, const Frame& frame,
-            std::optional<RunId> running) {
+// Returns what is asked of that command. Throws ProtocolError.
+Ask handle(Channel& channel, WorkerState& state, const Frame& frame, std::optional<RunId> running) {
   switch (frame.type) {
     case FrameType::run: {
       RunRequest request = decode_run(frame.payload);
@@ -162,23 +168,24 @@ bool handle(Channel& channel, WorkerState& state, const Frame& frame,
         environment = state.environment;
       }
       state.waiting.push_back(std::move(request));
-      return false;
+      return Ask::nothing;
     }
-    case FrameType::interrupt: {
+    case FrameType::interrupt:
+    case FrameType::escalate: {
       RunId id = decode_run_id(frame.payload);
-      if (running == id) return true;
+      if (running == id) return frame.type == FrameType::escalate ? Ask::escalate : Ask::interrupt;
       drop_waiting(channel, state, id);  // or it has already finished
-      return false;
+      return Ask::nothing;
     }
     case FrameType::revoke:
       drop_waiting(channel, state, decode_run_id(frame.payload));
-      return false;
+      return Ask::nothing;
     case FrameType::shutdown:
       state.shutdown_requested = true;
-      return false;
+      return Ask::nothing;
     case FrameType::ping:
       channel.send(FrameType::pong, {});
-      return false;
+      return Ask::nothing;
     default:
       throw ProtocolError("unexpected frame type from the parent");
   }
@@ -207,7 +214,7 @@ void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState
     if (!channel.poll_available()) return false;
     try {
       while (auto frame = channel.next_buffered())
-        interrupted = handle(channel, state, *frame, request.run_id) || interrupted;
+        if (handle(channel, state, *frame, request.run_id) != Ask::nothing) interrupted = true;
     } catch (const ProtocolError& e) {
       state.protocol_error = e.what();
       return false;
@@ -266,11 +273,11 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
     }
     process::ControlEvent event;
     try {
-      while (auto frame = channel.next_buffered()) {
-        if (handle(channel, state, *frame, request.run_id)) {
-          event.stop = process::StopReason::interrupted;
-        }
-      }
+      Ask asked = Ask::nothing;
+      while (auto frame = channel.next_buffered())
+        asked = stronger(asked, handle(channel, state, *frame, request.run_id));
+      if (asked != Ask::nothing) event.stop = process::StopReason::interrupted;
+      event.escalate = asked == Ask::escalate;
     } catch (const ProtocolError& e) {
       // The channel cannot be trusted any more: wind terraform down, then give up.
       state.protocol_error = e.what();

@@ -44,12 +44,41 @@ void Supervisor::interrupted_elsewhere(StopReason reason, Clock::time_point now)
   enter_stopping(reason, now);
 }
 
+void Supervisor::escalate(StopReason reason, Clock::time_point now) {
+  request_stop(reason, now);
+  if (phase_ != Phase::stopping) return;
+  wakeup_.reset();
+  send_escalation();
+}
+
 void Supervisor::enter_stopping(StopReason reason, Clock::time_point now) {
   reason_ = reason;
   phase_ = Phase::stopping;
   deadline_.reset();
   deferred_stop_.reset();
-  if (policy_.escalation != Escalation::none) wakeup_ = now + policy_.grace_period;
+  // A grace period too long to add to `now` (milliseconds::max()) waits for escalate().
+  const auto room =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - now);
+  if (policy_.escalation != Escalation::none && policy_.grace_period < room) {
+    wakeup_ = now + policy_.grace_period;
+  }
+}
+
+void Supervisor::send_escalation() {
+  phase_ = Phase::escalated;
+  switch (policy_.escalation) {
+    case Escalation::interrupt_again:
+      signals_.push_back({SIGINT, false});
+      break;
+    case Escalation::terminate:
+      signals_.push_back({SIGTERM, true});
+      break;
+    case Escalation::kill:
+      signals_.push_back({SIGKILL, true});
+      break;
+    case Escalation::none:
+      break;
+  }
 }
 
 void Supervisor::on_time(Clock::time_point now) {
@@ -65,20 +94,7 @@ void Supervisor::on_time(Clock::time_point now) {
   wakeup_.reset();
   switch (phase_) {
     case Phase::stopping:
-      phase_ = Phase::escalated;
-      switch (policy_.escalation) {
-        case Escalation::interrupt_again:
-          signals_.push_back({SIGINT, false});
-          break;
-        case Escalation::terminate:
-          signals_.push_back({SIGTERM, true});
-          break;
-        case Escalation::kill:
-          signals_.push_back({SIGKILL, true});
-          break;
-        case Escalation::none:
-          break;
-      }
+      send_escalation();
       break;
     case Phase::draining:
       phase_ = Phase::killing_leftovers;

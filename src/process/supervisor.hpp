@@ -33,7 +33,8 @@ struct Signal {
 // and when to wake up next. Sans-io so that the stop policy and the clean-up after exit
 // are unit-tested without processes.
 //
-// A stop request sends SIGINT to terraform, then escalates only as the policy says.
+// A stop request sends SIGINT to terraform, then escalates only as the policy says:
+// after the grace period, or at once on escalate().
 // After the child exits, whatever is left in its process group (a provisioner's
 // `sleep`, say) gets SIGTERM at once and SIGKILL after kLeftoverGrace; the output
 // pipes are given up kAbandonAfter later, so reaping never waits on pipe EOF alone.
@@ -56,6 +57,10 @@ class Supervisor {
   // service reaches terraform directly): stopping, as after request_stop, but without
   // a SIGINT of ours, which would be its second. Escalation follows the policy.
   void interrupted_elsewhere(StopReason reason, Clock::time_point now);
+  // Applies the policy's escalation now instead of after the grace period (a second
+  // Ctrl-C). A child not asked to stop yet gets its interrupt first. Nothing more
+  // with Escalation::none, nor once the escalation is sent or the child has exited.
+  void escalate(StopReason reason, Clock::time_point now);
   void on_time(Clock::time_point now);
 
   // Actions: signals to send, oldest first.
@@ -74,6 +79,7 @@ class Supervisor {
 
   void finish_if_drained();
   void enter_stopping(StopReason reason, Clock::time_point now);
+  void send_escalation();
 
   StopPolicy policy_;
   std::optional<Clock::time_point> deadline_;  // timeout, while running

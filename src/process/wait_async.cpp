@@ -87,20 +87,26 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
   }
 
   void request_stop(StopReason reason) override {
-    asio::post(strand_, [self = shared_from_this(), reason] {
-      self->supervisor_.request_stop(reason, Clock::now());
-      self->step();
-    });
+    on_strand([reason](Supervisor& s) { s.request_stop(reason, Clock::now()); });
   }
 
   void interrupted_elsewhere(StopReason reason) override {
-    asio::post(strand_, [self = shared_from_this(), reason] {
-      self->supervisor_.interrupted_elsewhere(reason, Clock::now());
+    on_strand([reason](Supervisor& s) { s.interrupted_elsewhere(reason, Clock::now()); });
+  }
+
+  void escalate(StopReason reason) override {
+    on_strand([reason](Supervisor& s) { s.escalate(reason, Clock::now()); });
+  }
+
+ private:
+  template <class Change>
+  void on_strand(Change change) {
+    asio::post(strand_, [self = shared_from_this(), change] {
+      change(self->supervisor_);
       self->step();
     });
   }
 
- private:
   void read(asio::posix::stream_descriptor& stream, std::array<char, 65536>& buffer,
             OutputStream which) {
     stream.async_read_some(asio::buffer(buffer),

@@ -34,6 +34,8 @@ class AsyncWait {
   virtual void request_stop(StopReason reason) = 0;
   // The child has had its interrupt from elsewhere (Supervisor::interrupted_elsewhere).
   virtual void interrupted_elsewhere(StopReason reason) = 0;
+  // Escalates the stop at once, per the policy (Supervisor::escalate).
+  virtual void escalate(StopReason reason) = 0;
   virtual ~AsyncWait() = default;
 };
 

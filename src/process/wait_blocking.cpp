@@ -55,7 +55,9 @@ void BlockingSupervision::send_signals() {
 void BlockingSupervision::apply(const ControlEvent& event) {
   const auto now = Clock::now();
   if (event.stop == StopReason::none) return;
-  if (event.already_interrupted) {
+  if (event.escalate) {
+    supervisor_.escalate(event.stop, now);
+  } else if (event.already_interrupted) {
     supervisor_.interrupted_elsewhere(event.stop, now);
   } else if (event.delay.count() > 0) {
     supervisor_.request_stop_at(event.stop, now + event.delay);

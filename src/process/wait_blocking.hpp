@@ -20,6 +20,8 @@ struct ControlEvent {
   std::chrono::milliseconds delay{0};
   // The child already got its interrupt from elsewhere: stop without sending another.
   bool already_interrupted = false;
+  // Escalate the stop at once, per the policy (Supervisor::escalate).
+  bool escalate = false;
 };
 
 // A descriptor watched alongside the child, and what to do when it is readable.

@@ -233,6 +233,51 @@ TEST_P(AsyncTest, TerminalAndPartialCancellationInterruptARunningApply) {
   }
 }
 
+// A second terminal cancellation is a second Ctrl-C: with a terraform slow to stop
+// (it exits only on a second SIGINT), the policy's escalation is what ends it.
+TEST_P(AsyncTest, ASecondCancellationEscalatesTheStop) {
+  TerraformOptions options = testing::terraform_options();
+  options.terraform =
+      testing::fake_terraform(dir.path(), testing::slow_to_stop_terraform()).string();
+  options.stop_policy = {.grace_period = std::chrono::milliseconds::max(),
+                         .escalation = Escalation::interrupt_again};
+  if (pool) {
+    pool.reset();  // one whose terraform is the fake
+    pool.emplace(PoolOptions{.max_workers = 1, .terraform = options});
+  }
+  asio::io_context io;
+  AsyncTerraformCommand cli(io.get_executor(), dir.path(),
+                            {.pool = pool ? &*pool : nullptr, .terraform = options});
+  asio::cancellation_signal signal;
+  std::atomic<bool> started{false}, stopping{false}, completed{false};
+  boost::system::error_code seen;
+  CommandResult result;
+  cli.apply({.on_output =
+                 [&](std::string_view line) {
+                   if (line == "terraform runs") started = true;
+                   if (line == "stopping") stopping = true;
+                 }},
+            asio::bind_cancellation_slot(signal.slot(),
+                                         [&](boost::system::error_code ec, CommandResult r) {
+                                           seen = ec;
+                                           result = std::move(r);
+                                           completed = true;
+                                         }));
+  auto run_until = [&](const std::atomic<bool>& flag) {
+    return testing::eventually([&] { return flag.load(); }, 60s, [&] { io.run_one_for(100ms); });
+  };
+  ASSERT_TRUE(run_until(started));
+  signal.emit(asio::cancellation_type::terminal);
+  ASSERT_TRUE(run_until(stopping));
+  io.run_for(300ms);
+  EXPECT_FALSE(completed) << "terraform stopped without the escalation";
+  signal.emit(asio::cancellation_type::terminal);
+  io.run();
+  EXPECT_EQ(seen, asio::error::operation_aborted);
+  EXPECT_EQ(result.retcode, 3) << result.output;
+  EXPECT_NE(result.output.find("interrupted again"), std::string::npos) << result.output;
+}
+
 // Total cancellation promises that nothing happened, which a running apply cannot keep:
 // it goes on and completes as usual.
 TEST_P(AsyncTest, TotalCancellationLeavesARunningApplyAlone) {

@@ -246,6 +246,92 @@ TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldShutdown) {
   EXPECT_EQ(error_of(busy), errc::worker_died);
 }
 
+// --- escalation: a second Ctrl-C ----------------------------------------------------
+
+struct EscalationCase {
+  Escalation escalation;
+  int retcode;
+  std::string_view last_words;  // empty: none (SIGKILL)
+};
+
+void PrintTo(const EscalationCase& c, std::ostream* out) {
+  *out << "retcode " << c.retcode;
+}
+
+class EscalateTest : public PoolResilienceTest,
+                     public ::testing::WithParamInterface<EscalationCase> {};
+
+TEST_P(EscalateTest, EscalateAppliesTheStopPolicyAtOnce) {
+  auto options = fake(testing::slow_to_stop_terraform());
+  options.terraform.stop_policy = {.grace_period = std::chrono::milliseconds::max(),
+                                   .escalation = GetParam().escalation};
+  TerraformPool pool(options);
+  std::atomic<bool> running{false}, stopping{false};
+  auto f = pool.command(dir.path()).apply({.on_output = [&](std::string_view line) {
+    if (line == "terraform runs") running = true;
+    if (line == "stopping") stopping = true;
+  }});
+  ASSERT_TRUE(testing::started(running));
+  EXPECT_FALSE(f.cancel());
+  ASSERT_TRUE(testing::eventually([&] { return stopping.load(); }));
+  // The grace period never ends: without escalate(), terraform is left to stop alone.
+  EXPECT_EQ(f.wait_for(300ms), std::future_status::timeout);
+  EXPECT_FALSE(f.escalate());
+  ASSERT_TRUE(completes(f));
+  const CommandResult& result = f.get();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.retcode, GetParam().retcode) << result.output;
+  if (!GetParam().last_words.empty()) {
+    EXPECT_NE(result.output.find(GetParam().last_words), std::string::npos) << result.output;
+  }
+  EXPECT_FALSE(f.escalate());  // after the end: nothing
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, EscalateTest,
+                         ::testing::Values(EscalationCase{Escalation::interrupt_again, 3,
+                                                          "interrupted again"},
+                                           EscalationCase{Escalation::terminate, 4, "terminated"},
+                                           EscalationCase{Escalation::kill, -SIGKILL, ""}),
+                         [](const auto& info) {
+                           switch (info.param.escalation) {
+                             case Escalation::interrupt_again:
+                               return "InterruptAgain";
+                             case Escalation::terminate:
+                               return "Terminate";
+                             default:
+                               return "Kill";
+                           }
+                         });
+
+TEST_F(PoolResilienceTest, EscalateWithoutAnEscalationInThePolicyLeavesTerraformToStop) {
+  auto options = fake(
+      "trap 'echo stopping; sleep 1; exit 5' INT; echo started; "
+      "while :; do sleep 0.1; done");
+  options.terraform.stop_policy = {.escalation = Escalation::none};
+  TerraformPool pool(options);
+  std::atomic<bool> running{false};
+  auto f = pool.command(dir.path()).apply({.on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
+  EXPECT_FALSE(f.escalate());  // one interrupt, and nothing stronger
+  ASSERT_TRUE(completes(f));
+  EXPECT_EQ(f.get().retcode, 5) << f.get().output;
+  EXPECT_TRUE(f.get().interrupted);
+}
+
+TEST_F(PoolResilienceTest, EscalateOfATaskNotStartedCancelsIt) {
+  TerraformPool pool(fake("echo started; exec sleep 60"));
+  std::atomic<bool> running{false};
+  auto first = pool.command(dir.path()).apply({.on_output = testing::flag_on(running, "started")});
+  ASSERT_TRUE(testing::started(running));
+  fs::create_directories(dir / "other");
+  auto queued = pool.command(dir / "other").apply();
+  queued.escalate();  // queued, or handed to the busy worker ahead of time: never run
+  ASSERT_TRUE(completes(queued));
+  EXPECT_TRUE(queued.cancelled());
+  first.cancel();
+  ASSERT_TRUE(completes(first));
+}
+
 // --- callbacks --------------------------------------------------------------------
 
 TEST_F(PoolResilienceTest, ThePoolCanBeDestroyedFromItsOwnDoneCallback) {

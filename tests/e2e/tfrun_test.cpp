@@ -222,16 +222,18 @@ TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
   EXPECT_EQ(png.substr(1, 3), "PNG");
 }
 
-// Starts tfrun in the tree with stdout and stderr into `log`; returns its pid.
+// Starts tfrun in the tree with stdout and stderr into `log`; returns its pid. `bin`,
+// when given, comes first in its PATH.
 pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, const fs::path& log,
-                  const std::string& config) {
+                  const std::string& config, const fs::path& bin = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addchdir_np(&actions, tree.c_str());
-  std::vector<std::string> env_strings = {"TF_CLI_CONFIG_FILE=" + config, "CHECKPOINT_DISABLE=1",
-                                          "PATH=" + std::string(std::getenv("PATH"))};
+  std::vector<std::string> env_strings = {
+      "TF_CLI_CONFIG_FILE=" + config, "CHECKPOINT_DISABLE=1",
+      "PATH=" + (bin.empty() ? "" : bin.string() + ":") + std::getenv("PATH")};
   std::vector<char*> argv{const_cast<char*>(LIBTERRAFORM_TFRUN)}, envp;
   for (const auto& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
@@ -270,6 +272,45 @@ TEST_F(TfrunTest, CtrlCInterruptsEveryRunningTerraformOnceAndStillWritesTheRepor
   }
   EXPECT_TRUE(testing::state_is_clean(tree / "network"));
   EXPECT_FALSE(fs::exists(tree / "db/terraform.tfstate"));  // never started
+}
+
+TEST_F(TfrunTest, ASecondCtrlCEscalatesTheStopAndTheReportIsStillWritten) {
+  // A terraform slow to stop: after the first SIGINT it keeps running; a second one
+  // ends it (stderr: shown off a terminal).
+  const fs::path bin = dir / "bin";
+  fs::create_directories(bin);
+  testing::fake_terraform(bin, testing::slow_to_stop_terraform(true), "terraform");
+  testing::write_file(tree / "a/main.tf", step());
+  testing::write_file(tree / "b/main.tf", step());
+  const fs::path log = dir / "run.log", report = dir / "report.json";
+  const pid_t pid =
+      spawn_tfrun(tree.path(), {"--progress", "lines", "-p", "2", "--report", report, "apply"}, log,
+                  testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), bin);
+  ASSERT_GT(pid, 0);
+  auto logged = [&](const std::string& text) {
+    return testing::eventually(
+        [&] { return testing::read_file(log).find(text) != std::string::npos; });
+  };
+  int status = 0;
+  EXPECT_TRUE(logged("[a] terraform runs") && logged("[b] terraform runs"));
+  ::kill(pid, SIGINT);
+  EXPECT_TRUE(logged("[a] stopping") && logged("[b] stopping"));
+  EXPECT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "tfrun did not wait for terraform";
+  ::kill(pid, SIGINT);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  output = testing::read_file(log);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_NE(output.find("tfrun: interrupted again: interrupting"), std::string::npos) << output;
+  EXPECT_NE(output.find("[a] interrupted again"), std::string::npos) << output;
+  EXPECT_NE(output.find("[b] interrupted again"), std::string::npos) << output;
+  auto j = nlohmann::json::parse(testing::read_file(report));
+  EXPECT_TRUE(j["cancelled"]);
+  ASSERT_EQ(j["modules"].size(), 2u);
+  for (const auto& m : j["modules"]) {
+    EXPECT_EQ(m["result"], "cancelled") << m.dump();
+    EXPECT_EQ(m["exit_code"], 3) << m.dump();
+  }
 }
 
 // A tmux server of the test's own, killed with whatever runs in it.

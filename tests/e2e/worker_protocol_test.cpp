@@ -202,6 +202,31 @@ TEST_F(WorkerProtocolTest, InterruptForAnotherRunIsIgnored) {
   EXPECT_EQ(parent.exit_status(), 0);
 }
 
+TEST_F(WorkerProtocolTest, EscalateAppliesTheStopPolicyOfACommandStillStopping) {
+  TestParent parent;
+  ASSERT_EQ(parent.receive()->type, FrameType::ready);
+  auto slow = helper_request(1, {"trap-int", "60000", "7"});  // stops in a minute
+  slow.invocation.supervision.stop_policy = {.grace_period = std::chrono::milliseconds::max(),
+                                             .escalation = Escalation::interrupt_again};
+  parent.send(FrameType::run, encode(slow));
+  parent.send(FrameType::run, encode(helper_request(2, {"exit", "2"})));
+  ASSERT_TRUE(parent.wait_for_output("ready"));
+  parent.send(FrameType::escalate, encode_run_id(2));  // waiting: dropped
+  auto revoked = parent.receive_until(FrameType::revoked);
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(decode_run_id(revoked->payload), 2u);
+  parent.send(FrameType::interrupt, encode_run_id(1));
+  ASSERT_TRUE(parent.wait_for_output("interrupted"));
+  parent.send(FrameType::escalate, encode_run_id(1));
+  auto finished = parent.receive_until(FrameType::finished);
+  ASSERT_TRUE(finished);
+  auto message = decode_finished(finished->payload);
+  EXPECT_EQ(message.run_id, 1u);
+  EXPECT_EQ(message.exit.retcode, 99);  // the second SIGINT
+  parent.send(FrameType::shutdown, "");
+  EXPECT_EQ(parent.exit_status(), 0);
+}
+
 TEST_F(WorkerProtocolTest, WaitingCommandsRunInTurnUnlessDropped) {
   TestParent parent;
   ASSERT_EQ(parent.receive()->type, FrameType::ready);

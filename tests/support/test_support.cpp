@@ -226,6 +226,15 @@ fs::path fake_terraform(const fs::path& dir, std::string_view body, std::string_
   return path;
 }
 
+std::string slow_to_stop_terraform(bool to_stderr) {
+  const std::string to = to_stderr ? " >&2" : "";
+  return "trap 'echo stopping" + to + "; trap \"echo interrupted again" + to +
+         "; exit 3\" INT' INT\n"
+         "trap 'echo terminated" +
+         to + "; exit 4' TERM\necho terraform runs" + to +
+         "\ni=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done";
+}
+
 ScopedSignal::ScopedSignal(int signal, void (*handler)(int)) : signal_(signal) {
   struct sigaction action {};
   action.sa_handler = handler;

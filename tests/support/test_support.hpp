@@ -93,6 +93,13 @@ bool eventually(const std::function<bool()>& done,
 fs::path fake_terraform(const fs::path& dir, std::string_view body,
                         std::string_view name = "fake-terraform");
 
+// The body of a fake terraform slow to stop, as with a provider that ignores its
+// interrupt. Once its traps are set it prints "terraform runs"; its first SIGINT
+// prints "stopping" and it goes on; a second SIGINT prints "interrupted again" and
+// exits 3, SIGTERM prints "terminated" and exits 4. It ends by itself after a minute.
+// It prints to stderr when `to_stderr`.
+std::string slow_to_stop_terraform(bool to_stderr = false);
+
 // Sets a signal's disposition for the scope, as a host application might: SIG_IGN,
 // SIG_DFL or a handler.
 class ScopedSignal {

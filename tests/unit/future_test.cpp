@@ -12,9 +12,10 @@ namespace {
 using namespace std::chrono_literals;
 
 struct FakePool : detail::TaskCanceller {
-  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks;
+  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks, escalated_tasks;
   void dropped(std::uint64_t task) override { dropped_tasks.push_back(task); }
   void interrupt(std::uint64_t task) override { interrupted_tasks.push_back(task); }
+  void escalate(std::uint64_t task) override { escalated_tasks.push_back(task); }
 };
 
 // What a pool sets when a task fails with `error`.
@@ -84,6 +85,27 @@ TEST(Future, CancelDropsAPendingTaskAndInterruptsARunningOne) {
   detail::Access::state(orphan)->set_canceller(std::weak_ptr<FakePool>());
   EXPECT_FALSE(orphan.cancel());
   EXPECT_FALSE(orphan.cancelled());
+}
+
+TEST(Future, EscalateDropsAPendingTaskAndEscalatesARunningOne) {
+  using Ids = std::vector<std::uint64_t>;
+  auto pool = std::make_shared<FakePool>();
+  auto pending = make_future(1);
+  detail::Access::state(pending)->set_canceller(pool);
+  EXPECT_TRUE(pending.escalate());
+  EXPECT_TRUE(pending.cancelled());
+  EXPECT_EQ(pool->dropped_tasks, Ids{1});
+  EXPECT_TRUE(pool->escalated_tasks.empty());
+
+  auto running = make_future(2);
+  detail::Access::state(running)->set_canceller(pool);
+  detail::Access::state(running)->set_running();
+  EXPECT_FALSE(running.escalate());
+  EXPECT_EQ(pool->escalated_tasks, Ids{2});
+  EXPECT_TRUE(pool->interrupted_tasks.empty());  // the pool interrupts first if need be
+  detail::Access::state(running)->set_value(1);
+  EXPECT_FALSE(running.escalate());
+  EXPECT_EQ(pool->escalated_tasks, Ids{2});
 }
 
 TEST(Future, DoneCallbacksRunOnce) {

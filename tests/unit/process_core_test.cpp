@@ -126,6 +126,67 @@ TEST(Supervisor, EachEscalationSendsItsSignal) {
   }
 }
 
+TEST(Supervisor, EscalateAppliesThePolicyAtOnceAndOnlyOnce) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::terminate}, std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
+  s.escalate(StopReason::interrupted, t0 + 1s);
+  EXPECT_EQ(drain(s), std::vector{kTerminateGroup});
+  EXPECT_FALSE(s.next_wakeup());  // the grace period's escalation is spent
+  s.escalate(StopReason::interrupted, t0 + 2s);
+  s.on_time(t0 + 5s);
+  EXPECT_TRUE(drain(s).empty());
+}
+
+TEST(Supervisor, EscalateOnARunningChildInterruptsItFirst) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::interrupt_again}, std::nullopt);
+  s.escalate(StopReason::interrupted, t0);
+  EXPECT_EQ(drain(s), (std::vector{kInterrupt, kInterrupt}));
+  EXPECT_EQ(s.stop_reason(), StopReason::interrupted);
+}
+
+TEST(Supervisor, EscalateFollowsAnInterruptFromElsewhere) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);
+  s.interrupted_elsewhere(StopReason::interrupted, t0);
+  s.escalate(StopReason::interrupted, t0 + 1s);
+  EXPECT_EQ(drain(s), std::vector{kKillGroup});
+}
+
+TEST(Supervisor, EscalateDoesNothingMoreWhenThePolicyNeverForces) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 1s, .escalation = Escalation::none}, std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  drain(s);
+  s.escalate(StopReason::interrupted, t0 + 2s);
+  EXPECT_TRUE(drain(s).empty());
+  EXPECT_TRUE(s.stopping());
+}
+
+TEST(Supervisor, EscalateAfterExitSendsNothingToTheChild) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = 5s, .escalation = Escalation::kill}, std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  drain(s);
+  s.on_exited(t0 + 1s);
+  EXPECT_EQ(drain(s), std::vector{kTerminateGroup});  // the leftovers' clean-up alone
+  s.escalate(StopReason::interrupted, t0 + 1s);
+  EXPECT_TRUE(drain(s).empty());
+}
+
+TEST(Supervisor, AnEndlessGracePeriodWaitsForEscalate) {
+  const auto t0 = Clock::now();
+  Supervisor s({.grace_period = std::chrono::milliseconds::max(), .escalation = Escalation::kill},
+               std::nullopt);
+  s.request_stop(StopReason::interrupted, t0);
+  EXPECT_EQ(drain(s), std::vector{kInterrupt});
+  EXPECT_FALSE(s.next_wakeup());
+  s.escalate(StopReason::interrupted, t0 + 1s);
+  EXPECT_EQ(drain(s), std::vector{kKillGroup});
+}
+
 TEST(Supervisor, TimeoutInterruptsAtTheDeadline) {
   const auto t0 = Clock::now();
   Supervisor s({}, t0 + 10s);

@@ -32,15 +32,44 @@ TEST(TfrunOptions, Defaults) {
   EXPECT_FALSE(o.timeout);
   EXPECT_TRUE(o.plugin_cache.empty());
   EXPECT_EQ(o.progress, Progress::automatic);
+  // A second Ctrl-C sends a second SIGINT; nothing escalates by itself.
+  EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::interrupt_again);
+  EXPECT_EQ(o.stop_policy.grace_period, std::chrono::milliseconds::max());
 }
 
 TEST(TfrunOptions, EverythingSet) {
-  auto parsed =
-      parse_args({"-C",        "infra",    "--parallelism", "3",         "--include",      "net*",
-                  "--exclude", "legacy/*", "--fail-fast",   "--dry-run", "--report",       "r.json",
-                  "--log-dir", "logs",     "--timeout",     "10m",       "--progress",     "lines",
-                  "--module",  "a",        "--module",      "b",         "--plugin-cache", "cache",
-                  "apply",     "--",       "-var",          "x=1"});
+  auto parsed = parse_args({"-C",
+                            "infra",
+                            "--parallelism",
+                            "3",
+                            "--include",
+                            "net*",
+                            "--exclude",
+                            "legacy/*",
+                            "--fail-fast",
+                            "--dry-run",
+                            "--report",
+                            "r.json",
+                            "--log-dir",
+                            "logs",
+                            "--timeout",
+                            "10m",
+                            "--progress",
+                            "lines",
+                            "--module",
+                            "a",
+                            "--module",
+                            "b",
+                            "--plugin-cache",
+                            "cache",
+                            "--stop-escalation",
+                            "kill",
+                            "--stop-grace",
+                            "90s",
+                            "apply",
+                            "--",
+                            "-var",
+                            "x=1"});
   ASSERT_TRUE(parsed.options) << parsed.message;
   const Options& o = *parsed.options;
   EXPECT_EQ(o.command, "apply");
@@ -57,6 +86,8 @@ TEST(TfrunOptions, EverythingSet) {
   EXPECT_EQ(o.plugin_cache, "cache");
   EXPECT_EQ(o.timeout, 10min);
   EXPECT_EQ(o.progress, Progress::lines);
+  EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::kill);
+  EXPECT_EQ(o.stop_policy.grace_period, 90s);
 }
 
 TEST(TfrunOptions, BadUsageIsRefusedWithAMessage) {
@@ -66,6 +97,10 @@ TEST(TfrunOptions, BadUsageIsRefusedWithAMessage) {
   EXPECT_NE(bad_timeout.message.find("--timeout"), std::string::npos);
   EXPECT_FALSE(parse_args({"--fail-fast", "--ignore-errors", "plan"}).options);
   EXPECT_FALSE(parse_args({"--progress", "fancy", "plan"}).options);
+  EXPECT_FALSE(parse_args({"--stop-escalation", "nuke", "plan"}).options);
+  auto bad_grace = parse_args({"--stop-grace", "later", "plan"});
+  EXPECT_FALSE(bad_grace.options);
+  EXPECT_NE(bad_grace.message.find("--stop-grace"), std::string::npos);
   auto help = parse_args({"--help"});
   EXPECT_FALSE(help.options);
   EXPECT_EQ(help.exit_code, 0);

@@ -33,13 +33,28 @@ bool streams_events(const std::string& command) {
   return streaming.contains(command);
 }
 
+std::string forcing(Escalation escalation) {
+  switch (escalation) {
+    case Escalation::interrupt_again:
+      return "interrupting";
+    case Escalation::terminate:
+      return "terminating";
+    case Escalation::kill:
+      return "killing";
+    case Escalation::none:
+      break;
+  }
+  return "leaving";
+}
+
 ModuleGraph graph_of(const tfrun::Options& o) {
   if (o.modules.empty()) return ModuleGraph::discover(o.root);
   return ModuleGraph::of_directories(o.modules);
 }
 
 // Takes SIGINT and SIGTERM (blocked in every other thread) until the run ends: the
-// first interrupts every running terraform once and starts nothing more.
+// first interrupts every running terraform once and starts nothing more; the second
+// escalates their stop per the stop policy (--stop-escalation).
 class Interrupts {
  public:
   Interrupts() {
@@ -48,19 +63,25 @@ class Interrupts {
     sigaddset(&signals_, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);  // before any thread starts
   }
-  void watch(const GraphRun& run, tfrun::Display& display) {
-    thread_ = std::thread([this, run, &display] {
+  void watch(const GraphRun& run, tfrun::Display& display, Escalation escalation) {
+    thread_ = std::thread([this, run, &display, escalation] {
       int received = 0;
       const timespec tick{0, 200'000'000};
       while (!over_) {
         if (sigtimedwait(&signals_, nullptr, &tick) < 0) continue;
-        if (received++ == 0) {
+        if (++received == 1) {
           display.message(
               "tfrun: interrupted: stopping every running terraform once (it writes its "
-              "state and releases its lock) and starting no more modules");
+              "state and releases its lock) and starting no more modules; interrupt again "
+              "to force it");
           run.cancel();
+        } else if (received == 2 && escalation != Escalation::none) {
+          display.message("tfrun: interrupted again: " + forcing(escalation) +
+                          " every terraform still running; its state may not be written "
+                          "and its lock may be left held");
+          run.escalate();
         } else {
-          display.message("tfrun: still waiting for terraform to write its state");
+          display.message("tfrun: still waiting for terraform to exit");
         }
       }
     });
@@ -131,6 +152,7 @@ int run(const tfrun::Options& o) {
   const ModuleGraph graph = graph_of(o);
   PoolOptions pool_options{.max_workers = o.parallelism};
   pool_options.terraform.timeout = o.timeout;
+  pool_options.terraform.stop_policy = o.stop_policy;
   pool_options.plugin_cache_dir = o.plugin_cache;
   TerraformPool pool(pool_options);
 
@@ -148,7 +170,7 @@ int run(const tfrun::Options& o) {
   tfrun::ModuleLogs logs(o.log_dir);
 
   GraphRun graph_run = start(pool, graph, o, run_options(o, *display, logs));
-  interrupts.watch(graph_run, *display);
+  interrupts.watch(graph_run, *display, o.stop_policy.escalation);
   std::atomic<bool> over{false};
   std::thread ticker;
   if (live) {

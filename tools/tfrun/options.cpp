@@ -51,8 +51,15 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
   app.add_option("--plugin-cache", o.plugin_cache,
                  "Share one provider cache between the inits, safely (docs/plugin-cache.md)");
-  std::string timeout, progress = "auto";
+  std::string timeout, stop_grace, escalation = "interrupt", progress = "auto";
   app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");
+  app.add_option("--stop-escalation", escalation,
+                 "What a second Ctrl-C sends to a terraform still stopping: interrupt (a "
+                 "second SIGINT, as on a terminal; the default), terminate, kill or none")
+      ->check(CLI::IsMember({"interrupt", "terminate", "kill", "none"}));
+  app.add_option("--stop-grace", stop_grace,
+                 "Escalate by itself this long after the interrupt (default: only on a "
+                 "second Ctrl-C)");
   app.add_option("--progress", progress, "auto, live (a terminal view) or lines")
       ->check(CLI::IsMember({"auto", "live", "lines"}));
   // Everything after `--` goes to terraform as it is.
@@ -68,10 +75,23 @@ Parsed parse(int argc, const char* const* argv) {
     const int code = app.exit(e, out, err);
     return {std::nullopt, code, out.str() + err.str()};
   }
+  auto bad_duration = [](const std::string& flag, const std::string& text) {
+    return Parsed{std::nullopt, 2, "tfrun: " + flag + ": not a duration: " + text + "\n"};
+  };
   if (!timeout.empty()) {
     o.timeout = parse_duration(timeout);
-    if (!o.timeout) return {std::nullopt, 2, "tfrun: --timeout: not a duration: " + timeout + "\n"};
+    if (!o.timeout) return bad_duration("--timeout", timeout);
   }
+  if (!stop_grace.empty()) {
+    auto grace = parse_duration(stop_grace);
+    if (!grace) return bad_duration("--stop-grace", stop_grace);
+    o.stop_policy.grace_period = *grace;
+  }
+  using libterraform::Escalation;
+  o.stop_policy.escalation = escalation == "terminate" ? Escalation::terminate
+                             : escalation == "kill"    ? Escalation::kill
+                             : escalation == "none"    ? Escalation::none
+                                                       : Escalation::interrupt_again;
   o.progress = progress == "live"    ? Progress::live
                : progress == "lines" ? Progress::lines
                                      : Progress::automatic;

@@ -2,6 +2,8 @@
 
 // tfrun's command line, parsed into one struct.
 
+#include <libterraform/stop_policy.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -27,6 +29,11 @@ struct Options {
   std::filesystem::path log_dir;       // --log-dir DIR
   std::filesystem::path plugin_cache;  // --plugin-cache DIR
   std::optional<std::chrono::milliseconds> timeout;
+  // A stop (Ctrl-C, --timeout) interrupts terraform once; the escalation waits for a
+  // second Ctrl-C unless --stop-grace is given. The default escalation is a second
+  // SIGINT: what terraform does on a terminal's second Ctrl-C.
+  libterraform::StopPolicy stop_policy{.grace_period = std::chrono::milliseconds::max(),
+                                       .escalation = libterraform::Escalation::interrupt_again};
   Progress progress = Progress::automatic;
 };
 
