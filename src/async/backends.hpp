@@ -23,8 +23,7 @@ void start_child(boost::asio::any_io_executor executor, const RunTarget& target,
 // The pool backend: a task of a TerraformPool, submitted by `submit` (which may throw
 // the submission's error). Terminal and partial cancellation cancel the pool's future:
 // a queued task never runs, a running one is interrupted by its worker (escalated when
-// repeated). Total
-// cancellation removes a queued task only.
+// repeated). Total cancellation removes a queued task only.
 template <class Result>
 void start_pool_task(boost::asio::any_io_executor executor, std::function<Future<Result>()> submit,
                      typename Completion<Result>::Handler handler, ExceptionSlot slot);

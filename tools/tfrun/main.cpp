@@ -44,7 +44,7 @@ std::string forcing(Escalation escalation) {
     case Escalation::none:
       break;
   }
-  return "leaving";
+  return "stopping";
 }
 
 ModuleGraph graph_of(const tfrun::Options& o) {
@@ -71,9 +71,10 @@ class Interrupts {
         if (sigtimedwait(&signals_, nullptr, &tick) < 0) continue;
         if (++received == 1) {
           display.message(
-              "tfrun: interrupted: stopping every running terraform once (it writes its "
-              "state and releases its lock) and starting no more modules; interrupt again "
-              "to force it");
+              std::string("tfrun: interrupted: stopping every running terraform once (it "
+                          "writes its state and releases its lock) and starting no more "
+                          "modules") +
+              (escalation == Escalation::none ? "" : "; interrupt again to force it"));
           run.cancel();
         } else if (received == 2 && escalation != Escalation::none) {
           display.message("tfrun: interrupted again: " + forcing(escalation) +
