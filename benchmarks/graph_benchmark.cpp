@@ -1,10 +1,12 @@
 // A run over a graph against the naive way, in one run (only ratios from the same run
 // mean anything on a shared machine). See docs/benchmarks.md.
 //
-//   graph_benchmark [--workers N] [--levels 5] [--width 20] [--rounds 3] [--tfrun PATH]
+//   graph_benchmark [--workers N] [--levels 5] [--width 20] [--rounds 3] [--heavy 150]
+//                   [--tfrun PATH]
 //
 // A tree of levels x width modules; each module depends on two of the level before
-// and plans a different number of resources, so that plans take unequal times. The
+// and plans a different number of resources (1 to 40; every seventh plans --heavy),
+// so that plans take unequal times, as in a tree with a few large modules. The
 // same `plan` work runs three ways, alternating, each round:
 //   graph   TerraformPool::run over the ModuleGraph (a module starts when its
 //           dependencies are done and a worker is free)
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -35,6 +38,7 @@ struct Settings {
   int levels = 5;
   int width = 20;
   int rounds = 3;
+  int heavy = 150;  // resources in every seventh module
   std::string tfrun;
 };
 
@@ -46,6 +50,7 @@ Settings parse(int argc, char** argv) {
     if (flag == "--levels") s.levels = std::stoi(value);
     if (flag == "--width") s.width = std::stoi(value);
     if (flag == "--rounds") s.rounds = std::stoi(value);
+    if (flag == "--heavy") s.heavy = std::stoi(value);
     if (flag == "--tfrun") s.tfrun = value;
   }
   return s;
@@ -89,7 +94,7 @@ int main(int argc, char** argv) {
       const fs::path dir = root / numbered('l', level) / numbered('m', i);
       fs::create_directories(dir);
       const int index = level * s.width + i;  // every 7th module plans much more
-      const int resources = index % 7 == 0 ? 150 : 1 + index * 37 % 40;
+      const int resources = index % 7 == 0 ? s.heavy : 1 + index * 37 % 40;
       std::ofstream(dir / "main.tf")
           << "resource \"terraform_data\" \"r\" {\n  count = " << resources
           << "\n  input = count.index\n}\n";
@@ -114,29 +119,48 @@ int main(int argc, char** argv) {
         (void)result;
   };
   std::vector<double> graph_times, level_times, fresh_level_times, tfrun_times;
-  for (int round = 0; round < s.rounds; ++round) {
-    level_times.push_back(timed([&] { level_by_level(pool); }));
-    graph_times.push_back(timed([&] {
-      if (pool.run(graph, "plan").get().exit_code != 0) std::cerr << "graph plan failed\n";
-    }));
-    if (!s.tfrun.empty()) {
-      // tfrun starts a pool of its own: against level by level with a pool of its own.
+  const std::string tfrun_command = s.tfrun + " -C " + root.string() + " -p " +
+                                    std::to_string(s.workers) +
+                                    " --progress lines plan > /dev/null";
+  std::vector<std::function<void()>> ways = {
+      [&] { level_times.push_back(timed([&] { level_by_level(pool); })); },
+      [&] {
+        graph_times.push_back(timed([&] {
+          if (pool.run(graph, "plan").get().exit_code != 0) std::cerr << "graph plan failed\n";
+        }));
+      }};
+  if (!s.tfrun.empty()) {
+    // tfrun starts a pool of its own: against level by level with a pool of its own.
+    ways.push_back([&] {
       fresh_level_times.push_back(timed([&] {
         TerraformPool own({.max_workers = s.workers});
         level_by_level(own);
       }));
-      const std::string command = s.tfrun + " -C " + root.string() + " -p " +
-                                  std::to_string(s.workers) + " --progress lines plan > /dev/null";
+    });
+    ways.push_back([&] {
       tfrun_times.push_back(timed([&] {
-        if (std::system(command.c_str()) != 0) std::cerr << "tfrun plan failed\n";
+        if (std::system(tfrun_command.c_str()) != 0) std::cerr << "tfrun plan failed\n";
       }));
+    });
+  }
+  for (int round = 0; round < s.rounds; ++round) {
+    // Every other round in reverse order, so that neither side of a ratio always goes
+    // first on a machine whose speed drifts.
+    if (round % 2 == 0) {
+      for (auto& way : ways)
+        way();
+    } else {
+      for (auto way = ways.rbegin(); way != ways.rend(); ++way)
+        (*way)();
     }
   }
   std::vector<double> ratios;
   for (int r = 0; r < s.rounds; ++r)
     ratios.push_back(graph_times[r] / level_times[r]);
-  std::printf("graph: plan x %d modules (%d levels of %d), %u workers, %d rounds\n",
-              s.levels * s.width, s.levels, s.width, s.workers, s.rounds);
+  std::printf(
+      "graph: plan x %d modules (%d levels of %d, every 7th %d resources), %u workers, "
+      "%d rounds\n",
+      s.levels * s.width, s.levels, s.width, s.heavy, s.workers, s.rounds);
   std::printf("  level by level (pool.map)   %.3f s median\n", median(level_times));
   std::printf("  graph (TerraformPool::run)  %.3f s median\n", median(graph_times));
   std::printf("  graph / levels = %.3f median of rounds (%.3f to %.3f)   (target <= 1.0)\n",
