@@ -322,8 +322,10 @@ class Tmux {
     return std::system(("tmux -L " + socket_ + " " + arguments).c_str());
   }
   std::string pane(const fs::path& scratch) const {
-    return run("capture-pane -p -t main > " + scratch.string()) == 0 ? testing::read_file(scratch)
-                                                                     : std::string();
+    // -J: a line the terminal wrapped comes back whole.
+    return run("capture-pane -p -J -t main > " + scratch.string()) == 0
+               ? testing::read_file(scratch)
+               : std::string();
   }
 
  private:
@@ -332,14 +334,15 @@ class Tmux {
 
 TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
   if (std::system("command -v tmux > /dev/null") != 0) GTEST_SKIP() << "tmux is not installed";
-  testing::write_file(tree / "slow_a/main.tf", step(4));
-  testing::write_file(tree / "slow_b/main.tf", step(4));
+  testing::write_file(tree / "slow_a/main.tf", step(6));
+  testing::write_file(tree / "slow_b/main.tf", step(6));
   testing::write_file(tree / "after/main.tf", step());
   testing::write_file(tree / "after/tfrun.deps", "../slow_a\n../slow_b\n");
   ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
   Tmux tmux;
-  ASSERT_EQ(tmux.run("new-session -d -s main -x 100 -y 30 'cd " + tree.path().string() + " && " +
-                     environment_ + " " + LIBTERRAFORM_TFRUN + " apply; sleep 60'"),
+  // Some lines first: the view starts mid-screen, where rows reflowed above it stay.
+  ASSERT_EQ(tmux.run("new-session -d -s main -x 100 -y 30 'seq 10; cd " + tree.path().string() +
+                     " && " + environment_ + " " + LIBTERRAFORM_TFRUN + " apply; sleep 60'"),
             0);
   std::string seen;
   const bool live = testing::eventually([&] {
@@ -350,6 +353,19 @@ TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
   });
   EXPECT_TRUE(live) << seen;
   EXPECT_NE(seen.find("terraform_data.step"), std::string::npos) << seen;
+  // Made narrower, the terminal reflows the block's lines over more rows: the next
+  // frames still replace the block whole, cut to the new width, with no stale copy.
+  ASSERT_EQ(tmux.run("resize-window -t main -x 30 -y 30"), 0);
+  const bool narrow = testing::eventually([&] {
+    seen = tmux.pane(dir / "pane");
+    const auto lines = lines_of(seen);
+    const auto counters = std::count_if(
+        lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("done ", 0) == 0; });
+    const bool cut = std::all_of(lines.begin(), lines.end(),
+                                 [](const std::string& l) { return l.size() <= 29; });
+    return counters == 1 && cut && std::regex_search(seen, std::regex(R"(slow_a\s+provisio)"));
+  });
+  EXPECT_TRUE(narrow) << seen;
   const bool finished = testing::eventually([&] {
     seen = tmux.pane(dir / "pane");
     return seen.find("exit code 0") != std::string::npos;
@@ -357,6 +373,7 @@ TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
   EXPECT_TRUE(finished) << seen;
   // Redrawn in place, then erased: what stays is one line per module and the summary.
   EXPECT_EQ(seen.find("queued"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("provisio"), std::string::npos) << seen;
   EXPECT_NE(seen.find("ok        slow_a"), std::string::npos) << seen;
   EXPECT_NE(seen.find("ok        after"), std::string::npos) << seen;
 }

@@ -157,6 +157,23 @@ TEST(TfrunLiveView, OneLinePerRunningModuleAndACounterLineCutToWidth) {
     EXPECT_LE(line.size(), 20u);
 }
 
+TEST(TfrunLiveView, LinesAreCutByColumnsNeverInsideACharacter) {
+  auto lines = live_block({{"réseau", {}, 1s}}, {}, 5);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "  rés");
+  EXPECT_EQ(columns_of(lines[0]), 5u);
+  EXPECT_EQ(columns_of("ü~é"), 3u);
+}
+
+TEST(TfrunLiveView, RowsOfTheBlockFollowATerminalMadeNarrower) {
+  const std::vector<std::size_t> widths = {10, 39, 0};
+  EXPECT_EQ(rows_on_screen(widths, 40), 3u);   // as drawn: one row each
+  EXPECT_EQ(rows_on_screen(widths, 120), 3u);  // wider: still one each
+  EXPECT_EQ(rows_on_screen(widths, 25), 4u);   // the 39 columns now take two rows
+  EXPECT_EQ(rows_on_screen(widths, 5), 11u);
+  EXPECT_EQ(rows_on_screen({}, 80), 0u);
+}
+
 libterraform::GraphRunReport sample_report() {
   using Clock = std::chrono::system_clock;
   const Clock::time_point t0{std::chrono::seconds(1'800'000'000)};

@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tfrun {
@@ -34,9 +35,23 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+// The first `width` columns of `text`, never cutting a UTF-8 sequence.
 std::string cut(std::string text, int width) {
-  if (width > 0 && text.size() > static_cast<std::size_t>(width)) text.resize(width);
+  if (width <= 0) return text;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((text[i] & 0xC0) == 0x80) continue;  // inside a code point
+    if (kept++ == static_cast<std::size_t>(width)) {
+      text.resize(i);
+      break;
+    }
+  }
   return text;
+}
+
+// Moves the cursor `rows` up (nothing for 0).
+std::string cursor_up(std::size_t rows) {
+  return rows == 0 ? std::string() : "\x1b[" + std::to_string(rows) + "A";
 }
 
 }  // namespace
@@ -132,22 +147,43 @@ LiveView::LiveView(int fd, const std::vector<ModuleReport>& modules) : fd_(fd) {
   write_all(fd_, "\x1b[?25l");  // no blinking cursor in the block
 }
 
-int LiveView::width() const {
+std::size_t columns_of(std::string_view line) {
+  return static_cast<std::size_t>(
+      std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::size_t rows_on_screen(const std::vector<std::size_t>& line_widths, int columns) {
+  const std::size_t width = static_cast<std::size_t>(std::max(columns, 1));
+  std::size_t rows = 0;
+  for (std::size_t w : line_widths)
+    rows += std::max<std::size_t>(1, (w + width - 1) / width);
+  return rows;
+}
+
+int LiveView::columns() const {
   winsize size{};
-  if (::ioctl(fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col - 1;
-  return 79;
+  if (::ioctl(fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
 }
 
 void LiveView::redraw_locked(const std::string& above) {
+  const int columns = this->columns();
   std::string frame;
-  if (drawn_ > 0) {  // up to the block's top
-    frame += "\r\x1b[";
-    frame += std::to_string(drawn_);
-    frame += 'A';
+  // Up to the block's top (as many rows as its lines take now, should the terminal
+  // have been made narrower and reflowed them), then the block is erased row by row:
+  // that also drops the "wrapped" mark a longer line left on a row, which a terminal
+  // widened later (tmux) would use to join it to the next one. One erase of all below
+  // the top instead would make tmux push the screen into its scrollback whenever the
+  // block starts at the top of the screen: a copy per frame.
+  const std::size_t old_rows = rows_on_screen(drawn_, columns);
+  if (old_rows > 0) {
+    frame += "\r" + cursor_up(old_rows);
+    for (std::size_t row = 0; row < old_rows; ++row)
+      frame += row + 1 < old_rows ? "\x1b[2K\x1b[B" : "\x1b[2K";
+    frame += cursor_up(old_rows - 1);
   }
-  frame += "\x1b[J";  // erase it (and anything below)
   frame += above;
-  drawn_ = 0;
+  drawn_.clear();
   if (!closed_) {
     std::vector<LiveModule> running;
     Counters counters;
@@ -175,9 +211,10 @@ void LiveView::redraw_locked(const std::string& above) {
           ++counters.queued;
       }
     }
-    for (const auto& line : live_block(running, counters, width())) {
+    // One column short of the edge: a line never wraps, nor leaves a wrap pending.
+    for (const auto& line : live_block(running, counters, columns - 1)) {
       frame += line + "\n";
-      ++drawn_;
+      drawn_.push_back(columns_of(line));
     }
   }
   write_all(fd_, frame);  // the whole frame in one write: no flicker

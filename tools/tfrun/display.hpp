@@ -62,6 +62,12 @@ struct Counters {
 // The block's lines, each cut to `width` columns. Pure: unit-tested.
 std::vector<std::string> live_block(const std::vector<LiveModule>& running,
                                     const Counters& counters, int width);
+// The rows that lines of these widths (in columns) take on a terminal `columns` wide:
+// a terminal made narrower reflows each line over as many rows as it needs (tmux,
+// VTE, iTerm2, kitty and Windows Terminal do). Pure: unit-tested.
+std::size_t rows_on_screen(const std::vector<std::size_t>& line_widths, int columns);
+// A line's width in columns: its UTF-8 code points.
+std::size_t columns_of(std::string_view line);
 
 class LiveView final : public Display {
  public:
@@ -82,13 +88,13 @@ class LiveView final : public Display {
   };
   // Erases the block, prints `above` (permanent lines), draws the block again.
   void redraw_locked(const std::string& above);
-  int width() const;
+  int columns() const;
 
   int fd_;
   std::mutex mutex_;
   std::vector<std::string> order_;
   std::map<std::string, State> states_;
-  std::size_t drawn_ = 0;  // lines of the block on screen
+  std::vector<std::size_t> drawn_;  // the widths of the block's lines on screen
   bool closed_ = false;
 };
 
