@@ -212,7 +212,7 @@ void LiveView::redraw_locked(const std::string& above) {
       }
     }
     // One column short of the edge: a line never wraps, nor leaves a wrap pending.
-    for (const auto& line : live_block(running, counters, columns - 1)) {
+    for (const auto& line : live_block(running, counters, std::max(columns - 1, 1))) {
       frame += line + "\n";
       drawn_.push_back(columns_of(line));
     }
