@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -72,6 +73,9 @@ enum class errc {
 };
 
 const boost::system::error_category& error_category() noexcept;
+
+// The code's name as written above ("timed_out"), for reports and logs.
+std::string_view to_string(errc code) noexcept;
 
 inline boost::system::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};

@@ -46,7 +46,9 @@ struct TaskError {
 // The state a Future shares with the pool, minus the value.
 class FutureStateBase {
  public:
+  // running: a worker holds it (terraform may not have started yet: see started_at).
   enum class Status { pending, running, finished, cancelled };
+  using TimePoint = std::chrono::system_clock::time_point;
 
   explicit FutureStateBase(std::uint64_t run_id) : run_id_(run_id) {}
   virtual ~FutureStateBase() = default;
@@ -54,6 +56,13 @@ class FutureStateBase {
   std::uint64_t run_id() const noexcept { return run_id_; }
   Status status() const;
   bool done() const;
+  // When terraform started for the task; empty until then, and for good when it never
+  // does (cancelled while queued, refused, its worker died first).
+  std::optional<TimePoint> started_at() const;
+  // When terraform ended for the task; empty until then, and for a task that never ran.
+  std::optional<TimePoint> ended_at() const;
+  // terraform has started and the task is not done.
+  bool running() const;
   void wait() const;
   bool wait_until(std::chrono::steady_clock::time_point deadline) const;
   // The exception it completed with (a cancelled task's is Error(errc::cancelled)).
@@ -72,12 +81,23 @@ class FutureStateBase {
   // Drops a callback that has not run (a waiter that stopped waiting), so that
   // repeated waits on a long task do not pile up callbacks.
   void forget(std::uint64_t key);
+  // Runs `callback` once terraform has started: now, on this thread, if the start has
+  // been notified already; otherwise on the thread that notifies it. Dropped, never
+  // run, when the task ends without starting. Exceptions it throws are ignored.
+  void on_start(std::function<void()> callback);
+  // Done or start callbacks are waiting.
   bool has_callbacks() const;
 
   // Producer side.
   void set_canceller(std::weak_ptr<TaskCanceller> canceller);
   // False if it was cancelled first: it must not run.
   bool set_running();
+  // terraform started at `time` (started_at() says so from now on); notify_started()
+  // then runs the start callbacks, on the thread that delivers the task's output.
+  void set_started(TimePoint time);
+  void notify_started();
+  // terraform (which started) has exited at `time`.
+  void set_ended(TimePoint time);
 
   void set_error(TaskError error);
   void set_cancelled();
@@ -99,6 +119,9 @@ class FutureStateBase {
   std::optional<TaskError> error_;
   std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks_;
   std::uint64_t next_callback_key_ = 1;
+  std::optional<TimePoint> started_at_, ended_at_;
+  bool start_notified_ = false;
+  std::vector<std::function<void()>> start_callbacks_;
   std::weak_ptr<TaskCanceller> canceller_;
 };
 
@@ -133,15 +156,21 @@ class Future;
 namespace detail {
 template <class T, class Callback>
 std::uint64_t on_done(const Future<T>& future, Callback callback);
+template <class T, class Callback>
+std::function<void()> with_future(const Future<T>& future, Callback callback);
 }  // namespace detail
 
 // The result of a command submitted to a TerraformPool. A handle: copies share one
 // state, and every member is thread-safe.
 //
-// cancel() follows concurrent.futures: a task that has not started is cancelled and
-// never runs (true); a running one gets SIGINT through the worker that owns it, and
-// the future then resolves to whatever terraform produced while winding down (false).
-// Cancelling twice, or after the end, is harmless.
+// cancel() follows concurrent.futures: a task still queued in the pool is cancelled and
+// never runs (true); one a worker holds gets SIGINT through that worker, and the future
+// then resolves to whatever terraform produced while winding down (false) - or, when
+// the worker held it ahead of time and had not started it, it is dropped there and
+// ends cancelled. Cancelling twice, or after the end, is harmless.
+//
+// running() and started_at() say when terraform itself runs: a task queued in the pool,
+// or handed to a busy worker ahead of time, is not running yet.
 //
 // escalate() is a second Ctrl-C: it cancels as cancel() does, then applies the stop
 // policy's escalation at once instead of after its grace period (a second SIGINT,
@@ -166,7 +195,18 @@ class Future {
                : std::future_status::timeout;
   }
   bool done() const { return state_->done(); }
-  bool running() const { return status() == Status::running; }
+  // terraform has started for it and it is not done.
+  bool running() const { return state_->running(); }
+  // When terraform started for it (the pool's clock); empty while it waits, and for a
+  // task that never ran.
+  std::optional<std::chrono::system_clock::time_point> started_at() const {
+    return state_->started_at();
+  }
+  // When terraform ended for it (the pool's clock, in the same order as the starts of
+  // the commands after it); empty until then, and for a task that never ran.
+  std::optional<std::chrono::system_clock::time_point> ended_at() const {
+    return state_->ended_at();
+  }
   bool cancelled() const { return status() == Status::cancelled; }
   bool cancel() const { return state_->cancel(); }
   bool escalate() const { return state_->escalate(); }
@@ -177,6 +217,13 @@ class Future {
   template <class Callback>
   void add_done_callback(Callback callback) const {
     detail::on_done(*this, std::move(callback));
+  }
+  // Calls `callback(future)` once terraform has started for it: right away if it has,
+  // otherwise on the pool thread that sees it start, before any of its output reaches
+  // a callback. Never called for a task that ends without starting.
+  template <class Callback>
+  void add_start_callback(Callback callback) const {
+    state_->on_start(detail::with_future(*this, std::move(callback)));
   }
 
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
@@ -190,14 +237,19 @@ class Future {
 
 namespace detail {
 
+// `callback(future)` as the state's own callback. A weak reference: the state owns its
+// callbacks, which must not own it back.
+template <class T, class Callback>
+std::function<void()> with_future(const Future<T>& future, Callback callback) {
+  return [weak = std::weak_ptr(Access::state(future)), callback = std::move(callback)]() mutable {
+    if (auto alive = weak.lock()) callback(Future<T>(std::move(alive)));
+  };
+}
+
 // add_done_callback, returning the key that forgets it.
 template <class T, class Callback>
 std::uint64_t on_done(const Future<T>& future, Callback callback) {
-  auto state = Access::state(future);
-  // A weak reference: the state owns its callbacks, which must not own it back.
-  return state->on_done([weak = std::weak_ptr(state), callback = std::move(callback)]() mutable {
-    if (auto alive = weak.lock()) callback(Future<T>(std::move(alive)));
-  });
+  return Access::state(future)->on_done(with_future(future, std::move(callback)));
 }
 
 // The done callbacks a waiter registered, forgotten when it stops waiting.

@@ -11,6 +11,7 @@
 #include "libterraform/options/common.hpp"
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,8 +24,9 @@ namespace libterraform {
 class PoolCommand;
 
 enum class ModuleResult {
-  pending,    // not started yet (or never: a dry run)
-  running,    // handed to the pool
+  pending,    // waiting for the modules it depends on (or forever: a dry run)
+  queued,     // handed to the pool, waiting for a worker: terraform has not started
+  running,    // terraform runs
   succeeded,  // terraform exited 0 (or 2 with -detailed-exitcode: changes present)
   failed,     // terraform failed, or the library could not run it
   skipped,    // not run: a module it depends on failed (`cause`), or fail-fast stopped
@@ -33,14 +35,37 @@ enum class ModuleResult {
 };
 std::string_view to_string(ModuleResult result) noexcept;
 
-// One module's part in a run.
+// Why a module was skipped or cancelled, as a value (`reason` says it in words).
+enum class StoppedBy {
+  nothing,               // it was not: it ran to its end, or was excluded
+  dependency_failed,     // skipped: `cause` failed, a module it depends on (maybe through others)
+  fail_fast,             // skipped: fail-fast stopped the run after `cause` failed
+  run_cancelled,         // cancelled: GraphRun::cancel or escalate, or the stop token
+  dependency_cancelled,  // cancelled: `cause`, a module it depends on, was cancelled
+  pool,                  // cancelled: the pool cancelled its queued task (a shutdown)
+};
+std::string_view to_string(StoppedBy stopped_by) noexcept;
+
+// One module's part in a run. Times are terraform's own: a module that never ran has
+// no `started` nor `ended`.
 struct ModuleReport {
+  using TimePoint = std::chrono::system_clock::time_point;
+
   std::string module = {};  // its name in the graph
   std::filesystem::path directory = {};
   ModuleResult result = ModuleResult::pending;
   std::string reason = {};  // why it failed, was skipped or was cancelled
   std::string cause = {};   // skipped or cancelled: the module that led to it
-  std::optional<std::chrono::system_clock::time_point> started = {}, ended = {};
+  StoppedBy stopped_by = StoppedBy::nothing;
+  // Failed or cancelled: the error's code (errc::command_failed for terraform's own
+  // failing exit, errc::cancelled for a module that never started, errc::interrupted
+  // for one interrupted by the run, or the library's code: timed_out, worker_died,
+  // pool_shut_down...), and the exception the module's future failed with, if any.
+  boost::system::error_code error = {};
+  std::exception_ptr exception = {};
+  // When it was handed to the pool (its dependencies let it go), when terraform started
+  // (a worker took it) and when terraform ended. started - submitted: time queued.
+  std::optional<TimePoint> submitted = {}, started = {}, ended = {};
   // What terraform did, when it ran.
   std::optional<int> exit_code = {};
   bool changes = false;                       // -detailed-exitcode said changes are present
@@ -55,7 +80,7 @@ int combined_exit_code(const std::vector<ModuleReport>& modules) noexcept;
 
 struct GraphRunReport {
   std::vector<ModuleReport> modules = {};            // in the graph's order
-  std::vector<std::vector<std::string>> order = {};  // the selected modules by level, as run
+  std::vector<std::vector<std::string>> order = {};  // run_order(): the selected modules by level
   std::chrono::system_clock::time_point started = {}, ended = {};
   bool cancelled = false;
   bool dry_run = false;
@@ -95,15 +120,23 @@ struct GraphRunOptions {
   Strings exclude = {};
   // List the order in the report; run nothing.
   bool dry_run = false;
-  // Passed to every module's command (timeout, env, extra_args, stop_token, ...);
-  // its line and event callbacks run before the run's own below.
+  // Passed to every module's command (timeout, env, extra_args, ...); its line and
+  // event callbacks run before the run's own below. Its stop_token is the run's: a stop
+  // request cancels the run (GraphRun::cancel), and is not passed on.
   CommonOptions common = {};
-  // A module changed state (started, ended, skipped...): a copy of its outcome.
+  // A module changed state (queued, running, ended, skipped...): a copy of its outcome.
   std::function<void(const ModuleReport&)> on_change = {};
   // Each event of a module's -json stream, and each line of its output.
   std::function<void(const ModuleEvent&)> on_event = {};
   std::function<void(const ModuleLine&)> on_output = {};
 };
+
+// The selected modules by level, as the run would start them: each level's modules
+// depend only on selected modules of earlier levels (a module excluded does not hold
+// its dependents back, so it does not order them either). Dependents first when
+// `options.reverse`. Throws DependencyCycleError.
+std::vector<std::vector<std::string>> run_order(const ModuleGraph& graph,
+                                                const GraphRunOptions& options);
 
 namespace detail {
 class GraphRunState;

@@ -5,6 +5,7 @@
 
 #include "libterraform/async_terraform_command.hpp"
 #include "libterraform/command_result.hpp"
+#include "libterraform/commands.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/event_stream.hpp"
 #include "libterraform/events.hpp"
@@ -16,3 +17,4 @@
 #include "libterraform/terraform_command.hpp"
 #include "libterraform/terraform_options.hpp"
 #include "libterraform/terraform_pool.hpp"
+#include "libterraform/version.hpp"

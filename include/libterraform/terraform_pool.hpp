@@ -32,6 +32,14 @@ struct PoolEvent {
   const Event& event;
 };
 
+// The moment terraform starts for one of the pool's commands, for PoolOptions::on_start
+// (a command queued in the pool, or held by a busy worker ahead of time, has not).
+struct PoolStart {
+  std::uint64_t run_id;                 // the command's future's run_id()
+  const std::filesystem::path& module;  // its module directory (real path)
+  std::chrono::system_clock::time_point time;
+};
+
 struct PoolOptions {
   // How many worker processes run commands at once; 0: the hardware's concurrency.
   unsigned max_workers = 0;
@@ -46,6 +54,10 @@ struct PoolOptions {
   // command's run id and module; in order for each command (see the back-pressure rule
   // in docs/streaming.md).
   std::function<void(const PoolEvent&)> on_event = {};
+  // Each command's start: when its worker has started terraform. Called before any of
+  // its output reaches a callback, on the same threads as on_event; what it throws is
+  // ignored. Future::started_at and add_start_callback say the same per command.
+  std::function<void(const PoolStart&)> on_start = {};
   // How long a worker with work may leave the pool's ping unanswered (it was stopped
   // with SIGSTOP, say) before the pool kills it and winds its terraform down itself,
   // as for a worker that died; also how long a worker or the spawner may take to exit

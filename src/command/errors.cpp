@@ -120,6 +120,56 @@ std::string exit_description(int retcode) {
 
 }  // namespace
 
+std::string_view to_string(errc code) noexcept {
+  switch (code) {
+    case errc::command_failed:
+      return "command_failed";
+    case errc::interrupted:
+      return "interrupted";
+    case errc::timed_out:
+      return "timed_out";
+    case errc::binary_not_found:
+      return "binary_not_found";
+    case errc::directory_not_found:
+      return "directory_not_found";
+    case errc::spawn_failed:
+      return "spawn_failed";
+    case errc::invalid_option:
+      return "invalid_option";
+    case errc::invalid_json:
+      return "invalid_json";
+    case errc::unsupported_ui_version:
+      return "unsupported_ui_version";
+    case errc::unknown_command:
+      return "unknown_command";
+    case errc::cancelled:
+      return "cancelled";
+    case errc::worker_died:
+      return "worker_died";
+    case errc::worker_start_failed:
+      return "worker_start_failed";
+    case errc::pool_shut_down:
+      return "pool_shut_down";
+    case errc::protocol_error:
+      return "protocol_error";
+    case errc::pool_broken:
+      return "pool_broken";
+    case errc::exit_status_lost:
+      return "exit_status_lost";
+    case errc::would_deadlock:
+      return "would_deadlock";
+    case errc::callback_failed:
+      return "callback_failed";
+    case errc::dependency_cycle:
+      return "dependency_cycle";
+    case errc::unknown_module:
+      return "unknown_module";
+    case errc::plugin_cache_failed:
+      return "plugin_cache_failed";
+  }
+  return "unknown";
+}
+
 const boost::system::error_category& error_category() noexcept {
   static const Category category;
   return category;

@@ -22,20 +22,27 @@ std::vector<bool> selection(const ModuleGraph& graph, const GraphRunOptions& opt
   return selected;
 }
 
-// The graph's levels, without the modules left out.
-std::vector<std::vector<std::string>> selected_levels(const ModuleGraph& graph, bool reverse,
-                                                      const std::vector<bool>& selected) {
-  std::vector<std::vector<std::string>> levels;
-  for (auto& level : graph.levels(reverse)) {
-    std::vector<std::string> kept;
-    for (auto& name : level)
-      if (selected[*graph.find(name)]) kept.push_back(std::move(name));
-    if (!kept.empty()) levels.push_back(std::move(kept));
+// The selected modules alone, with the dependencies among them.
+ModuleGraph selected_part(const ModuleGraph& graph, const std::vector<bool>& selected) {
+  ModuleGraph part;
+  for (std::size_t m = 0; m < graph.size(); ++m)
+    if (selected[m]) part.add(graph.modules()[m].name, graph.modules()[m].directory);
+  for (std::size_t m = 0; m < graph.size(); ++m) {
+    if (!selected[m]) continue;
+    for (std::size_t dependency : graph.modules()[m].after)
+      if (selected[dependency])
+        part.add_dependency(graph.modules()[m].name, graph.modules()[dependency].name);
   }
-  return levels;
+  return part;
 }
 
 }  // namespace
+
+std::vector<std::vector<std::string>> run_order(const ModuleGraph& graph,
+                                                const GraphRunOptions& options) {
+  graph.check_acyclic();  // a cycle through a module left out is still one
+  return selected_part(graph, selection(graph, options)).levels(options.reverse.value_or(false));
+}
 
 GraphRun TerraformPool::run(const ModuleGraph& graph, std::string_view method,
                             GraphRunOptions options) const {
@@ -54,7 +61,7 @@ GraphRun TerraformPool::run(const ModuleGraph& graph, ModuleCommand command,
   if (!command) throw Error(errc::invalid_option, "run over a graph: no command given");
   const bool reverse = options.reverse.value_or(false);
   const auto selected = selection(graph, options);
-  auto order = selected_levels(graph, reverse, selected);  // throws for a cycle
+  auto order = run_order(graph, options);  // throws for a cycle
   std::vector<PoolCommand> targets;
   for (const auto& module : graph.modules())
     targets.push_back(this->command(module.directory));

@@ -12,18 +12,28 @@ std::vector<std::vector<std::size_t>> waits_for(const ModuleGraph& graph, bool r
   return waits;
 }
 
-std::string message_of(const std::exception_ptr& error) {
+// What a submission that threw counts as: the library's code, or the module command's
+// own exception (a ModuleCommand of the user's).
+boost::system::error_code code_of(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
+  } catch (const Error& e) {
+    return e.code();
   } catch (...) {
-    return "unknown error";
+    return make_error_code(errc::callback_failed);
   }
 }
 
+// A task that failed before it reached the pool.
+Future<CommandResult> refused(std::exception_ptr error) {
+  auto state = std::make_shared<FutureState<CommandResult>>(0);
+  state->set_error({code_of(error), std::move(error), nullptr});
+  return Future<CommandResult>(std::move(state));
+}
+
 bool is_final(ModuleResult result) {
-  return result != ModuleResult::pending && result != ModuleResult::running;
+  return result != ModuleResult::pending && result != ModuleResult::queued &&
+         result != ModuleResult::running;
 }
 
 // A callback that runs `first`, then `second`, either of which may be empty.
@@ -75,10 +85,20 @@ std::shared_ptr<FutureState<ModuleReport>> GraphRunState::module_state(
 }
 
 void GraphRunState::start() {
-  Changes changes;
   {
     std::lock_guard lock(mutex_);
     report_.started = std::chrono::system_clock::now();
+  }
+  const auto& stop_token = options_.common.stop_token;
+  if (stop_token.stop_possible() && !options_.dry_run) {
+    // Asked already, it cancels the run right here.
+    on_stop_.emplace(stop_token, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->cancel();
+    });
+  }
+  Changes changes;
+  {
+    std::lock_guard lock(mutex_);
     if (options_.dry_run) {
       changes.finished = true;
     } else {
@@ -90,8 +110,8 @@ void GraphRunState::start() {
 
 void GraphRunState::take_ready(Changes& changes) {
   for (std::size_t m : schedule_.take_ready()) {
-    report_.modules[m].result = ModuleResult::running;
-    report_.modules[m].started = std::chrono::system_clock::now();
+    report_.modules[m].result = ModuleResult::queued;
+    report_.modules[m].submitted = std::chrono::system_clock::now();
     changes.changed.push_back(m);
     changes.to_start.push_back(m);
   }
@@ -99,12 +119,17 @@ void GraphRunState::take_ready(Changes& changes) {
 }
 
 void GraphRunState::mark(const std::vector<std::size_t>& modules, const std::string& reason,
-                         Changes& changes) {
+                         StoppedBy stopped_by, Changes& changes) {
   for (std::size_t m : modules) {
     auto& outcome = report_.modules[m];
-    outcome.result = schedule_.state(m) == graph::ModuleState::skipped ? ModuleResult::skipped
-                                                                       : ModuleResult::cancelled;
+    if (schedule_.state(m) == graph::ModuleState::skipped) {
+      outcome.result = ModuleResult::skipped;
+    } else {
+      outcome.result = ModuleResult::cancelled;
+      if (!outcome.error) outcome.error = make_error_code(errc::cancelled);
+    }
     outcome.reason = reason;
+    outcome.stopped_by = stopped_by;
     if (auto cause = schedule_.cause(m)) outcome.cause = graph_.modules()[*cause].name;
     changes.changed.push_back(m);
   }
@@ -112,6 +137,7 @@ void GraphRunState::mark(const std::vector<std::size_t>& modules, const std::str
 
 CommonOptions GraphRunState::options_for(std::size_t m) {
   CommonOptions common = options_.common;
+  common.stop_token = {};  // the run watches it: its cancel is the one interrupt
   const GraphModule* module = &graph_.modules()[m];
   std::weak_ptr<GraphRunState> weak = weak_from_this();
   if (options_.on_output) {
@@ -136,11 +162,12 @@ void GraphRunState::launch(std::size_t m) {
   Future<CommandResult> task;
   try {
     task = command_(targets_[m], options_for(m));
+    if (!task.valid()) {
+      throw Error(errc::invalid_option, "the run's module command returned no future");
+    }
   } catch (...) {
     // Refused before it ran (a bad option, a pool shut down): the module failed.
-    auto failed = std::make_shared<FutureState<CommandResult>>(0);
-    failed->set_error({make_error_code(errc::invalid_option), std::current_exception(), nullptr});
-    task = Future<CommandResult>(failed);
+    task = refused(std::current_exception());
   }
   bool cancelled = false, stopped = false;
   {
@@ -156,8 +183,24 @@ void GraphRunState::launch(std::size_t m) {
   } else if (stopped) {
     Access::state(task)->cancel(false);
   }
+  task.add_start_callback([self = shared_from_this(), m](const Future<CommandResult>& running) {
+    self->started(m, *running.started_at());
+  });
   task.add_done_callback(
       [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
+}
+
+void GraphRunState::started(std::size_t m, ModuleReport::TimePoint time) {
+  Changes changes;
+  {
+    std::lock_guard lock(mutex_);
+    auto& outcome = report_.modules[m];
+    if (outcome.result != ModuleResult::queued) return;
+    outcome.result = ModuleResult::running;
+    outcome.started = time;
+    changes.changed.push_back(m);
+  }
+  apply(std::move(changes));
 }
 
 void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
@@ -166,37 +209,45 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
     std::lock_guard lock(mutex_);
     auto& outcome = report_.modules[m];
     if (is_final(outcome.result)) return;
-    outcome.ended = std::chrono::system_clock::now();
     if (task.cancelled()) {
       // Withdrawn from the pool's queue: by fail-fast, by the run's cancel or by a
-      // pool that shut down.
+      // pool that shut down. terraform never started.
       if (options_.fail_fast && first_failure_ && !cancelled_) {
         schedule_.skipped(m, *first_failure_);
-        mark({m}, "fail-fast: " + graph_.modules()[*first_failure_].name + " failed", changes);
+        mark({m}, "fail-fast: " + graph_.modules()[*first_failure_].name + " failed",
+             StoppedBy::fail_fast, changes);
       } else {
         const auto dependents = schedule_.cancelled(m);
-        mark({m}, cancelled_ ? "the run was cancelled" : "the pool cancelled it", changes);
-        mark(dependents, "cancelled: " + outcome.module + " was cancelled", changes);
+        mark({m}, cancelled_ ? "the run was cancelled" : "the pool cancelled it",
+             cancelled_ ? StoppedBy::run_cancelled : StoppedBy::pool, changes);
+        mark(dependents, "cancelled: " + outcome.module + " was cancelled",
+             StoppedBy::dependency_cancelled, changes);
       }
     } else {
       const auto failure = Access::state(task)->failure();
       std::shared_ptr<const CommandResult> result =
           failure ? failure->result : std::make_shared<CommandResult>(task.get());
-      graph::conclude(outcome, result.get(), failure ? message_of(failure->exception) : "",
-                      cancelled_);
+      graph::conclude(outcome, result.get(), failure ? &*failure : nullptr, cancelled_);
+      // terraform's own start and end, as the pool saw them.
+      if (!outcome.started) outcome.started = task.started_at();
+      if (outcome.started)
+        outcome.ended = task.ended_at().value_or(std::chrono::system_clock::now());
       outcome.command_result = result;
       changes.changed.push_back(m);
       if (outcome.result == ModuleResult::succeeded) {
         schedule_.succeeded(m);
       } else if (outcome.result == ModuleResult::cancelled) {
-        mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted", changes);
+        mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted",
+             StoppedBy::dependency_cancelled, changes);
       } else {
         if (!first_failure_) first_failure_ = m;
         const auto skipped = schedule_.failed(m);
-        mark(skipped,
-             options_.fail_fast ? "fail-fast: " + outcome.module + " failed"
-                                : "dependency " + outcome.module + " failed",
-             changes);
+        if (options_.fail_fast) {
+          mark(skipped, "fail-fast: " + outcome.module + " failed", StoppedBy::fail_fast, changes);
+        } else {
+          mark(skipped, "dependency " + outcome.module + " failed", StoppedBy::dependency_failed,
+               changes);
+        }
         if (options_.fail_fast) {
           for (std::size_t other = 0; other < tasks_.size(); ++other)
             if (other != m && tasks_[other].valid()) changes.withdraw.push_back(tasks_[other]);
@@ -215,7 +266,7 @@ void GraphRunState::cancel() {
     if (cancelled_ || finished_) return;
     cancelled_ = true;
     report_.cancelled = true;
-    mark(schedule_.cancel(), "the run was cancelled", changes);
+    mark(schedule_.cancel(), "the run was cancelled", StoppedBy::run_cancelled, changes);
     changes.interrupt = unfinished_tasks_locked();
     if (schedule_.done()) changes.finished = true;
   }

@@ -5,6 +5,7 @@
 #include "libterraform/terraform_pool.hpp"
 
 #include <mutex>
+#include <stop_token>
 
 namespace libterraform::detail {
 
@@ -35,9 +36,12 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   };
 
   void launch(std::size_t module);
+  // terraform started for the module's task (its future's start callback).
+  void started(std::size_t module, ModuleReport::TimePoint time);
   void ended(std::size_t module, const Future<CommandResult>& task);
-  // Records the schedule's latest word on `modules` with `reason`.
-  void mark(const std::vector<std::size_t>& modules, const std::string& reason, Changes& changes);
+  // Records the schedule's latest word on `modules`: skipped or cancelled, why.
+  void mark(const std::vector<std::size_t>& modules, const std::string& reason,
+            StoppedBy stopped_by, Changes& changes);
   void take_ready(Changes& changes);
   std::vector<Future<CommandResult>> unfinished_tasks_locked() const;
   void apply(Changes changes);
@@ -59,6 +63,8 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   int notifying_ = 0;                              // apply() calls under way, on any thread
   std::optional<GraphRunReport> finished_report_;  // set once notifying_ drops to 0
   std::optional<std::size_t> first_failure_;
+  // Cancels the run when the options' stop token asks (set in start()).
+  std::optional<std::stop_callback<std::function<void()>>> on_stop_;
 };
 
 }  // namespace libterraform::detail

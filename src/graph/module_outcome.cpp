@@ -8,6 +8,8 @@ std::string_view to_string(ModuleResult result) noexcept {
   switch (result) {
     case ModuleResult::pending:
       return "pending";
+    case ModuleResult::queued:
+      return "queued";
     case ModuleResult::running:
       return "running";
     case ModuleResult::succeeded:
@@ -20,6 +22,24 @@ std::string_view to_string(ModuleResult result) noexcept {
       return "cancelled";
     case ModuleResult::excluded:
       return "excluded";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(StoppedBy stopped_by) noexcept {
+  switch (stopped_by) {
+    case StoppedBy::nothing:
+      return "nothing";
+    case StoppedBy::dependency_failed:
+      return "dependency_failed";
+    case StoppedBy::fail_fast:
+      return "fail_fast";
+    case StoppedBy::run_cancelled:
+      return "run_cancelled";
+    case StoppedBy::dependency_cancelled:
+      return "dependency_cancelled";
+    case StoppedBy::pool:
+      return "pool";
   }
   return "unknown";
 }
@@ -50,6 +70,16 @@ std::optional<ChangeSummary> last_summary(const CommandResult& result) {
   return summary;
 }
 
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
 std::string failure_reason(const CommandResult& result,
                            const std::vector<Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics)
@@ -59,19 +89,23 @@ std::string failure_reason(const CommandResult& result,
 
 }  // namespace
 
-void conclude(ModuleReport& outcome, const CommandResult* result, const std::string& error,
+void conclude(ModuleReport& outcome, const CommandResult* result, const detail::TaskError* failure,
               bool run_cancelled) {
   if (result) {
     outcome.exit_code = result->retcode;
     outcome.summary = last_summary(*result);
     outcome.diagnostics = result->diagnostics();
   }
+  if (failure) outcome.exception = failure->exception;
   if (result && result->interrupted && run_cancelled) {
     outcome.result = ModuleResult::cancelled;
     outcome.reason = "interrupted: the run was cancelled";
-  } else if (!error.empty() || !result) {
+    outcome.stopped_by = StoppedBy::run_cancelled;
+    outcome.error = make_error_code(errc::interrupted);
+  } else if (failure || !result) {
     outcome.result = ModuleResult::failed;
-    outcome.reason = error.empty() ? "the task ended without a result" : error;
+    outcome.reason = failure ? message_of(failure->exception) : "the task ended without a result";
+    outcome.error = failure ? failure->code : make_error_code(errc::command_failed);
   } else if (result->retcode == 0) {
     outcome.result = ModuleResult::succeeded;
   } else if (result->retcode == 2 && ran_with_detailed_exitcode(*result)) {
@@ -80,6 +114,7 @@ void conclude(ModuleReport& outcome, const CommandResult* result, const std::str
   } else {
     outcome.result = ModuleResult::failed;
     outcome.reason = failure_reason(*result, outcome.diagnostics);
+    outcome.error = make_error_code(errc::command_failed);
   }
 }
 

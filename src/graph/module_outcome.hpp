@@ -5,9 +5,9 @@
 namespace libterraform::graph {
 
 // Fills `outcome` from what the module's task ended with: its result, or its error
-// (with the partial result it carries, if any). `run_cancelled`: an interrupted
-// terraform counts as cancelled, not failed. Pure: unit-tested.
-void conclude(ModuleReport& outcome, const CommandResult* result, const std::string& error,
+// (`failure`, with the partial result it carries, if any). `run_cancelled`: an
+// interrupted terraform counts as cancelled, not failed. Pure: unit-tested.
+void conclude(ModuleReport& outcome, const CommandResult* result, const detail::TaskError* failure,
               bool run_cancelled);
 
 }  // namespace libterraform::graph

@@ -31,6 +31,21 @@ bool FutureStateBase::wait_until(std::chrono::steady_clock::time_point deadline)
   return done_.wait_until(lock, deadline, [this] { return done_locked(); });
 }
 
+std::optional<FutureStateBase::TimePoint> FutureStateBase::started_at() const {
+  std::lock_guard lock(mutex_);
+  return started_at_;
+}
+
+std::optional<FutureStateBase::TimePoint> FutureStateBase::ended_at() const {
+  std::lock_guard lock(mutex_);
+  return ended_at_;
+}
+
+bool FutureStateBase::running() const {
+  std::lock_guard lock(mutex_);
+  return started_at_ && !done_locked();
+}
+
 std::exception_ptr FutureStateBase::error() const {
   std::lock_guard lock(mutex_);
   return error_ ? error_->exception : nullptr;
@@ -97,7 +112,47 @@ void FutureStateBase::forget(std::uint64_t key) {
 
 bool FutureStateBase::has_callbacks() const {
   std::lock_guard lock(mutex_);
-  return !callbacks_.empty();
+  return !callbacks_.empty() || !start_callbacks_.empty();
+}
+
+void FutureStateBase::on_start(std::function<void()> callback) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!start_notified_) {
+      if (!done_locked()) start_callbacks_.push_back(std::move(callback));
+      return;  // done without starting: it never will
+    }
+  }
+  try {
+    callback();
+  } catch (...) {
+  }
+}
+
+void FutureStateBase::set_started(TimePoint time) {
+  std::lock_guard lock(mutex_);
+  if (!started_at_) started_at_ = time;
+}
+
+void FutureStateBase::set_ended(TimePoint time) {
+  std::lock_guard lock(mutex_);
+  if (started_at_ && !ended_at_) ended_at_ = time;
+}
+
+void FutureStateBase::notify_started() {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    if (start_notified_ || !started_at_) return;
+    start_notified_ = true;
+    callbacks.swap(start_callbacks_);
+  }
+  for (auto& callback : callbacks) {
+    try {
+      callback();
+    } catch (...) {
+    }
+  }
 }
 
 void FutureStateBase::set_canceller(std::weak_ptr<TaskCanceller> canceller) {
@@ -122,6 +177,7 @@ void FutureStateBase::set_cancelled() {
 bool FutureStateBase::complete(Status status, std::optional<TaskError> error,
                                bool only_if_pending) {
   std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks;
+  std::vector<std::function<void()>> never_started;  // destroyed outside the lock
   {
     std::lock_guard lock(mutex_);
     if (done_locked()) return false;  // exactly once
@@ -129,6 +185,7 @@ bool FutureStateBase::complete(Status status, std::optional<TaskError> error,
     status_ = status;
     error_ = std::move(error);
     callbacks.swap(callbacks_);
+    if (!started_at_) never_started.swap(start_callbacks_);
   }
   done_.notify_all();
   for (auto& [key, callback] : callbacks) {

@@ -135,7 +135,7 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   task->run =
       std::make_unique<detail::RunCore>(std::move(spec), task->invocation.launch.argv,
                                         task->invocation.launch.working_dir, std::move(pool_wide));
-  task->callbacks = task->run->has_callbacks();
+  task->callbacks = task->run->has_callbacks() || options_.on_start;
   task->module = std::move(module);
   task->future = std::move(future);
   task->future->set_canceller(weak_from_this());

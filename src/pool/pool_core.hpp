@@ -39,9 +39,11 @@ inline detail::TaskError task_error(const detail::Outcome& outcome) {
 //
 // One I/O thread owns the cores and the processes (the spawner, the workers' channels,
 // their exits): submissions and cancellations are posted to it. A small thread pool
-// delivers output to callbacks and completes futures, one strand per task, so that a
-// slow callback delays only its own task. What user threads and pool threads share
-// (the task registry, whether the pool is closing or broken) is under one mutex.
+// delivers output to callbacks and completes futures, one strand per worker, so that
+// what one worker's terraform commands did is told in the order it happened (one
+// ends before the next one starts) and a slow callback delays only its own worker. What user
+// threads and pool threads share (the task registry, whether the pool is closing or broken) is
+// under one mutex.
 //
 //   pool_core.cpp      submission, cancellation, shutdown (any thread)
 //   pool_workers.cpp   workers and their frames, exits, orphans (I/O thread)
@@ -79,9 +81,10 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     std::string module;            // real path; empty: no module to own
     std::shared_ptr<detail::FutureStateBase> future;
     std::function<void(const detail::Outcome&)> complete;  // sets the typed value
+    // Its own until a worker takes it, then that worker's (set on the I/O thread).
     Strand delivery;
-    // With callbacks, the run is used on `delivery` only; without, on the I/O thread
-    // only.
+    // With callbacks (output, event or start callbacks of the user's), the run is used
+    // on `delivery` only; without, on the I/O thread only.
     std::unique_ptr<detail::RunCore> run;
     bool callbacks = false;
     // While running, on the I/O thread: terraform's pidfd and pipes, passed by the
@@ -103,6 +106,8 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
 
   // The I/O side of a worker; its phase is the WorkerLifecycle's.
   struct WorkerHandles {
+    explicit WorkerHandles(Strand strand) : delivery(std::move(strand)) {}
+    Strand delivery;                               // its tasks' deliveries, in order
     std::shared_ptr<WorkerConnection> connection;  // null until the spawner answers
     process::UniqueFd pidfd;                       // to kill it by, should it stop answering
     process::EnvironmentBlock environment;         // the last one sent: the worker keeps it
@@ -157,7 +162,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void on_liveness_time();
   void kill_worker(WorkerId worker, std::string reason);
 
-  // --- delivery, in order per task (pool_delivery.cpp) ---
+  // --- delivery, in order per worker (pool_delivery.cpp) ---
+  // terraform has started: PoolOptions::on_start, then the future's start callbacks.
+  void notify_start(const TaskPtr& task);
   void deliver_output(const TaskPtr& task, process::OutputStream stream, std::string bytes);
   void finish(const TaskPtr& task, process::ChildExit exit);
   void fail(const TaskPtr& task, detail::Outcome failure);

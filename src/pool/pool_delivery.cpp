@@ -75,9 +75,10 @@ void PoolCore::kill_worker(WorkerId id, std::string reason) {
 
 // --- delivery (one strand per task) -------------------------------------------------
 
-// Output and results go through the task's strand on the delivery threads when user
-// code is involved (output callbacks, done-callbacks) or the result is big to parse;
-// otherwise the I/O thread handles them itself, which saves two thread hops per task.
+// Output and results go through the task's strand (its worker's) on the delivery
+// threads when user code is involved (output, start and done callbacks) or the result
+// is big to parse; otherwise the I/O thread handles them itself, which saves two
+// thread hops per task.
 void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
                               std::string bytes) {
   if (!task->callbacks) {
@@ -90,6 +91,25 @@ void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
       asio::post(io_, [this, id = task->id] { send_stop(id); });
     }
   });
+}
+
+void PoolCore::notify_start(const TaskPtr& task) {
+  auto notify = [this, task] {
+    if (options_.on_start) {
+      try {
+        options_.on_start(
+            {task->id, task->invocation.launch.working_dir, *task->future->started_at()});
+      } catch (...) {
+      }
+    }
+    task->future->notify_started();
+  };
+  // Through the worker's strand: after what its previous task did, before anything
+  // this one prints.
+  if (task->callbacks || task->future->has_callbacks())
+    asio::post(task->delivery, std::move(notify));
+  else
+    notify();
 }
 
 void PoolCore::finish(const TaskPtr& task, process::ChildExit exit) {

@@ -74,6 +74,7 @@ void PoolCore::pump() {
 bool PoolCore::start_task(const TaskPtr& task, WorkerId id) {
   if (!task || !task->future->set_running()) return false;
   WorkerHandles& worker = handles_.at(id);
+  task->delivery = worker.delivery;
   RunRequest request{task->id, task->invocation, task->plugin_cache_dir};
   if (request.invocation.launch.environment == worker.environment) {
     request.invocation.launch.environment = nullptr;  // the worker has it already
@@ -119,7 +120,7 @@ void PoolCore::spawn_worker() {
   WorkerId id = next_worker_++;
   scheduler_.worker_started(id);
   lifecycle_.starting(id);
-  handles_[id] = {};
+  handles_.emplace(id, WorkerHandles(boost::asio::make_strand(*delivery_)));
   spawner_->spawn(id);
 }
 
@@ -216,6 +217,8 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
         task->terraform.pidfd = std::move(fds[0]);
         task->terraform.stdout_fd = std::move(fds[1]);
         task->terraform.stderr_fd = std::move(fds[2]);
+        task->future->set_started(std::chrono::system_clock::now());
+        notify_start(task);
       }
       return;
     }
@@ -236,6 +239,7 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
       TaskPtr task = running_on(worker);
       if (!task || task->id != message.run_id) throw ProtocolError("finished frame for no task");
       scheduler_.task_finished(worker);
+      task->future->set_ended(std::chrono::system_clock::now());
       task->terraform = {};  // terraform is gone: drop our copies of its descriptors
       return finish(task, message.exit);
     }
@@ -303,6 +307,7 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
     if (task->started && task->terraform.pidfd) {
       wind_down_orphan(task, std::move(end.task_failure));
     } else {
+      task->future->set_ended(std::chrono::system_clock::now());  // if it started: lost
       fail_with_output(task, end.task_failure.code, std::move(end.task_failure.message));
     }
   }
@@ -327,6 +332,7 @@ void PoolCore::wind_down_orphan(const TaskPtr& task, WorkerFailure failure) {
         deliver_output(task, stream, std::string(chunk));
       },
       [this, task, failure = std::move(failure)](process::ChildExit) {
+        task->future->set_ended(std::chrono::system_clock::now());
         task->orphan_watch.reset();
         scheduler_.release_module(task->module);
         {

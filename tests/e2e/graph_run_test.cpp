@@ -5,7 +5,11 @@
 #include "modules.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <stop_token>
 
 namespace libterraform {
 namespace {
@@ -244,6 +248,217 @@ TEST_F(GraphRunTest, ADryRunListsTheOrderAndRunsNothing) {
   EXPECT_EQ(report.exit_code, 0);
   for (const auto& m : graph.modules())
     EXPECT_FALSE(fs::exists(m.directory / ".terraform")) << m.name;
+}
+
+// With both modules it depends on excluded, top waits for nothing: the order says so,
+// and the run does it.
+TEST_F(GraphRunTest, TheOrderOfASelectionIsTheOrderItRuns) {
+  TerraformPool pool(pool_options(2));
+  auto graph = diamond(1);
+  const GraphRunOptions options{.exclude = {"left", "right"}};
+  const std::vector<std::vector<std::string>> together{{"base", "top"}};
+  EXPECT_EQ(run_order(graph, options), together);
+  GraphRunOptions reversed = options;
+  reversed.reverse = true;
+  EXPECT_EQ(run_order(graph, reversed), together);
+  EXPECT_EQ(run_order(graph, {.include = {"top", "left"}}),
+            (std::vector<std::vector<std::string>>{{"left"}, {"top"}}));
+  init(pool, graph);
+  const auto& report = pool.run(graph, apply, options).get();
+  EXPECT_EQ(report.order, together);
+  const auto& base = report_of(report, "base");
+  const auto& top = report_of(report, "top");
+  ASSERT_TRUE(base.started && top.started && base.ended && top.ended);
+  EXPECT_LT(*top.started, *base.ended);  // side by side
+  EXPECT_LT(*base.started, *top.ended);
+}
+
+// A terraform that logs when it starts and ends, in its module's .lifetime file (ms
+// since the epoch): the process the pool starts, timed from outside.
+fs::path timed_terraform(const fs::path& dir) {
+  return testing::fake_terraform(dir,
+                                 "date +%s%3N >> .lifetime\n"
+                                 "terraform \"$@\"\n"
+                                 "code=$?\n"
+                                 "date +%s%3N >> .lifetime\n"
+                                 "exit $code",
+                                 "timed-terraform");
+}
+
+std::chrono::system_clock::time_point epoch_ms(const std::string& text) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(std::stoll(text)));
+}
+
+// One worker, three modules ready at once: handed to the pool together, they run one
+// after another. Each is `running` only while its terraform runs, its times are
+// terraform's own, and the time it waited for the worker is apart.
+TEST_F(GraphRunTest, AModuleRunsWhenItsTerraformRunsAndItsTimesAreTerraforms) {
+  TempDir bin;
+  PoolOptions options = pool_options(1);
+  options.terraform.terraform = timed_terraform(bin.path()).string();
+  TerraformPool pool(options);
+  ModuleGraph g;
+  for (const char* name : {"a", "b", "c"})
+    g.add(name, module(name, step(name, 1)));
+  init(pool, g);
+  for (const auto& m : g.modules())
+    fs::remove(m.directory / ".lifetime");
+
+  std::mutex mutex;
+  std::map<std::string, std::vector<ModuleResult>> seen;
+  int running = 0, most_running = 0;
+  auto run = pool.run(
+      g, apply, {.on_change = [&](const ModuleReport& m) {
+        std::lock_guard lock(mutex);
+        if (m.result == ModuleResult::running) {
+          most_running = std::max(most_running, ++running);
+        } else if (!seen[m.module].empty() && seen[m.module].back() == ModuleResult::running) {
+          --running;
+        }
+        seen[m.module].push_back(m.result);
+      }});
+  const auto& report = run.get();
+  EXPECT_EQ(report.exit_code, 0);
+  EXPECT_EQ(most_running, 1);  // one worker: never two at once
+  std::vector<const ModuleReport*> by_start;
+  for (const auto& m : report.modules) {
+    EXPECT_EQ(seen[m.module],
+              (std::vector<ModuleResult>{ModuleResult::queued, ModuleResult::running,
+                                         ModuleResult::succeeded}))
+        << m.module;
+    ASSERT_TRUE(m.submitted && m.started && m.ended) << m.module;
+    EXPECT_LE(*m.submitted, *m.started);
+    EXPECT_LT(*m.started, *m.ended);
+    // Within 100 ms of the process's own start and end.
+    const auto lifetime = lines_of(m.directory / ".lifetime");
+    ASSERT_EQ(lifetime.size(), 2u) << m.module;
+    using std::chrono::abs;
+    EXPECT_LE(abs(*m.started - epoch_ms(lifetime[0])), 100ms) << m.module;
+    EXPECT_LE(abs(*m.ended - epoch_ms(lifetime[1])), 100ms) << m.module;
+    by_start.push_back(&m);
+  }
+  std::sort(by_start.begin(), by_start.end(),
+            [](auto* x, auto* y) { return *x->started < *y->started; });
+  for (std::size_t i = 1; i < by_start.size(); ++i)
+    EXPECT_LE(*by_start[i - 1]->ended, *by_start[i]->started);  // one after another
+  // All handed to the pool at once; the last waited for the two others (1 s sleep each).
+  EXPECT_LE(*by_start.back()->submitted, *by_start.front()->ended);
+  EXPECT_GE(*by_start.back()->started - *by_start.back()->submitted, 2s);
+}
+
+TEST_F(GraphRunTest, AStopTokenCancelsTheRun) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("slow_a", module("slow_a", testing::slow_resource(30)));
+  g.add("slow_b", module("slow_b", testing::slow_resource(30)));
+  g.add("after_a", module("after_a", step("after_a")));
+  g.add_dependency("after_a", "slow_a");
+  init(pool, g);
+  std::stop_source stop;
+  std::atomic<int> provisioning{0};
+  GraphRunOptions options{.on_event = [&](const ModuleEvent& e) {
+    if (e.event.type == EventType::provision_start) ++provisioning;
+  }};
+  options.common.stop_token = stop.get_token();
+  auto run = pool.run(g, apply, options);
+  ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
+  stop.request_stop();
+  const auto& report = run.get();
+  EXPECT_TRUE(report.cancelled);
+  for (const char* name : {"slow_a", "slow_b"}) {
+    const auto& m = report_of(report, name);
+    EXPECT_EQ(m.result, ModuleResult::cancelled) << name << ": " << m.reason;
+    EXPECT_EQ(m.stopped_by, StoppedBy::run_cancelled);
+    EXPECT_EQ(m.error, errc::interrupted);
+    ASSERT_TRUE(m.command_result);
+    EXPECT_TRUE(m.command_result->interrupted);
+    EXPECT_TRUE(testing::state_is_clean(dir / name));
+  }
+  const auto& after = report_of(report, "after_a");
+  EXPECT_EQ(after.result, ModuleResult::cancelled);
+  EXPECT_EQ(after.stopped_by, StoppedBy::run_cancelled);
+  EXPECT_EQ(after.error, errc::cancelled);
+  EXPECT_FALSE(after.started || after.ended);
+
+  // Asked before the run: nothing starts.
+  const auto& never = pool.run(g, apply, options).get();
+  EXPECT_TRUE(never.cancelled);
+  for (const auto& m : never.modules) {
+    EXPECT_EQ(m.result, ModuleResult::cancelled) << m.module;
+    EXPECT_FALSE(m.submitted) << m.module;
+  }
+}
+
+TEST_F(GraphRunTest, AFailedModuleKeepsItsErrorCodeAndException) {
+  TerraformPool pool(pool_options(3));
+  ModuleGraph g;
+  g.add("timed", module("timed", testing::slow_resource(30)));
+  g.add("killed", module("killed", testing::slow_resource(30)));
+  g.add("fine", module("fine", step("fine")));
+  init(pool, g);
+  auto command = [](const PoolCommand& m, CommonOptions common) {
+    if (m.working_dir().filename() == "timed") common.timeout = 1s;
+    return apply(m, std::move(common));
+  };
+  std::atomic<bool> killed_provisions{false};
+  auto run =
+      pool.run(g, command, {.on_event = [&](const ModuleEvent& e) {
+                 if (e.module.name == "killed" && e.event.type == EventType::provision_start) {
+                   killed_provisions = true;
+                 }
+               }});
+  ASSERT_TRUE(testing::eventually([&] { return killed_provisions.load(); }));
+  const pid_t worker = testing::pool_worker_running_in(dir / "killed");
+  ASSERT_GT(worker, 0);
+  ::kill(worker, SIGKILL);
+  const auto& report = run.get();
+  EXPECT_EQ(report.exit_code, 1);
+
+  const auto& timed = report_of(report, "timed");
+  EXPECT_EQ(timed.result, ModuleResult::failed);
+  EXPECT_EQ(timed.error, errc::timed_out);
+  EXPECT_EQ(&timed.error.category(), &error_category());
+  EXPECT_THROW(std::rethrow_exception(timed.exception), CommandTimeoutError);
+  EXPECT_TRUE(testing::state_is_clean(dir / "timed"));
+
+  const auto& killed = report_of(report, "killed");
+  EXPECT_EQ(killed.result, ModuleResult::failed);
+  EXPECT_EQ(killed.error, errc::worker_died);
+  EXPECT_NE(killed.reason.find("died (signal 9"), std::string::npos) << killed.reason;
+  ASSERT_TRUE(killed.exception);
+  EXPECT_TRUE(killed.started && killed.ended);
+
+  const auto& fine = report_of(report, "fine");
+  EXPECT_EQ(fine.result, ModuleResult::succeeded);
+  EXPECT_FALSE(fine.error);
+  EXPECT_FALSE(fine.exception);
+}
+
+TEST_F(GraphRunTest, AModuleLeftWhenThePoolShutsDownFailsWithItsCode) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("first", module("first", step("first", 2)));
+  g.add("second", module("second", step("second")));
+  g.add_dependency("second", "first");
+  init(pool, g);
+  std::atomic<bool> first_runs{false};
+  auto run = pool.run(g, apply, {.on_change = [&](const ModuleReport& m) {
+                        if (m.result == ModuleResult::running) first_runs = true;
+                      }});
+  ASSERT_TRUE(testing::eventually([&] { return first_runs.load(); }));
+  pool.shutdown({.wait = false});
+  const auto& report = run.get();
+  EXPECT_EQ(report_of(report, "first").result, ModuleResult::succeeded);
+  const auto& second = report_of(report, "second");
+  EXPECT_EQ(second.result, ModuleResult::failed);
+  EXPECT_EQ(second.error, errc::pool_shut_down);
+  ASSERT_TRUE(second.exception);
+  try {
+    std::rethrow_exception(second.exception);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::pool_shut_down);
+  }
+  EXPECT_FALSE(second.started || second.ended);
 }
 
 TEST_F(GraphRunTest, BadRunsAreRefusedUpFront) {

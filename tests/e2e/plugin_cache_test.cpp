@@ -129,7 +129,11 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
 
   TerraformPool pool(pool_options(1));
   auto init = pool.command(dirs[0]).init({.input = false});
-  ASSERT_TRUE(testing::eventually([&] { return init.running(); }));
+  // Its worker holds it (waiting for the lock); terraform has not started.
+  ASSERT_TRUE(testing::eventually([&] {
+    return detail::Access::state(init)->status() == detail::FutureStateBase::Status::running;
+  }));
+  EXPECT_FALSE(init.running());
   EXPECT_EQ(init.wait_for(300ms), std::future_status::timeout);
   init.cancel();
   try {

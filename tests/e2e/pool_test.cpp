@@ -179,6 +179,54 @@ TEST_F(PoolTest, CancelBeforeStart) {
   EXPECT_FALSE(running.cancel());       // finished: nothing to cancel
 }
 
+// A task held by the pool's one worker behind another, or queued, has not started:
+// it starts, and says so, once its own terraform does.
+TEST_F(PoolTest, AStartIsReportedWhenTerraformStartsNotWhenTheTaskIsHandedOut) {
+  auto first_module = initialized("first", testing::slow_resource(2));
+  auto second_module = initialized("second", testing::slow_resource(0));
+  struct Start {
+    std::uint64_t run_id;
+    fs::path module;
+    std::chrono::system_clock::time_point time;
+  };
+  std::mutex mutex;
+  std::vector<Start> starts;
+  PoolOptions options = pool_options(1);
+  options.on_start = [&](const PoolStart& s) {
+    std::lock_guard lock(mutex);
+    starts.push_back({s.run_id, s.module, s.time});
+  };
+  TerraformPool pool(options);
+  Span span;
+  auto first = pool.command(first_module).apply({.on_output = span.callback()});
+  auto second = pool.command(second_module).apply();
+  std::atomic<bool> second_started{false};
+  second.add_start_callback([&](const Future<CommandResult>& f) {
+    EXPECT_TRUE(f.started_at());
+    second_started = true;
+  });
+  ASSERT_TRUE(span.wait_started());
+  EXPECT_TRUE(first.running());
+  ASSERT_TRUE(first.started_at());
+  EXPECT_FALSE(second.running());
+  EXPECT_FALSE(second.started_at());
+  EXPECT_FALSE(second_started);
+
+  first.wait();
+  EXPECT_EQ(second.get().retcode, 0);
+  EXPECT_TRUE(second_started);
+  ASSERT_TRUE(first.ended_at() && second.started_at() && second.ended_at());
+  EXPECT_LT(*first.started_at(), *first.ended_at());
+  EXPECT_LE(*first.ended_at(), *second.started_at());  // one worker: one after the other
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[0].run_id, first.run_id());
+  EXPECT_EQ(starts[0].module, fs::canonical(first_module));
+  EXPECT_EQ(starts[0].time, *first.started_at());
+  EXPECT_EQ(starts[1].run_id, second.run_id());
+  EXPECT_EQ(starts[1].time, *second.started_at());
+}
+
 TEST_F(PoolTest, CancelWhileRunningInterruptsTerraform) {
   auto module = initialized("module", testing::slow_resource(30));
   TerraformPool pool(pool_options(2));
@@ -186,6 +234,7 @@ TEST_F(PoolTest, CancelWhileRunningInterruptsTerraform) {
   auto apply = pool.command(module).apply({.on_output = span.callback()});
   ASSERT_TRUE(span.wait_started());
   EXPECT_TRUE(apply.running());
+  EXPECT_TRUE(apply.started_at());
 
   EXPECT_FALSE(apply.cancel());  // running: an interrupt, not a cancellation
   EXPECT_FALSE(apply.cancel());  // a second cancel sends nothing more

@@ -10,7 +10,10 @@
 #include <sys/wait.h>
 #include <nlohmann/json.hpp>
 
+#include <mutex>
 #include <regex>
+#include <set>
+#include <thread>
 
 extern char** environ;
 
@@ -64,38 +67,67 @@ data "terraform_remote_state" "db" {
     testing::write_file(tree / "after_broken/main.tf", step());
     testing::write_file(tree / "after_broken/tfrun.deps", "../broken\n");
   }
-  // Runs tfrun in the tree; its stdout and stderr end up in `output`.
+  // Runs tfrun in the tree, off a terminal (stdin from /dev/null): its stdout ends up
+  // in `output`, its stderr in `errors`.
   int tfrun(const std::string& arguments) {
     const std::string command = "cd " + tree.path().string() + " && " + environment_ + " " +
-                                LIBTERRAFORM_TFRUN + " " + arguments + " > " +
-                                (dir / "output").string() + " 2>&1";
+                                LIBTERRAFORM_TFRUN + " " + arguments + " < /dev/null > " +
+                                (dir / "output").string() + " 2> " + (dir / "errors").string();
     const int status = std::system(command.c_str());
     output = testing::read_file(dir / "output");
+    errors = testing::read_file(dir / "errors");
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  // What a JSON Schema validator (Debian's python3-jsonschema) says of `report` against
+  // `tfrun --report-schema`: empty when it is valid.
+  std::string schema_errors(const fs::path& report) {
+    const fs::path schema = dir / "schema.json", said = dir / "validator.txt";
+    if (std::system(
+            (std::string(LIBTERRAFORM_TFRUN) + " --report-schema > " + schema.string()).c_str()) !=
+        0) {
+      return "tfrun --report-schema failed";
+    }
+    const std::string validate =
+        "/usr/bin/python3 -c 'import json, sys, jsonschema\n"
+        "schema = json.load(open(sys.argv[1]))\n"
+        "jsonschema.Draft202012Validator.check_schema(schema)\n"
+        "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))' " +
+        schema.string() + " " + report.string() + " > " + said.string() + " 2>&1";
+    return std::system(validate.c_str()) == 0 ? "" : testing::read_file(said);
+  }
+  static bool have_json_schema_validator() {
+    return std::system("/usr/bin/python3 -c 'import jsonschema' 2> /dev/null") == 0;
   }
 
   TempDir dir, tree;
-  std::string output;
+  std::string output, errors;
   std::string environment_;
 };
+
+// Every stdout line up to the first empty one (the run's own part, before the replay
+// and the summary): "[module] text", nothing else.
+void expect_every_line_prefixed(const std::string& output, const std::string& modules) {
+  const auto lines = lines_of(output);
+  const std::regex prefixed(R"(^\[()" + modules + R"()\] \S.*)");
+  std::size_t i = 0;
+  for (; i < lines.size() && !lines[i].empty(); ++i)
+    EXPECT_TRUE(std::regex_match(lines[i], prefixed)) << "line " << i << ": " << lines[i];
+  EXPECT_GT(i, 3u) << output;
+}
 
 TEST_F(TfrunTest, OffATerminalEveryLineIsPrefixedAndTheReportFollowsTheSchema) {
   make_tree();
   add_broken();
   ASSERT_EQ(tfrun("--progress lines init"), 0) << output;  // init does not validate
   const fs::path logs = dir / "logs", report = dir / "report.json";
-  EXPECT_EQ(tfrun("--progress lines --log-dir " + logs.string() + " --report " + report.string() +
-                  " apply"),
+  EXPECT_EQ(tfrun("--progress lines --yes --log-dir " + logs.string() + " --report " +
+                  report.string() + " apply"),
             1)
       << output;
 
   // The run's own part: whole lines, each "[module] ...", never two in one.
-  const auto lines = lines_of(output);
-  const std::regex prefixed(R"(^\[(network|db|app|broken|after_broken)\] \S.*)");
-  std::size_t i = 0;
-  for (; i < lines.size() && !lines[i].empty(); ++i)
-    EXPECT_TRUE(std::regex_match(lines[i], prefixed)) << "line " << i << ": " << lines[i];
-  EXPECT_GT(i, 10u);
+  expect_every_line_prefixed(output, "network|db|app|broken|after_broken");
+  EXPECT_EQ(errors, "");  // tfrun had nothing of its own to say
   EXPECT_NE(output.find("[network] started"), std::string::npos);
   EXPECT_NE(output.find("[broken] FAILED    broken"), std::string::npos);
   EXPECT_NE(output.find("[after_broken] skipped   after_broken  dependency broken failed"),
@@ -112,8 +144,11 @@ TEST_F(TfrunTest, OffATerminalEveryLineIsPrefixedAndTheReportFollowsTheSchema) {
   EXPECT_LT(output.find("[network] ok"), output.find("[db] started"));
   EXPECT_LT(output.find("[db] ok"), output.find("[app] started"));
 
+  if (have_json_schema_validator()) {
+    EXPECT_EQ(schema_errors(report), "");
+  }
   auto j = nlohmann::json::parse(testing::read_file(report));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["command"], "apply");
   EXPECT_EQ(j["exit_code"], 1);
   std::map<std::string, nlohmann::json> modules;
@@ -123,39 +158,100 @@ TEST_F(TfrunTest, OffATerminalEveryLineIsPrefixedAndTheReportFollowsTheSchema) {
   EXPECT_EQ(modules["network"]["result"], "succeeded");
   EXPECT_EQ(modules["network"]["changes"]["add"], 1);
   EXPECT_EQ(modules["broken"]["result"], "failed");
+  EXPECT_EQ(modules["broken"]["error_code"], "command_failed");
   EXPECT_EQ(modules["broken"]["diagnostics"][0]["summary"], "Unsupported argument");
   EXPECT_EQ(modules["after_broken"]["result"], "skipped");
+  EXPECT_EQ(modules["after_broken"]["stopped_by"], "dependency_failed");
   EXPECT_EQ(modules["after_broken"]["cause"], "broken");
-  for (const auto& [name, m] : modules)
-    for (const char* field :
-         {"directory", "started", "ended", "duration_ms", "exit_code", "changes_present", "reason"})
-      EXPECT_TRUE(m.contains(field)) << name << " " << field;
+  EXPECT_EQ(modules["after_broken"]["started"], nullptr);  // it never ran
+  EXPECT_EQ(modules["after_broken"]["ended"], nullptr);
 
   // Each module's whole output in the log directory: terraform's -json lines.
   const auto network_log = testing::read_file(logs / "network.log");
   EXPECT_NE(network_log.find("\"type\":\"change_summary\""), std::string::npos);
   EXPECT_FALSE(fs::exists(logs / "after_broken.log"));  // it never ran
+}
 
-  // Plan with -detailed-exitcode: nothing left to change but in the broken part.
-  fs::remove_all(tree / "broken");
-  fs::remove_all(tree / "after_broken");
+// The exit codes: 0 nothing to do or all done, 1 a failure (or a tree that cannot be
+// read), 2 changes present, 64 bad usage; tfrun's own messages on stderr.
+TEST_F(TfrunTest, ExitCodesTellSuccessFailureChangesAndBadUsageApart) {
+  make_tree();
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  ASSERT_EQ(tfrun("--progress lines --yes apply"), 0) << output;
   EXPECT_EQ(tfrun("--progress lines plan -- -detailed-exitcode"), 0) << output;
   testing::write_file(tree / "network/extra.tf", "resource \"terraform_data\" \"more\" {}\n");
   EXPECT_EQ(tfrun("--progress lines plan -- -detailed-exitcode"), 2) << output;
-  EXPECT_EQ(tfrun("--progress lines --dry-run --exclude db destroy"), 0) << output;
-  EXPECT_NE(output.find("level 1: app\nlevel 2: network"), std::string::npos) << output;
-}
+  add_broken();
+  EXPECT_EQ(tfrun("--progress lines validate"), 1) << output;
 
-TEST_F(TfrunTest, BadUsageAndBadTreesFailClearly) {
-  EXPECT_EQ(tfrun("--no-such-flag plan"), 64);
-  EXPECT_NE(output.find("no-such-flag"), std::string::npos) << output;
-  make_tree();
+  for (const std::string usage : {"--no-such-flag plan", "", "frobnicate", "import", "state_mv",
+                                  "force-unlock", "workspace_new", "--timeout soon plan"}) {
+    EXPECT_EQ(tfrun(usage), 64) << usage << "\n" << errors;
+    EXPECT_EQ(output, "") << usage;
+    EXPECT_EQ(errors.rfind("tfrun: ", 0), 0u) << usage << "\n" << errors;
+  }
+  EXPECT_EQ(tfrun("frobnicate"), 64);
+  EXPECT_NE(errors.find("unknown command \"frobnicate\""), std::string::npos) << errors;
+  EXPECT_EQ(tfrun("force-unlock"), 64);
+  EXPECT_NE(errors.find("one lock by its ID"), std::string::npos) << errors;
+
   testing::write_file(tree / "network/tfrun.deps", "../app\n");
   EXPECT_EQ(tfrun("plan"), 1);
-  EXPECT_NE(output.find("cycle: "), std::string::npos) << output;
-  fs::remove(tree / "network/tfrun.deps");
-  EXPECT_EQ(tfrun("no_such_command"), 1);
-  EXPECT_NE(output.find("no_such_command"), std::string::npos) << output;
+  EXPECT_NE(errors.find("cycle: "), std::string::npos) << errors;
+}
+
+TEST_F(TfrunTest, OffATerminalACommandThatChangesStateNeedsYes) {
+  make_tree();
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  for (const char* command : {"apply", "destroy", "refresh"}) {
+    EXPECT_EQ(tfrun(std::string("--progress lines ") + command), 64) << command;
+    EXPECT_NE(errors.find("--yes"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("Nothing ran"), std::string::npos) << errors;
+  }
+  for (const char* module : {"network", "db", "app"})
+    EXPECT_FALSE(fs::exists(tree / module / "terraform.tfstate")) << module;
+  EXPECT_EQ(tfrun("--progress lines --dry-run apply"), 0) << errors;  // runs nothing: no question
+  EXPECT_EQ(tfrun("--progress lines -y apply"), 0) << errors;
+  EXPECT_TRUE(testing::state_is_clean(tree / "app"));
+}
+
+TEST_F(TfrunTest, VersionNamesTfrunTheLibraryAndTerraform) {
+  EXPECT_EQ(tfrun("--version"), 0) << errors;
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(^tfrun \d+\.\d+\.\d+\n)"))) << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(\nlibterraform \d+\.\d+\.\d+\n)"))) << output;
+  EXPECT_TRUE(
+      std::regex_search(output, std::regex(R"(\nterraform 1\.\d+\.\d+ \(/.*terraform\)\n)")))
+      << output;
+}
+
+// With its only dependency excluded, a module no longer waits: the order printed is
+// the order run, side by side.
+TEST_F(TfrunTest, TheDryRunOrderWithExcludesIsTheOrderRun) {
+  testing::write_file(tree / "jobs/dep/main.tf", step(2));
+  testing::write_file(tree / "jobs/batch/main.tf", step(2));
+  testing::write_file(tree / "jobs/batch/tfrun.deps", "../dep\n");
+  testing::write_file(tree / "tools/x/main.tf", step(2));
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  ASSERT_EQ(tfrun("--progress lines --dry-run --exclude jobs/dep apply"), 0) << errors;
+  EXPECT_NE(output.find("level 1: jobs/batch tools/x\n"), std::string::npos) << output;
+  EXPECT_EQ(output.find("level 2"), std::string::npos) << output;
+
+  const fs::path report = dir / "report.json";
+  ASSERT_EQ(tfrun("--progress lines -p 2 --yes --exclude jobs/dep --report " + report.string() +
+                  " apply"),
+            0)
+      << output << errors;
+  auto j = nlohmann::json::parse(testing::read_file(report));
+  EXPECT_EQ(j["order"], nlohmann::json::parse(R"([["jobs/batch", "tools/x"]])"));
+  std::map<std::string, nlohmann::json> modules;
+  for (const auto& m : j["modules"])
+    modules[m["name"]] = m;
+  const auto& batch = modules["jobs/batch"];
+  const auto& x = modules["tools/x"];
+  // ISO 8601 UTC with milliseconds: compared as text, in time order.
+  EXPECT_LT(batch["started"].get<std::string>(), x["ended"].get<std::string>());
+  EXPECT_LT(x["started"].get<std::string>(), batch["ended"].get<std::string>());
+  EXPECT_EQ(modules["jobs/dep"]["result"], "excluded");
 }
 
 TEST_F(TfrunTest, InitWithAPluginCacheInstallsTheProviderOnceForTheWholeTree) {
@@ -188,7 +284,7 @@ TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
   add_broken();
   ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
   const fs::path page = dir / "run.html";
-  ASSERT_EQ(tfrun("--progress lines --html " + page.string() + " apply"), 1) << output;
+  ASSERT_EQ(tfrun("--progress lines --yes --html " + page.string() + " apply"), 1) << output;
   // Headless chromium runs the page's script; the DOM it dumps is what it rendered.
   const std::string chromium =
       "chromium --headless --no-sandbox --disable-gpu "
@@ -208,6 +304,9 @@ TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
         << rendered;
   }
   EXPECT_NE(rendered.find("gantt-bar succeeded"), std::string::npos);
+  // The time a module waited for a worker, drawn apart from terraform's.
+  EXPECT_NE(rendered.find("class=\"gantt-queued\" title=\"network: queued"), std::string::npos)
+      << rendered;
   EXPECT_NE(rendered.find("gantt-bar failed"), std::string::npos);
   EXPECT_EQ(rendered.find("data-module=\"after_broken\"><div class=\"gantt-name\">after_broken"
                           "</div><div class=\"gantt-track\"><div"),
@@ -222,14 +321,21 @@ TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
   EXPECT_EQ(png.substr(1, 3), "PNG");
 }
 
-// Starts tfrun in the tree with stdout and stderr into `log`; returns its pid. `bin`,
-// when given, comes first in its PATH.
+// Starts tfrun in the tree with stdout into `log` and stderr into `errors` (into `log`
+// too when not given); returns its pid. `bin`, when given, comes first in its PATH.
 pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, const fs::path& log,
-                  const std::string& config, const fs::path& bin = {}) {
+                  const std::string& config, const fs::path& bin = {},
+                  const fs::path& errors = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (errors.empty()) {
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 2, errors.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+  }
   posix_spawn_file_actions_addchdir_np(&actions, tree.c_str());
   std::vector<std::string> env_strings = {
       "TF_CLI_CONFIG_FILE=" + config, "CHECKPOINT_DISABLE=1",
@@ -250,9 +356,11 @@ pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, co
 TEST_F(TfrunTest, CtrlCInterruptsEveryRunningTerraformOnceAndStillWritesTheReport) {
   make_tree(30);
   ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
-  const fs::path log = dir / "run.log", report = dir / "report.json";
-  const pid_t pid = spawn_tfrun(tree.path(), {"--progress", "lines", "--report", report, "apply"},
-                                log, testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"));
+  const fs::path log = dir / "run.log", stderr_log = dir / "stderr.log",
+                 report = dir / "report.json";
+  const pid_t pid =
+      spawn_tfrun(tree.path(), {"--progress", "lines", "--yes", "--report", report, "apply"}, log,
+                  testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), {}, stderr_log);
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(testing::eventually([&] {
     return testing::read_file(log).find("[network] terraform_data.step: Provisioning") !=
@@ -262,14 +370,30 @@ TEST_F(TfrunTest, CtrlCInterruptsEveryRunningTerraformOnceAndStillWritesTheRepor
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   output = testing::read_file(log);
+  errors = testing::read_file(stderr_log);
   ASSERT_TRUE(WIFEXITED(status)) << output;
   EXPECT_EQ(WEXITSTATUS(status), 1) << output;
-  EXPECT_NE(output.find("tfrun: interrupted"), std::string::npos) << output;
+  EXPECT_NE(errors.find("tfrun: interrupted"), std::string::npos) << errors;
+  // terraform's multi-line interrupt message keeps the prefix on each of its lines.
+  expect_every_line_prefixed(output, "network|db|app");
+  EXPECT_NE(output.find("[network] Interrupt received."), std::string::npos) << output;
+  if (have_json_schema_validator()) {
+    EXPECT_EQ(schema_errors(report), "");
+  }
   auto j = nlohmann::json::parse(testing::read_file(report));
   EXPECT_TRUE(j["cancelled"]);
   for (const auto& m : j["modules"]) {
     EXPECT_EQ(m["result"], "cancelled") << m.dump();
+    EXPECT_EQ(m["stopped_by"], "run_cancelled") << m.dump();
   }
+  std::map<std::string, nlohmann::json> modules;
+  for (const auto& m : j["modules"])
+    modules[m["name"]] = m;
+  EXPECT_EQ(modules["network"]["error_code"], "interrupted");
+  EXPECT_NE(modules["network"]["started"], nullptr);
+  EXPECT_EQ(modules["db"]["error_code"], "cancelled");
+  EXPECT_EQ(modules["db"]["started"], nullptr);  // it never ran
+  EXPECT_EQ(modules["db"]["ended"], nullptr);
   EXPECT_TRUE(testing::state_is_clean(tree / "network"));
   EXPECT_FALSE(fs::exists(tree / "db/terraform.tfstate"));  // never started
 }
@@ -283,9 +407,9 @@ TEST_F(TfrunTest, ASecondCtrlCEscalatesTheStopAndTheReportIsStillWritten) {
   testing::write_file(tree / "a/main.tf", step());
   testing::write_file(tree / "b/main.tf", step());
   const fs::path log = dir / "run.log", report = dir / "report.json";
-  const pid_t pid =
-      spawn_tfrun(tree.path(), {"--progress", "lines", "-p", "2", "--report", report, "apply"}, log,
-                  testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), bin);
+  const pid_t pid = spawn_tfrun(
+      tree.path(), {"--progress", "lines", "-p", "2", "--yes", "--report", report, "apply"}, log,
+      testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), bin);
   ASSERT_GT(pid, 0);
   auto logged = [&](const std::string& text) {
     return testing::eventually(
@@ -342,14 +466,14 @@ TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
   Tmux tmux;
   // Some lines first: the view starts mid-screen, where rows reflowed above it stay.
   ASSERT_EQ(tmux.run("new-session -d -s main -x 100 -y 30 'seq 10; cd " + tree.path().string() +
-                     " && " + environment_ + " " + LIBTERRAFORM_TFRUN + " apply; sleep 60'"),
+                     " && " + environment_ + " " + LIBTERRAFORM_TFRUN + " --yes apply; sleep 60'"),
             0);
   std::string seen;
   const bool live = testing::eventually([&] {
     seen = tmux.pane(dir / "pane");
     return std::regex_search(seen, std::regex(R"(slow_a\s+provisioning)")) &&
            std::regex_search(seen, std::regex(R"(slow_b\s+provisioning)")) &&
-           seen.find("running 2  queued 1") != std::string::npos;
+           seen.find("running 2  queued 0  waiting 1") != std::string::npos;
   });
   EXPECT_TRUE(live) << seen;
   EXPECT_NE(seen.find("terraform_data.step"), std::string::npos) << seen;
@@ -372,10 +496,131 @@ TEST_F(TfrunTest, OnATerminalTheLiveViewShowsEachRunningModuleAndTheCounters) {
   });
   EXPECT_TRUE(finished) << seen;
   // Redrawn in place, then erased: what stays is one line per module and the summary.
-  EXPECT_EQ(seen.find("queued"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("waiting"), std::string::npos) << seen;
   EXPECT_EQ(seen.find("provisio"), std::string::npos) << seen;
   EXPECT_NE(seen.find("ok        slow_a"), std::string::npos) << seen;
   EXPECT_NE(seen.find("ok        after"), std::string::npos) << seen;
+}
+
+// The terraform processes running in `tree` now (their working directory is in it).
+std::set<pid_t> terraform_in(const fs::path& tree) {
+  std::set<pid_t> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (testing::read_file(entry.path() / "comm") != "terraform\n") continue;
+    const auto cwd = fs::read_symlink(entry.path() / "cwd", ec);
+    if (!ec && cwd.string().starts_with(tree.string() + "/")) found.insert(std::stoi(name));
+  }
+  return found;
+}
+
+// With more ready modules than workers, the live view lists as running only the
+// modules whose terraform runs: never more than -p, never more than the terraform
+// processes that existed around the moment it was drawn; the others are counted
+// as queued.
+TEST_F(TfrunTest, TheLiveViewListsOnlyModulesWhoseTerraformRuns) {
+  if (std::system("command -v tmux > /dev/null") != 0) GTEST_SKIP() << "tmux is not installed";
+  for (const char* name : {"m1", "m2", "m3", "m4", "m5"})
+    testing::write_file(tree / name / "main.tf", step(2));
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+
+  // The terraform processes seen, sampled every few milliseconds while the run goes.
+  using Clock = std::chrono::steady_clock;
+  std::mutex mutex;
+  std::vector<std::pair<Clock::time_point, std::set<pid_t>>> samples;
+  std::atomic<bool> over{false};
+  std::thread sampler([&] {
+    while (!over) {
+      auto seen = terraform_in(tree.path());
+      {
+        std::lock_guard lock(mutex);
+        samples.emplace_back(Clock::now(), std::move(seen));
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  // Those that existed within 100 ms before `from`, until `to`.
+  auto existed = [&](Clock::time_point from, Clock::time_point to) {
+    std::set<pid_t> pids;
+    std::lock_guard lock(mutex);
+    for (const auto& [at, seen] : samples)
+      if (at >= from - 100ms && at <= to) pids.insert(seen.begin(), seen.end());
+    return pids.size();
+  };
+
+  Tmux tmux;
+  ASSERT_EQ(tmux.run("new-session -d -s main -x 100 -y 30 'cd " + tree.path().string() + " && " +
+                     environment_ + " " + LIBTERRAFORM_TFRUN + " -p 2 --yes apply; sleep 60'"),
+            0);
+  const std::regex running_row(R"(^  m\d\s+\S+\s+\d+\.\ds)");
+  const std::regex counter(R"(running (\d+)  queued (\d+)  waiting (\d+))");
+  int frames = 0, most_running = 0, most_queued = 0;
+  std::string seen;
+  const bool finished = testing::eventually(
+      [&] {
+        const auto before = Clock::now();
+        seen = tmux.pane(dir / "pane");
+        const auto after = Clock::now();
+        std::smatch counts;
+        if (std::regex_search(seen, counts, counter)) {
+          ++frames;
+          int rows = 0;
+          for (const auto& line : lines_of(seen))
+            if (std::regex_search(line, running_row)) ++rows;
+          const int running = std::stoi(counts[1]), queued = std::stoi(counts[2]);
+          EXPECT_EQ(rows, running) << seen;
+          EXPECT_LE(running, 2) << seen;
+          EXPECT_LE(static_cast<std::size_t>(running), existed(before, after)) << seen;
+          most_running = std::max(most_running, running);
+          most_queued = std::max(most_queued, queued);
+        }
+        return seen.find("exit code 0") != std::string::npos;
+      },
+      120s, [] { std::this_thread::sleep_for(20ms); });
+  over = true;
+  sampler.join();
+  EXPECT_TRUE(finished) << seen;
+  EXPECT_GT(frames, 20);
+  EXPECT_EQ(most_running, 2);  // both workers busy
+  EXPECT_GE(most_queued, 1);   // the others waited, counted apart
+}
+
+// On a terminal, a command that changes state shows its order and asks; the default
+// is no.
+TEST_F(TfrunTest, OnATerminalAChangeIsAskedForAndNoRunsNothing) {
+  if (std::system("command -v tmux > /dev/null") != 0) GTEST_SKIP() << "tmux is not installed";
+  make_tree();
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  auto answer = [&](const char* keys) {
+    Tmux tmux;
+    EXPECT_EQ(tmux.run("new-session -d -s main -x 120 -y 40 'cd " + tree.path().string() + " && " +
+                       environment_ + " " + LIBTERRAFORM_TFRUN +
+                       " apply; echo tfrun exited $?; sleep 60'"),
+              0);
+    std::string seen;
+    EXPECT_TRUE(testing::eventually([&] {
+      seen = tmux.pane(dir / "pane");
+      return seen.find("[y/N]") != std::string::npos;
+    })) << seen;
+    EXPECT_NE(seen.find("level 1: network\nlevel 2: db\nlevel 3: app"), std::string::npos) << seen;
+    EXPECT_EQ(tmux.run(std::string("send-keys -t main ") + keys + " Enter"), 0);
+    EXPECT_TRUE(testing::eventually([&] {
+      seen = tmux.pane(dir / "pane");
+      return seen.find("tfrun exited") != std::string::npos;
+    })) << seen;
+    return seen;
+  };
+  std::string said = answer("n");
+  EXPECT_NE(said.find("nothing ran"), std::string::npos) << said;
+  EXPECT_NE(said.find("tfrun exited 1"), std::string::npos) << said;
+  for (const char* module : {"network", "db", "app"})
+    EXPECT_FALSE(fs::exists(tree / module / "terraform.tfstate")) << module;
+  said = answer("y");
+  EXPECT_NE(said.find("tfrun exited 0"), std::string::npos) << said;
+  for (const char* module : {"network", "db", "app"})
+    EXPECT_TRUE(testing::state_is_clean(tree / module)) << module;
 }
 
 }  // namespace

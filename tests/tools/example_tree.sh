@@ -9,7 +9,7 @@ trap 'rm -rf "$tree" "$config"' EXIT
 "$2/scripts/example-tree" "$tree" 0
 export TF_CLI_CONFIG_FILE=$config CHECKPOINT_DISABLE=1
 "$tfrun" -C "$tree" --progress lines init > /dev/null
-"$tfrun" -C "$tree" --progress lines --report "$tree/report.json" apply > "$tree/apply.log"
+"$tfrun" -C "$tree" --progress lines --yes --report "$tree/report.json" apply > "$tree/apply.log"
 grep -q '^\[monitoring\] ok ' "$tree/apply.log"
 set +e
 "$tfrun" -C "$tree" --progress lines plan -- -detailed-exitcode > /dev/null

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <thread>
 
 namespace libterraform {
@@ -33,7 +36,16 @@ TEST(Future, ValueAndStatus) {
   EXPECT_FALSE(f.done());
   EXPECT_EQ(f.wait_for(1ms), std::future_status::timeout);
   detail::Access::state(f)->set_running();
+  EXPECT_FALSE(f.running());  // a worker holds it; terraform has not started
+  EXPECT_FALSE(f.started_at());
+  const auto at = std::chrono::system_clock::now();
+  detail::Access::state(f)->set_ended(at);  // not started: no end either
+  EXPECT_FALSE(f.ended_at());
+  detail::Access::state(f)->set_started(at);
   EXPECT_TRUE(f.running());
+  EXPECT_EQ(f.started_at(), at);
+  detail::Access::state(f)->set_ended(at + 1s);
+  EXPECT_EQ(f.ended_at(), at + 1s);
   detail::Access::state(f)->set_value(42);
   EXPECT_TRUE(f.done());
   EXPECT_FALSE(f.running());
@@ -41,6 +53,37 @@ TEST(Future, ValueAndStatus) {
   EXPECT_EQ(f.wait_for(0ms), std::future_status::ready);
   detail::Access::state(f)->set_value(7);  // completes exactly once
   EXPECT_EQ(f.get(), 42);
+}
+
+TEST(Future, StartCallbacksRunOnceTerraformStartsAndNeverForATaskThatDidNot) {
+  auto f = make_future();
+  std::vector<std::string> calls;
+  f.add_start_callback([&](const Future<int>& started) {
+    EXPECT_TRUE(started.started_at());
+    calls.push_back("before");
+  });
+  EXPECT_TRUE(detail::Access::state(f)->has_callbacks());
+  detail::Access::state(f)->set_running();
+  detail::Access::state(f)->set_started(std::chrono::system_clock::now());
+  f.add_start_callback([&](const Future<int>&) { calls.push_back("between"); });
+  EXPECT_TRUE(calls.empty());  // started, not yet notified: they wait for the notification
+  detail::Access::state(f)->notify_started();
+  detail::Access::state(f)->notify_started();  // once
+  EXPECT_EQ(calls, (std::vector<std::string>{"before", "between"}));
+  f.add_start_callback([&](const Future<int>&) { calls.push_back("after"); });  // at once
+  EXPECT_EQ(calls.size(), 3u);
+  EXPECT_FALSE(detail::Access::state(f)->has_callbacks());
+
+  auto never = make_future();
+  bool called = false;
+  never.add_start_callback([&](const Future<int>&) { called = true; });
+  never.cancel();  // no pool: nothing to interrupt; completes below
+  detail::Access::state(never)->set_cancelled();
+  detail::Access::state(never)->notify_started();
+  never.add_start_callback([&](const Future<int>&) { called = true; });
+  EXPECT_FALSE(called);
+  EXPECT_FALSE(detail::Access::state(never)->has_callbacks());
+  EXPECT_FALSE(never.started_at());
 }
 
 TEST(Future, ErrorIsRethrown) {

@@ -171,27 +171,50 @@ TEST(ModuleConclusion, ExitCodesErrorsAndInterrupts) {
   r.argv = {"terraform", "plan", "-detailed-exitcode"};
   r.retcode = 2;
   ModuleReport m;
-  graph::conclude(m, &r, "", false);
+  graph::conclude(m, &r, nullptr, false);
   EXPECT_EQ(m.result, ModuleResult::succeeded);
   EXPECT_TRUE(m.changes);
   EXPECT_EQ(m.exit_code, 2);
+  EXPECT_FALSE(m.error);
 
   r.argv = {"terraform", "plan"};  // 2 without -detailed-exitcode is a failure
   m = {};
-  graph::conclude(m, &r, "", false);
+  graph::conclude(m, &r, nullptr, false);
   EXPECT_EQ(m.result, ModuleResult::failed);
   EXPECT_EQ(m.reason, "terraform exited with code 2");
+  EXPECT_EQ(m.error, errc::command_failed);
+  EXPECT_FALSE(m.exception);
 
   r.retcode = 1;
   r.interrupted = true;
   m = {};
-  graph::conclude(m, &r, "", true);
+  graph::conclude(m, &r, nullptr, true);
   EXPECT_EQ(m.result, ModuleResult::cancelled);
+  EXPECT_EQ(m.stopped_by, StoppedBy::run_cancelled);
+  EXPECT_EQ(m.error, errc::interrupted);
 
+  // The library's own error keeps its code, category and exception.
   m = {};
-  graph::conclude(m, nullptr, "the pool worker running the task died", false);
+  auto died = std::make_exception_ptr(Error(errc::worker_died, "pool worker 7 died (signal 9)"));
+  const detail::TaskError failure{make_error_code(errc::worker_died), died, nullptr};
+  graph::conclude(m, nullptr, &failure, false);
   EXPECT_EQ(m.result, ModuleResult::failed);
-  EXPECT_EQ(m.reason, "the pool worker running the task died");
+  EXPECT_EQ(m.reason, "pool worker 7 died (signal 9)");
+  EXPECT_EQ(m.error, errc::worker_died);
+  EXPECT_EQ(&m.error.category(), &error_category());
+  EXPECT_EQ(m.exception, died);
+  EXPECT_FALSE(m.exit_code);  // terraform never reported one
+}
+
+TEST(ModuleConclusion, NamesOfResultsAndStops) {
+  EXPECT_EQ(to_string(ModuleResult::queued), "queued");
+  EXPECT_EQ(to_string(ModuleResult::running), "running");
+  EXPECT_EQ(to_string(StoppedBy::nothing), "nothing");
+  EXPECT_EQ(to_string(StoppedBy::fail_fast), "fail_fast");
+  EXPECT_EQ(to_string(StoppedBy::dependency_failed), "dependency_failed");
+  EXPECT_EQ(to_string(StoppedBy::run_cancelled), "run_cancelled");
+  EXPECT_EQ(to_string(StoppedBy::dependency_cancelled), "dependency_cancelled");
+  EXPECT_EQ(to_string(StoppedBy::pool), "pool");
 }
 
 }  // namespace

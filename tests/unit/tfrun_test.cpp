@@ -2,11 +2,14 @@
 // the summary table and the JSON report.
 
 #include "display.hpp"
+#include "guard.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace tfrun {
 namespace {
@@ -35,6 +38,7 @@ TEST(TfrunOptions, Defaults) {
   // A second Ctrl-C sends a second SIGINT; nothing escalates by itself.
   EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::interrupt_again);
   EXPECT_EQ(o.stop_policy.grace_period, std::chrono::milliseconds::max());
+  EXPECT_FALSE(o.yes || o.version || o.report_schema);
 }
 
 TEST(TfrunOptions, EverythingSet) {
@@ -66,6 +70,7 @@ TEST(TfrunOptions, EverythingSet) {
                             "kill",
                             "--stop-grace",
                             "90s",
+                            "--yes",
                             "apply",
                             "--",
                             "-var",
@@ -88,12 +93,23 @@ TEST(TfrunOptions, EverythingSet) {
   EXPECT_EQ(o.progress, Progress::lines);
   EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::kill);
   EXPECT_EQ(o.stop_policy.grace_period, 90s);
+  EXPECT_TRUE(o.yes);
+  EXPECT_TRUE(parse_args({"-y", "destroy"}).options->yes);
+  // The flags that need no command.
+  EXPECT_TRUE(parse_args({"--version"}).options->version);
+  EXPECT_TRUE(parse_args({"--report-schema"}).options->report_schema);
 }
 
-TEST(TfrunOptions, BadUsageIsRefusedWithAMessage) {
-  EXPECT_FALSE(parse_args({}).options);  // no command
+TEST(TfrunOptions, BadUsageIsRefusedWithAMessageAndExit64) {
+  auto no_command = parse_args({});
+  EXPECT_FALSE(no_command.options);
+  EXPECT_EQ(no_command.exit_code, 64);
+  EXPECT_NE(no_command.message.find("no command"), std::string::npos);
+  EXPECT_EQ(parse_args({"--no-such-flag", "plan"}).exit_code, 64);
+  EXPECT_EQ(parse_args({"--fail-fast", "--ignore-errors", "plan"}).exit_code, 64);
   auto bad_timeout = parse_args({"--timeout", "soon", "plan"});
   EXPECT_FALSE(bad_timeout.options);
+  EXPECT_EQ(bad_timeout.exit_code, 64);
   EXPECT_NE(bad_timeout.message.find("--timeout"), std::string::npos);
   EXPECT_FALSE(parse_args({"--fail-fast", "--ignore-errors", "plan"}).options);
   EXPECT_FALSE(parse_args({"--progress", "fancy", "plan"}).options);
@@ -105,6 +121,52 @@ TEST(TfrunOptions, BadUsageIsRefusedWithAMessage) {
   EXPECT_FALSE(help.options);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.message.find("--fail-fast"), std::string::npos);
+}
+
+TEST(TfrunGuard, CommandsThatChangeStateAskThoseOfOneModuleAreRefused) {
+  EXPECT_EQ(guard_of("plan").guard, Guard::run);
+  EXPECT_EQ(guard_of("init").guard, Guard::run);
+  EXPECT_EQ(guard_of("validate").guard, Guard::run);
+  EXPECT_EQ(guard_of("state_list").guard, Guard::run);
+  for (const char* changes : {"apply", "destroy", "refresh"}) {
+    EXPECT_EQ(guard_of(changes).guard, Guard::confirm) << changes;
+    EXPECT_EQ(guard_of(changes).method, changes);
+  }
+  // Refused by name, with a reason, in terraform's spelling too.
+  for (const char* one_module :
+       {"import", "import_resource", "taint", "untaint", "state_mv", "state_rm", "state_push",
+        "state_replace_provider", "force-unlock", "force_unlock", "console"}) {
+    const auto guard = guard_of(one_module);
+    EXPECT_EQ(guard.guard, Guard::refuse) << one_module;
+    EXPECT_NE(guard.reason.find(one_module), std::string::npos) << guard.reason;
+  }
+  EXPECT_EQ(guard_of("force-unlock").method, "force_unlock");
+  EXPECT_EQ(guard_of("import").method, "import_resource");
+  EXPECT_NE(guard_of("console").reason.find("interactive"), std::string::npos);
+  // Commands that need positional arguments: tfrun has none to give.
+  const auto workspace = guard_of("workspace_new");
+  EXPECT_EQ(workspace.guard, Guard::refuse);
+  EXPECT_NE(workspace.reason.find("positional argument"), std::string::npos) << workspace.reason;
+  const auto unknown = guard_of("frobnicate");
+  EXPECT_EQ(unknown.guard, Guard::unknown);
+  EXPECT_NE(unknown.reason.find("unknown command \"frobnicate\""), std::string::npos);
+}
+
+TEST(TfrunGuard, OnlyYesGoesAhead) {
+  auto answer = [](const std::string& typed) {
+    std::istringstream in(typed);
+    std::ostringstream out;
+    const bool yes = confirmed(in, out, "Apply?");
+    EXPECT_EQ(out.str().rfind("Apply? [y/N] ", 0), 0u) << out.str();
+    return yes;
+  };
+  EXPECT_TRUE(answer("y\n"));
+  EXPECT_TRUE(answer("yes\n"));
+  EXPECT_TRUE(answer("  YES \r\n"));
+  EXPECT_FALSE(answer("\n"));  // the default is no
+  EXPECT_FALSE(answer("n\n"));
+  EXPECT_FALSE(answer("yep\n"));
+  EXPECT_FALSE(answer(""));  // end of input
 }
 
 TEST(TfrunOptions, Durations) {
@@ -148,13 +210,27 @@ TEST(TfrunLiveView, OneLinePerRunningModuleAndACounterLineCutToWidth) {
   p.phase = "provisioning";
   p.resource = "terraform_data.slow";
   auto lines = live_block({{"network", p, 2500ms}, {"db", {}, 100ms}},
-                          {.done = 3, .failed = 1, .running = 2, .queued = 4}, 200);
+                          {.done = 3, .failed = 1, .running = 2, .queued = 4, .waiting = 5}, 200);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0], "  network  provisioning 2.5s    +0 ~0 -0  terraform_data.slow");
   EXPECT_EQ(lines[1], "  db       starting     0.1s    +0 ~0 -0");
-  EXPECT_EQ(lines[2], "done 3  failed 1  skipped 0  cancelled 0  running 2  queued 4");
+  EXPECT_EQ(lines[2], "done 3  failed 1  skipped 0  cancelled 0  running 2  queued 4  waiting 5");
   for (const auto& line : live_block({{"network", p, 2500ms}}, {}, 20))
     EXPECT_LE(line.size(), 20u);
+}
+
+TEST(TfrunLines, EveryLineOfAMessageKeepsItsPrefixAndEmptyOnesAreDropped) {
+  EXPECT_EQ(prefixed_lines("net", "started"), "[net] started\n");
+  // terraform's log event after a Ctrl-C.
+  EXPECT_EQ(prefixed_lines("net",
+                           "\nInterrupt received.\nPlease wait for Terraform to exit or "
+                           "data loss may occur.\nGracefully shutting down...\n"),
+            "[net] Interrupt received.\n"
+            "[net] Please wait for Terraform to exit or data loss may occur.\n"
+            "[net] Gracefully shutting down...\n");
+  EXPECT_EQ(prefixed_lines("a/b", "one\r\n  \n\ttwo"), "[a/b] one\n[a/b] \ttwo\n");
+  EXPECT_EQ(prefixed_lines("net", ""), "");
+  EXPECT_EQ(prefixed_lines("net", "\n\n"), "");
 }
 
 TEST(TfrunLiveView, LinesAreCutByColumnsNeverInsideACharacter) {
@@ -185,9 +261,11 @@ libterraform::GraphRunReport sample_report() {
   ModuleReport network{.module = "network", .directory = "/t/network"};
   network.result = ModuleResult::failed;
   network.reason = "Unsupported argument";
-  network.started = t0;
-  network.ended = t0 + 1500ms;
+  network.submitted = t0;
+  network.started = t0 + 250ms;
+  network.ended = t0 + 1750ms;
   network.exit_code = 1;
+  network.error = make_error_code(libterraform::errc::command_failed);
   libterraform::Diagnostic unsupported;
   unsupported.severity = "error";
   unsupported.summary = "Unsupported argument";
@@ -196,6 +274,7 @@ libterraform::GraphRunReport sample_report() {
   app.result = ModuleResult::skipped;
   app.reason = "dependency network failed";
   app.cause = "network";
+  app.stopped_by = libterraform::StoppedBy::dependency_failed;
   r.modules = {network, app};
   return r;
 }
@@ -209,7 +288,7 @@ TEST(TfrunReport, SummaryTableAlignsItsColumns) {
 
 TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
   const auto j = report_json(sample_report(), "plan");
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["command"], "plan");
   EXPECT_EQ(j["started"], "2027-01-15T08:00:00.000Z");
   EXPECT_EQ(j["exit_code"], 1);
@@ -217,15 +296,27 @@ TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
   const auto& network = j["modules"][0];
   EXPECT_EQ(network["name"], "network");
   EXPECT_EQ(network["result"], "failed");
-  EXPECT_EQ(network["duration_ms"], 1500);
+  EXPECT_EQ(network["submitted"], "2027-01-15T08:00:00.000Z");
+  EXPECT_EQ(network["started"], "2027-01-15T08:00:00.250Z");
+  EXPECT_EQ(network["queued_ms"], 250);     // waiting for a worker
+  EXPECT_EQ(network["duration_ms"], 1500);  // terraform's own
   EXPECT_EQ(network["exit_code"], 1);
+  EXPECT_EQ(network["error_code"], "command_failed");
+  EXPECT_EQ(network["stopped_by"], nullptr);
   EXPECT_EQ(network["cause"], nullptr);
   EXPECT_EQ(network["diagnostics"][0]["summary"], "Unsupported argument");
   const auto& app = j["modules"][1];
   EXPECT_EQ(app["result"], "skipped");
   EXPECT_EQ(app["cause"], "network");
-  EXPECT_EQ(app["started"], nullptr);
+  EXPECT_EQ(app["stopped_by"], "dependency_failed");
+  EXPECT_EQ(app["error_code"], nullptr);
+  for (const char* never : {"submitted", "started", "ended", "queued_ms", "duration_ms"})
+    EXPECT_EQ(app[never], nullptr) << never;
   EXPECT_EQ(app["changes"], nullptr);
+  // Another category's code: its name and value.
+  auto r = sample_report();
+  r.modules[0].error = make_error_code(boost::system::errc::too_many_files_open);
+  EXPECT_EQ(report_json(r, "plan")["modules"][0]["error_code"], "generic:24");
   EXPECT_EQ(log_file_name("apps/web"), "apps__web.log");
   EXPECT_EQ(log_file_name("."), "root.log");
 }

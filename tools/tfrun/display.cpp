@@ -84,35 +84,45 @@ std::string ending_line(const ModuleReport& m) {
 
 // --- lines ---
 
-void LineDisplay::write_line(const std::string& module, std::string_view text) {
-  std::string line = "[" + module + "] ";
-  line += text;
-  line += '\n';
+std::string prefixed_lines(const std::string& module, std::string_view text) {
+  std::string lines;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    lines.append("[").append(module).append("] ").append(line).push_back('\n');
+  }
+  return lines;
+}
+
+void LineDisplay::write_lines(const std::string& module, std::string_view text) {
+  const std::string lines = prefixed_lines(module, text);
   std::lock_guard lock(mutex_);
-  write_all(fd_, line);  // one write per line, under the lock: lines never interleave
+  write_all(fd_, lines);  // one write, under the lock: lines never interleave
 }
 
 void LineDisplay::changed(const ModuleReport& m) {
   if (m.result == ModuleResult::running) {
-    write_line(m.module, "started");
-  } else if (m.result != ModuleResult::pending && m.result != ModuleResult::excluded) {
-    write_line(m.module, ending_line(m));
+    write_lines(m.module, "started");
+  } else if (m.result != ModuleResult::pending && m.result != ModuleResult::queued &&
+             m.result != ModuleResult::excluded) {
+    write_lines(m.module, ending_line(m));
   }
 }
 
 void LineDisplay::event(const std::string& module, const libterraform::Event& event) {
-  if (!event.message.empty() && event.type != libterraform::EventType::version) {
-    write_line(module, event.message);
-  }
+  if (event.type != libterraform::EventType::version) write_lines(module, event.message);
 }
 
 void LineDisplay::output(const std::string& module, std::string_view line) {
-  write_line(module, line);
+  write_lines(module, line);
 }
 
 void LineDisplay::message(std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_all(fd_, std::string(text) + "\n");
+  write_all(message_fd_, std::string(text) + "\n");
 }
 
 // --- live ---
@@ -133,12 +143,14 @@ std::vector<std::string> live_block(const std::vector<LiveModule>& running, cons
   lines.push_back(cut("done " + std::to_string(c.done) + "  failed " + std::to_string(c.failed) +
                           "  skipped " + std::to_string(c.skipped) + "  cancelled " +
                           std::to_string(c.cancelled) + "  running " + std::to_string(c.running) +
-                          "  queued " + std::to_string(c.queued),
+                          "  queued " + std::to_string(c.queued) + "  waiting " +
+                          std::to_string(c.waiting),
                       width));
   return lines;
 }
 
-LiveView::LiveView(int fd, const std::vector<ModuleReport>& modules) : fd_(fd) {
+LiveView::LiveView(int fd, int message_fd, const std::vector<ModuleReport>& modules)
+    : fd_(fd), message_fd_(message_fd) {
   for (const auto& m : modules) {
     if (m.result == ModuleResult::excluded) continue;
     order_.push_back(m.module);
@@ -166,57 +178,70 @@ int LiveView::columns() const {
   return 80;
 }
 
-void LiveView::redraw_locked(const std::string& above) {
-  const int columns = this->columns();
-  std::string frame;
+std::string LiveView::erase_locked(int columns) {
   // Up to the block's top (as many rows as its lines take now, should the terminal
   // have been made narrower and reflowed them), then the block is erased row by row:
   // that also drops the "wrapped" mark a longer line left on a row, which a terminal
   // widened later (tmux) would use to join it to the next one. One erase of all below
   // the top instead would make tmux push the screen into its scrollback whenever the
   // block starts at the top of the screen: a copy per frame.
+  std::string erase;
   const std::size_t old_rows = rows_on_screen(drawn_, columns);
   if (old_rows > 0) {
-    frame += "\r" + cursor_up(old_rows);
+    erase += "\r" + cursor_up(old_rows);
     for (std::size_t row = 0; row < old_rows; ++row)
-      frame += row + 1 < old_rows ? "\x1b[2K\x1b[B" : "\x1b[2K";
-    frame += cursor_up(old_rows - 1);
+      erase += row + 1 < old_rows ? "\x1b[2K\x1b[B" : "\x1b[2K";
+    erase += cursor_up(old_rows - 1);
   }
-  frame += above;
   drawn_.clear();
-  if (!closed_) {
-    std::vector<LiveModule> running;
-    Counters counters;
-    const auto now = std::chrono::steady_clock::now();
-    for (const auto& name : order_) {
-      const State& s = states_[name];
-      switch (s.result) {
-        case ModuleResult::running:
-          ++counters.running;
-          running.push_back({name, s.progress, now - s.started});
-          break;
-        case ModuleResult::succeeded:
-          ++counters.done;
-          break;
-        case ModuleResult::failed:
-          ++counters.failed;
-          break;
-        case ModuleResult::skipped:
-          ++counters.skipped;
-          break;
-        case ModuleResult::cancelled:
-          ++counters.cancelled;
-          break;
-        default:
-          ++counters.queued;
-      }
-    }
-    // One column short of the edge: a line never wraps, nor leaves a wrap pending.
-    for (const auto& line : live_block(running, counters, std::max(columns - 1, 1))) {
-      frame += line + "\n";
-      drawn_.push_back(columns_of(line));
+  return erase;
+}
+
+std::string LiveView::block_locked(int columns) {
+  if (closed_) return {};
+  std::vector<LiveModule> running;
+  Counters counters;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& name : order_) {
+    const State& s = states_[name];
+    switch (s.result) {
+      case ModuleResult::running:
+        ++counters.running;
+        running.push_back({name, s.progress, now - s.started});
+        break;
+      case ModuleResult::queued:
+        ++counters.queued;
+        break;
+      case ModuleResult::succeeded:
+        ++counters.done;
+        break;
+      case ModuleResult::failed:
+        ++counters.failed;
+        break;
+      case ModuleResult::skipped:
+        ++counters.skipped;
+        break;
+      case ModuleResult::cancelled:
+        ++counters.cancelled;
+        break;
+      default:
+        ++counters.waiting;
     }
   }
+  // One column short of the edge: a line never wraps, nor leaves a wrap pending.
+  std::string block;
+  for (const auto& line : live_block(running, counters, std::max(columns - 1, 1))) {
+    block += line + "\n";
+    drawn_.push_back(columns_of(line));
+  }
+  return block;
+}
+
+void LiveView::redraw_locked(const std::string& above) {
+  const int columns = this->columns();
+  std::string frame = erase_locked(columns);
+  frame += above;
+  frame += block_locked(columns);
   write_all(fd_, frame);  // the whole frame in one write: no flicker
 }
 
@@ -225,11 +250,15 @@ void LiveView::changed(const ModuleReport& m) {
   auto found = states_.find(m.module);
   if (found == states_.end()) return;
   found->second.result = m.result;
-  if (m.result == ModuleResult::running) {
-    found->second.started = std::chrono::steady_clock::now();
-    redraw_locked("");
-  } else {
-    redraw_locked(ending_line(m) + "\n");
+  switch (m.result) {
+    case ModuleResult::running:
+      found->second.started = std::chrono::steady_clock::now();
+      [[fallthrough]];
+    case ModuleResult::pending:
+    case ModuleResult::queued:
+      return redraw_locked("");
+    default:
+      return redraw_locked(ending_line(m) + "\n");
   }
 }
 
@@ -240,8 +269,12 @@ void LiveView::event(const std::string& module, const libterraform::Event& event
 }
 
 void LiveView::message(std::string_view text) {
+  // Above the block, on stderr: on the same terminal it reads as if printed there.
   std::lock_guard lock(mutex_);
-  redraw_locked(std::string(text) + "\n");
+  const int columns = this->columns();
+  write_all(fd_, erase_locked(columns));
+  write_all(message_fd_, std::string(text) + "\n");
+  write_all(fd_, block_locked(columns));
 }
 
 void LiveView::tick() {

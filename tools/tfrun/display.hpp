@@ -2,7 +2,7 @@
 
 // Where tfrun shows a run: a live view redrawn in place on a terminal, or whole
 // prefixed lines elsewhere (CI logs). Called from the pool's threads: each display
-// serializes its own writes.
+// serializes its own writes. tfrun's own messages go to stderr.
 
 #include "progress.hpp"
 
@@ -35,18 +35,23 @@ class Display {
 // How a module's end reads: "ok     network  3.2s  +1 ~0 -0" and the like.
 std::string ending_line(const libterraform::ModuleReport& module);
 
+// `text` as "[module] line" lines, one per line of it, empty ones dropped: a message
+// of several lines ("\nInterrupt received.\nPlease wait...\n") keeps its prefix on each.
+// Pure: unit-tested.
+std::string prefixed_lines(const std::string& module, std::string_view text);
+
 // "[network] Plan: 1 to add, 0 to change, 0 to destroy."
 class LineDisplay final : public Display {
  public:
-  explicit LineDisplay(int fd) : fd_(fd) {}
+  LineDisplay(int fd, int message_fd) : fd_(fd), message_fd_(message_fd) {}
   void changed(const libterraform::ModuleReport& module) override;
   void event(const std::string& module, const libterraform::Event& event) override;
   void output(const std::string& module, std::string_view line) override;
   void message(std::string_view text) override;
 
  private:
-  void write_line(const std::string& module, std::string_view text);
-  int fd_;
+  void write_lines(const std::string& module, std::string_view text);
+  int fd_, message_fd_;
   std::mutex mutex_;
 };
 
@@ -56,8 +61,10 @@ struct LiveModule {
   ModuleProgress progress;
   std::chrono::steady_clock::duration elapsed{};
 };
+// running: terraform runs; queued: handed to the pool, waiting for a worker; waiting:
+// for the modules it depends on.
 struct Counters {
-  int done = 0, failed = 0, skipped = 0, cancelled = 0, running = 0, queued = 0;
+  int done = 0, failed = 0, skipped = 0, cancelled = 0, running = 0, queued = 0, waiting = 0;
 };
 // The block's lines, each cut to `width` columns. Pure: unit-tested.
 std::vector<std::string> live_block(const std::vector<LiveModule>& running,
@@ -72,7 +79,8 @@ std::size_t columns_of(std::string_view line);
 class LiveView final : public Display {
  public:
   // `modules`: every module of the run, in order; those excluded are not counted.
-  LiveView(int fd, const std::vector<libterraform::ModuleReport>& modules);
+  // The view goes to `fd`, messages to `message_fd`.
+  LiveView(int fd, int message_fd, const std::vector<libterraform::ModuleReport>& modules);
   void changed(const libterraform::ModuleReport& module) override;
   void event(const std::string& module, const libterraform::Event& event) override;
   void output(const std::string&, std::string_view) override {}
@@ -88,9 +96,11 @@ class LiveView final : public Display {
   };
   // Erases the block, prints `above` (permanent lines), draws the block again.
   void redraw_locked(const std::string& above);
+  std::string erase_locked(int columns);
+  std::string block_locked(int columns);
   int columns() const;
 
-  int fd_;
+  int fd_, message_fd_;
   std::mutex mutex_;
   std::vector<std::string> order_;
   std::map<std::string, State> states_;

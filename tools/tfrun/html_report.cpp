@@ -21,6 +21,10 @@ constexpr const char* kPageStart = R"html(<!DOCTYPE html>
   .gantt-bar { position: absolute; top: 0; height: 14px; min-width: 2px; border-radius: 2px; }
   .succeeded { background: #2e9d4a; } .failed { background: #d33; }
   .cancelled { background: #e0a800; } .skipped, .excluded, .pending { background: #aaa; }
+  .gantt-queued { position: absolute; top: 4px; height: 6px; min-width: 1px;
+                  background: repeating-linear-gradient(135deg, #999 0 2px, transparent 2px 5px); }
+  .legend { color: #555; margin: -16px 0 24px; font-size: 12px; }
+  .legend .gantt-queued { position: static; display: inline-block; width: 24px; }
   table { border-collapse: collapse; }
   th, td { text-align: left; padding: 3px 12px 3px 0; border-bottom: 1px solid #eee; }
   td.result { font-weight: bold; }
@@ -30,6 +34,8 @@ constexpr const char* kPageStart = R"html(<!DOCTYPE html>
 <h1>tfrun <span id="command"></span></h1>
 <div class="meta" id="meta"></div>
 <div class="gantt" id="gantt"></div>
+<div class="legend">Bars: terraform running, coloured by result.
+<span class="gantt-queued"></span> waiting in the pool for a worker.</div>
 <table id="summary"><thead><tr><th>Module</th><th>Result</th><th>Duration</th>
 <th>Changes</th><th>Reason</th></tr></thead><tbody></tbody></table>
 <script type="application/json" id="report">)html";
@@ -55,12 +61,24 @@ constexpr const char* kPageEnd = R"html(</script>
     name.textContent = m.name;
     const track = document.createElement("div");
     track.className = "gantt-track";
+    const place = (element, from, to) => {
+      element.style.left = (100 * (from - start) / (end - start)) + "%";
+      element.style.width = (100 * (to - from) / (end - start)) + "%";
+    };
+    if (m.submitted) {
+      // Handed to the pool, waiting for a worker: not terraform's time.
+      const queued = document.createElement("div");
+      queued.className = "gantt-queued";
+      const from = time(m.submitted), to = time(m.started) || time(m.ended) || end;
+      place(queued, from, to);
+      queued.title = m.name + ": queued " + ((to - from) / 1000).toFixed(1) + " s";
+      track.appendChild(queued);
+    }
     if (m.started) {
       const bar = document.createElement("div");
       bar.className = "gantt-bar " + m.result;
       const from = time(m.started), to = time(m.ended) || end;
-      bar.style.left = (100 * (from - start) / (end - start)) + "%";
-      bar.style.width = (100 * (to - from) / (end - start)) + "%";
+      place(bar, from, to);
       bar.title = m.name + ": " + m.result + " " + ((to - from) / 1000).toFixed(1) + " s";
       track.appendChild(bar);
     }

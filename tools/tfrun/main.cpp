@@ -3,15 +3,19 @@
 // library's public API. See docs/tfrun.md.
 
 #include "display.hpp"
+#include "guard.hpp"
 #include "html_report.hpp"
+#include "interrupts.hpp"
 #include "options.hpp"
 #include "report.hpp"
 
+#include <libterraform/commands.hpp>
 #include <libterraform/graph_run.hpp>
 #include <libterraform/module_graph.hpp>
+#include <libterraform/terraform_command.hpp>
 #include <libterraform/terraform_pool.hpp>
+#include <libterraform/version.hpp>
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,96 +23,35 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <thread>
 
 namespace {
 
 using namespace libterraform;
 
-// Commands whose -json output is a stream of events (shown by their messages).
-bool streams_events(const std::string& command) {
-  static const std::set<std::string> streaming = {"init",    "plan",    "apply",
-                                                  "destroy", "refresh", "test"};
-  return streaming.contains(command);
-}
-
-std::string forcing(Escalation escalation) {
-  switch (escalation) {
-    case Escalation::interrupt_again:
-      return "interrupting";
-    case Escalation::terminate:
-      return "terminating";
-    case Escalation::kill:
-      return "killing";
-    case Escalation::none:
-      break;
-  }
-  return "stopping";
-}
-
 ModuleGraph graph_of(const tfrun::Options& o) {
   if (o.modules.empty()) return ModuleGraph::discover(o.root);
   return ModuleGraph::of_directories(o.modules);
 }
 
-// Takes SIGINT and SIGTERM (blocked in every other thread) until the run ends: the
-// first interrupts every running terraform once and starts nothing more; the second
-// escalates their stop per the stop policy (--stop-escalation).
-class Interrupts {
- public:
-  Interrupts() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);  // before any thread starts
-  }
-  void watch(const GraphRun& run, tfrun::Display& display, Escalation escalation) {
-    thread_ = std::thread([this, run, &display, escalation] {
-      int received = 0;
-      const timespec tick{0, 200'000'000};
-      while (!over_) {
-        if (sigtimedwait(&signals_, nullptr, &tick) < 0) continue;
-        if (++received == 1) {
-          display.message(
-              std::string("tfrun: interrupted: stopping every running terraform once (it "
-                          "writes its state and releases its lock) and starting no more "
-                          "modules") +
-              (escalation == Escalation::none ? "" : "; interrupt again to force it"));
-          run.cancel();
-        } else if (received == 2 && escalation != Escalation::none) {
-          display.message("tfrun: interrupted again: " + forcing(escalation) +
-                          " every terraform still running; its state may not be written "
-                          "and its lock may be left held");
-          run.escalate();
-        } else {
-          display.message("tfrun: still waiting for terraform to exit");
-        }
-      }
-    });
-  }
-  void stop() {
-    over_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  ~Interrupts() { stop(); }
+// The run's selection and order, without its callbacks: what --dry-run and the
+// question before a change print.
+GraphRunOptions selection(const tfrun::Options& o, const std::string& method) {
+  return {.reverse = method == "destroy",
+          .fail_fast = o.fail_fast,
+          .ignore_errors = o.ignore_errors,
+          .include = o.include,
+          .exclude = o.exclude,
+          .dry_run = o.dry_run};
+}
 
- private:
-  sigset_t signals_;
-  std::atomic<bool> over_{false};
-  std::thread thread_;
-};
-
-GraphRunOptions run_options(const tfrun::Options& o, tfrun::Display& display,
-                            tfrun::ModuleLogs& logs) {
-  GraphRunOptions options{.fail_fast = o.fail_fast,
-                          .ignore_errors = o.ignore_errors,
-                          .include = o.include,
-                          .exclude = o.exclude,
-                          .dry_run = o.dry_run};
+GraphRunOptions run_options(const tfrun::Options& o, const std::string& method,
+                            tfrun::Display& display, tfrun::ModuleLogs& logs) {
+  GraphRunOptions options = selection(o, method);
   options.common.extra_args = o.terraform_args;
-  const bool events = streams_events(o.command);
-  const bool text = !events && o.command != "validate";  // validate: one JSON document
+  // Commands without events show their text output; validate's is one JSON document.
+  const auto output = find_command(method)->output;
+  const bool text = output == CommandOutput::text;
   options.on_change = [&display](const ModuleReport& m) { display.changed(m); };
   options.on_event = [&display, &logs](const ModuleEvent& e) {
     display.event(e.module.name, e.event);
@@ -124,9 +67,9 @@ GraphRunOptions run_options(const tfrun::Options& o, tfrun::Display& display,
   return options;
 }
 
-GraphRun start(TerraformPool& pool, const ModuleGraph& graph, const tfrun::Options& o,
+GraphRun start(TerraformPool& pool, const ModuleGraph& graph, const std::string& method,
                GraphRunOptions options) {
-  if (o.command != "plan") return pool.run(graph, o.command, std::move(options));
+  if (method != "plan") return pool.run(graph, method, std::move(options));
   // plan with -detailed-exitcode: a module with changes counts for exit code 2.
   auto& extra = options.common.extra_args;
   const auto flag = std::find(extra.begin(), extra.end(), "-detailed-exitcode");
@@ -138,19 +81,37 @@ GraphRun start(TerraformPool& pool, const ModuleGraph& graph, const tfrun::Optio
   return pool.run(graph, ModuleCommand(plan), std::move(options));
 }
 
-void print_order(const GraphRunReport& report) {
+void print_order(std::ostream& out, const std::vector<std::vector<std::string>>& order) {
   std::size_t level = 0;
-  for (const auto& modules : report.order) {
+  for (const auto& modules : order) {
     std::string line = "level " + std::to_string(++level) + ":";
     for (const auto& m : modules)
       line += " " + m;
-    std::cout << line << "\n";
+    out << line << "\n";
   }
 }
 
-int run(const tfrun::Options& o) {
-  Interrupts interrupts;
+// On a terminal, before a command that changes state: the order, then a question.
+bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::string& method) {
+  const auto order = run_order(graph, selection(o, method));
+  std::size_t modules = 0;
+  for (const auto& level : order)
+    modules += level.size();
+  std::cerr << "tfrun: " << method << " changes state; it would run in " << modules
+            << " module(s), in this order:\n";
+  print_order(std::cerr, order);
+  return tfrun::confirmed(
+      std::cin, std::cerr,
+      "Run terraform " + method + " in these " + std::to_string(modules) + " module(s)?");
+}
+
+int run(const tfrun::Options& o, const std::string& method, bool ask) {
   const ModuleGraph graph = graph_of(o);
+  if (ask && !confirmed(graph, o, method)) {
+    std::cerr << "tfrun: not confirmed; nothing ran\n";
+    return 1;
+  }
+  tfrun::Interrupts interrupts;  // before the pool starts its threads
   PoolOptions pool_options{.max_workers = o.parallelism};
   pool_options.terraform.timeout = o.timeout;
   pool_options.terraform.stop_policy = o.stop_policy;
@@ -164,13 +125,13 @@ int run(const tfrun::Options& o) {
     modules.push_back({.module = m.name, .directory = m.directory});
   std::unique_ptr<tfrun::Display> display;
   if (live) {
-    display = std::make_unique<tfrun::LiveView>(STDOUT_FILENO, modules);
+    display = std::make_unique<tfrun::LiveView>(STDOUT_FILENO, STDERR_FILENO, modules);
   } else {
-    display = std::make_unique<tfrun::LineDisplay>(STDOUT_FILENO);
+    display = std::make_unique<tfrun::LineDisplay>(STDOUT_FILENO, STDERR_FILENO);
   }
   tfrun::ModuleLogs logs(o.log_dir);
 
-  GraphRun graph_run = start(pool, graph, o, run_options(o, *display, logs));
+  GraphRun graph_run = start(pool, graph, method, run_options(o, method, *display, logs));
   interrupts.watch(graph_run, *display, o.stop_policy.escalation);
   std::atomic<bool> over{false};
   std::thread ticker;
@@ -188,29 +149,63 @@ int run(const tfrun::Options& o) {
   if (ticker.joinable()) ticker.join();
   display->close();
 
-  if (report.dry_run) print_order(report);
+  if (report.dry_run) print_order(std::cout, report.order);
   for (const auto& m : report.modules) {
     if (m.result != ModuleResult::failed) continue;
     std::cout << "\n--- " << m.module << ": failed; its output ---\n" << logs.kept(m.module);
   }
   std::cout << "\n" << tfrun::summary_table(report);
-  const auto json = tfrun::report_json(report, o.command);
+  const auto json = tfrun::report_json(report, method);
   if (!o.report.empty()) std::ofstream(o.report) << json.dump(2) << "\n";
   if (!o.html.empty()) std::ofstream(o.html) << tfrun::html_report(json);
   std::cout << "exit code " << report.exit_code << "\n";
   return report.exit_code;
 }
 
+// tfrun's, the library's and the terraform binary's, as it would run it.
+int print_versions() {
+  std::cout << "tfrun " << TFRUN_VERSION << "\nlibterraform " << libterraform::version() << "\n";
+  try {
+    const auto result = TerraformCommand(".").version({.check = true});
+    const bool parsed = result.value && result.value->is_object();
+    std::cout << "terraform "
+              << (parsed ? result.value->value("terraform_version", "(unknown)") : "(unknown)")
+              << " (" << result.argv.front() << ")\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cout << "terraform: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = tfrun::parse(argc, argv);
+  const auto parsed = tfrun::parse(argc, argv);
   if (!parsed.options) {
     std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
-    return parsed.exit_code == 0 ? 0 : 64;  // EX_USAGE
+    return parsed.exit_code;
+  }
+  const tfrun::Options& o = *parsed.options;
+  if (o.report_schema) {
+    std::cout << tfrun::report_schema();
+    return 0;
+  }
+  if (o.version) return print_versions();
+  const tfrun::CommandGuard guard = tfrun::guard_of(o.command);
+  if (guard.guard == tfrun::Guard::unknown || guard.guard == tfrun::Guard::refuse) {
+    std::cerr << "tfrun: " << guard.reason << "\n";
+    return tfrun::kUsage;
+  }
+  const bool ask = guard.guard == tfrun::Guard::confirm && !o.dry_run && !o.yes;
+  if (ask && !::isatty(STDIN_FILENO)) {
+    std::cerr << "tfrun: " << guard.method
+              << " changes state in every module it runs in; off a terminal it goes ahead "
+                 "only with --yes (-y). Nothing ran.\n";
+    return tfrun::kUsage;
   }
   try {
-    return run(*parsed.options);
+    return run(o, guard.method, ask);
   } catch (const std::exception& e) {
     std::cerr << "tfrun: " << e.what() << "\n";
     return 1;

@@ -32,8 +32,7 @@ Parsed parse(int argc, const char* const* argv) {
       "tfrun"};
   app.footer("Usage: tfrun [flags] COMMAND [-- terraform arguments]");
   app.add_option("command", o.command,
-                 "A command: init, validate, plan, apply, destroy, refresh, ...")
-      ->required();
+                 "A command: init, validate, plan, apply, destroy, refresh, ...");
   app.add_option("-C,--root", o.root, "The module tree (default: the current directory)");
   app.add_option("--module", o.modules, "Run these module directories instead (repeatable)")
       ->allow_extra_args(false);
@@ -62,6 +61,13 @@ Parsed parse(int argc, const char* const* argv) {
                  "second Ctrl-C)");
   app.add_option("--progress", progress, "auto, live (a terminal view) or lines")
       ->check(CLI::IsMember({"auto", "live", "lines"}));
+  app.add_flag("-y,--yes", o.yes,
+               "Go ahead with a command that changes state (apply, destroy, refresh) without "
+               "asking; needed off a terminal");
+  app.add_flag("--version", o.version,
+               "Print the versions of tfrun, the library and the terraform it would run");
+  app.add_flag("--report-schema", o.report_schema,
+               "Print the JSON Schema of the --report file and exit");
   // Everything after `--` goes to terraform as it is.
   int own = 1;
   while (own < argc && std::string_view(argv[own]) != "--")
@@ -72,12 +78,18 @@ Parsed parse(int argc, const char* const* argv) {
     app.parse(own, argv);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
-    const int code = app.exit(e, out, err);
-    return {std::nullopt, code, out.str() + err.str()};
+    if (app.exit(e, out, err) == 0) return {std::nullopt, 0, out.str()};  // --help
+    return {std::nullopt, kUsage, "tfrun: " + err.str()};
   }
-  auto bad_duration = [](const std::string& flag, const std::string& text) {
-    return Parsed{std::nullopt, 2, "tfrun: " + flag + ": not a duration: " + text + "\n"};
+  auto usage = [](const std::string& message) {
+    return Parsed{std::nullopt, kUsage, "tfrun: " + message + "\n"};
   };
+  auto bad_duration = [&](const std::string& flag, const std::string& text) {
+    return usage(flag + ": not a duration: " + text);
+  };
+  if (o.command.empty() && !o.version && !o.report_schema) {
+    return usage("no command given (tfrun --help shows how)");
+  }
   if (!timeout.empty()) {
     o.timeout = parse_duration(timeout);
     if (!o.timeout) return bad_duration("--timeout", timeout);
@@ -96,7 +108,7 @@ Parsed parse(int argc, const char* const* argv) {
                : progress == "lines" ? Progress::lines
                                      : Progress::automatic;
   if (o.fail_fast && o.ignore_errors) {
-    return {std::nullopt, 2, "tfrun: --fail-fast and --ignore-errors exclude each other\n"};
+    return usage("--fail-fast and --ignore-errors exclude each other");
   }
   return {std::move(o), 0, ""};
 }

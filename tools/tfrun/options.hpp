@@ -14,6 +14,10 @@ namespace tfrun {
 
 enum class Progress { automatic, live, lines };
 
+// tfrun's exit codes besides a run's own (0, 1, 2: combined_exit_code): bad usage, as
+// sysexits.h's EX_USAGE.
+inline constexpr int kUsage = 64;
+
 struct Options {
   std::string command;                         // a command method: plan, apply, init...
   std::vector<std::string> terraform_args;     // after `--`: passed to terraform
@@ -35,10 +39,13 @@ struct Options {
   libterraform::StopPolicy stop_policy{.grace_period = std::chrono::milliseconds::max(),
                                        .escalation = libterraform::Escalation::interrupt_again};
   Progress progress = Progress::automatic;
+  bool yes = false;            // --yes: a command that changes state goes ahead unasked
+  bool version = false;        // --version: print the versions and exit
+  bool report_schema = false;  // --report-schema: print the report's JSON Schema and exit
 };
 
-// What parsing asks of main: run, or exit at once with this code (help, bad usage),
-// after printing `message`.
+// What parsing asks of main: run, or exit at once with this code (0 for help, 64 for
+// bad usage), after printing `message`.
 struct Parsed {
   std::optional<Options> options;
   int exit_code = 0;

@@ -33,6 +33,21 @@ nlohmann::json optional_time(const std::optional<Clock::time_point>& t) {
   return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);
 }
 
+nlohmann::json milliseconds_between(const std::optional<Clock::time_point>& from,
+                                    const std::optional<Clock::time_point>& to) {
+  if (!from || !to) return nullptr;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*to - *from).count();
+}
+
+// "timed_out" for the library's codes; "category:value" for any other.
+nlohmann::json error_name(const boost::system::error_code& code) {
+  if (!code) return nullptr;
+  if (code.category() == libterraform::error_category()) {
+    return std::string(libterraform::to_string(static_cast<libterraform::errc>(code.value())));
+  }
+  return std::string(code.category().name()) + ":" + std::to_string(code.value());
+}
+
 std::string duration_of(const ModuleReport& m) {
   if (!m.started || !m.ended) return "-";
   char text[32];
@@ -99,26 +114,27 @@ nlohmann::json report_json(const GraphRunReport& report, const std::string& comm
                 {"import", m.summary->import},
                 {"destroy", m.summary->remove}};
     }
-    nlohmann::json duration = nullptr;
-    if (m.started && m.ended) {
-      duration =
-          std::chrono::duration_cast<std::chrono::milliseconds>(*m.ended - *m.started).count();
-    }
     modules.push_back(
         {{"name", m.module},
          {"directory", m.directory.string()},
          {"result", libterraform::to_string(m.result)},
          {"reason", m.reason},
+         {"error_code", error_name(m.error)},
+         {"stopped_by", m.stopped_by == libterraform::StoppedBy::nothing
+                            ? nlohmann::json(nullptr)
+                            : nlohmann::json(libterraform::to_string(m.stopped_by))},
          {"cause", m.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.cause)},
+         {"submitted", optional_time(m.submitted)},
          {"started", optional_time(m.started)},
          {"ended", optional_time(m.ended)},
-         {"duration_ms", duration},
+         {"queued_ms", milliseconds_between(m.submitted, m.started)},
+         {"duration_ms", milliseconds_between(m.started, m.ended)},
          {"exit_code", m.exit_code ? nlohmann::json(*m.exit_code) : nullptr},
          {"changes_present", m.changes},
          {"changes", counts},
          {"diagnostics", diagnostics}});
   }
-  return {{"schema_version", 1},
+  return {{"schema_version", kReportSchemaVersion},
           {"command", command},
           {"started", iso8601(report.started)},
           {"ended", iso8601(report.ended)},

@@ -19,8 +19,11 @@ namespace tfrun {
 // module, result, duration, changes, reason: one row per module, columns aligned.
 std::string summary_table(const libterraform::GraphRunReport& report);
 
-// The report as JSON, schema version 1.
+// The report as JSON, following report_schema().
+inline constexpr int kReportSchemaVersion = 2;
 nlohmann::json report_json(const libterraform::GraphRunReport& report, const std::string& command);
+// The report's JSON Schema (draft 2020-12): what `tfrun --report-schema` prints.
+const char* report_schema();
 
 // A module's file name in --log-dir: its name with '/' as "__" ("." is "root").
 std::string log_file_name(const std::string& module);

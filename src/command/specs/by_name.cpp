@@ -2,6 +2,7 @@
 
 #include "command/argv_builder.hpp"
 
+#include "libterraform/commands.hpp"
 #include "libterraform/errors.hpp"
 
 #include <functional>
@@ -56,6 +57,18 @@ const std::map<std::string_view, Method>& methods() {
   return table;
 }
 
+CommandOutput output_of(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::json:
+      return CommandOutput::document;
+    case OutputFormat::json_lines:
+      return CommandOutput::events;
+    case OutputFormat::text:
+      break;
+  }
+  return CommandOutput::text;
+}
+
 }  // namespace
 
 CommandSpec spec_by_name(std::string_view method, const Strings& arguments,
@@ -97,3 +110,30 @@ CommandSpec run_spec(Strings args, const RunOptions& options) {
 }
 
 }  // namespace libterraform::detail
+
+namespace libterraform {
+
+const std::vector<CommandInfo>& command_methods() {
+  // Each method's facts, from the spec its default options build.
+  static const std::vector<CommandInfo> commands = [] {
+#define LIBTERRAFORM_METHOD_NAME(method, Options, parameters, names) #method,
+    const std::string_view in_order[] = {LIBTERRAFORM_FOR_EACH_COMMAND(LIBTERRAFORM_METHOD_NAME)};
+#undef LIBTERRAFORM_METHOD_NAME
+    std::vector<CommandInfo> all;
+    for (std::string_view method : in_order) {
+      const detail::Method& m = detail::methods().at(method);
+      const auto spec = m.build(Strings(m.arguments, "x"), CommonOptions(), detail::FlagDefaults());
+      all.push_back({std::string(method), spec.name, m.arguments, detail::output_of(spec.format)});
+    }
+    return all;
+  }();
+  return commands;
+}
+
+const CommandInfo* find_command(std::string_view method) {
+  for (const auto& command : command_methods())
+    if (command.method == method) return &command;
+  return nullptr;
+}
+
+}  // namespace libterraform
