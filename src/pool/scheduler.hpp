@@ -24,7 +24,8 @@ using WorkerId = std::uint64_t;
 // With a backlog (more runnable tasks than workers, and no room for more workers), a
 // busy worker may hold one more task, handed to it ahead of time so that it starts it
 // the moment its current one ends, without a round trip to the parent. Such a
-// prefetched task counts as running (like a task in concurrent.futures' call queue).
+// prefetched task is the scheduler's "running" (its module is taken, like a task in
+// concurrent.futures' call queue), though its terraform starts only later.
 // When a worker goes idle with nothing left to hand out while another holds a
 // prefetched task, that task is revoked, to run on the idle worker instead of waiting
 // behind a long command.

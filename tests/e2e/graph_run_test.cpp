@@ -78,6 +78,13 @@ class GraphRunTest : public testing::LeakCheck {
   void init(TerraformPool& pool, const ModuleGraph& graph) {
     ASSERT_EQ(pool.run(graph, "init").get().exit_code, 0);
   }
+  ModuleGraph two_slow_and_a_dependent(TerraformPool& pool);
+  void expect_cancelled_mid_run(const GraphRunReport& report);
+  static std::function<void(const ModuleEvent&)> count_provision_starts(std::atomic<int>& count) {
+    return [&count](const ModuleEvent& e) {
+      if (e.event.type == EventType::provision_start) ++count;
+    };
+  }
   TempDir dir;
 };
 
@@ -181,33 +188,46 @@ TEST_F(GraphRunTest, FailFastStartsNoMoreModulesAndLetsRunningOnesFinish) {
   EXPECT_TRUE(testing::state_is_clean(dir / "slow"));
 }
 
-TEST_F(GraphRunTest, CancelInterruptsRunningTerraformOnceAndStartsNoMore) {
-  TerraformPool pool(pool_options(2));
+// slow_a and slow_b sleep 30 s in their applies; after_a runs after slow_a.
+ModuleGraph GraphRunTest::two_slow_and_a_dependent(TerraformPool& pool) {
   ModuleGraph g;
   g.add("slow_a", module("slow_a", testing::slow_resource(30)));
   g.add("slow_b", module("slow_b", testing::slow_resource(30)));
   g.add("after_a", module("after_a", step("after_a")));
   g.add_dependency("after_a", "slow_a");
   init(pool, g);
-  std::atomic<int> provisioning{0};
-  auto run = pool.run(g, apply, {.on_event = [&](const ModuleEvent& e) {
-                        if (e.event.type == EventType::provision_start) ++provisioning;
-                      }});
-  ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
-  run.cancel();
-  run.cancel();  // harmless
-  const auto& report = run.get();
+  return g;
+}
+
+// A run of two_slow_and_a_dependent() stopped while both slow ones provisioned.
+void GraphRunTest::expect_cancelled_mid_run(const GraphRunReport& report) {
   EXPECT_TRUE(report.cancelled);
   EXPECT_EQ(report.exit_code, 1);
   for (const char* name : {"slow_a", "slow_b"}) {
     const auto& m = report_of(report, name);
     EXPECT_EQ(m.result, ModuleResult::cancelled) << name << ": " << m.reason;
+    EXPECT_EQ(m.stopped_by, StoppedBy::run_cancelled);
+    EXPECT_EQ(m.error, errc::interrupted);
     ASSERT_TRUE(m.command_result);
     EXPECT_TRUE(m.command_result->interrupted);
     EXPECT_TRUE(testing::state_is_clean(dir / name));
   }
-  EXPECT_EQ(report_of(report, "after_a").result, ModuleResult::cancelled);
-  EXPECT_FALSE(report_of(report, "after_a").started);
+  const auto& after = report_of(report, "after_a");
+  EXPECT_EQ(after.result, ModuleResult::cancelled);
+  EXPECT_EQ(after.stopped_by, StoppedBy::run_cancelled);
+  EXPECT_EQ(after.error, errc::cancelled);
+  EXPECT_FALSE(after.started || after.ended);
+}
+
+TEST_F(GraphRunTest, CancelInterruptsRunningTerraformOnceAndStartsNoMore) {
+  TerraformPool pool(pool_options(2));
+  auto g = two_slow_and_a_dependent(pool);
+  std::atomic<int> provisioning{0};
+  auto run = pool.run(g, apply, {.on_event = count_provision_starts(provisioning)});
+  ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
+  run.cancel();
+  run.cancel();  // harmless
+  expect_cancelled_mid_run(run.get());
   // The modules are usable again at once: nothing is left locked.
   auto next = pool.command(dir / "slow_a").apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
   EXPECT_EQ(next.get().retcode, 0);
@@ -348,37 +368,15 @@ TEST_F(GraphRunTest, AModuleRunsWhenItsTerraformRunsAndItsTimesAreTerraforms) {
 
 TEST_F(GraphRunTest, AStopTokenCancelsTheRun) {
   TerraformPool pool(pool_options(2));
-  ModuleGraph g;
-  g.add("slow_a", module("slow_a", testing::slow_resource(30)));
-  g.add("slow_b", module("slow_b", testing::slow_resource(30)));
-  g.add("after_a", module("after_a", step("after_a")));
-  g.add_dependency("after_a", "slow_a");
-  init(pool, g);
+  auto g = two_slow_and_a_dependent(pool);
   std::stop_source stop;
   std::atomic<int> provisioning{0};
-  GraphRunOptions options{.on_event = [&](const ModuleEvent& e) {
-    if (e.event.type == EventType::provision_start) ++provisioning;
-  }};
+  GraphRunOptions options{.on_event = count_provision_starts(provisioning)};
   options.common.stop_token = stop.get_token();
   auto run = pool.run(g, apply, options);
   ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
   stop.request_stop();
-  const auto& report = run.get();
-  EXPECT_TRUE(report.cancelled);
-  for (const char* name : {"slow_a", "slow_b"}) {
-    const auto& m = report_of(report, name);
-    EXPECT_EQ(m.result, ModuleResult::cancelled) << name << ": " << m.reason;
-    EXPECT_EQ(m.stopped_by, StoppedBy::run_cancelled);
-    EXPECT_EQ(m.error, errc::interrupted);
-    ASSERT_TRUE(m.command_result);
-    EXPECT_TRUE(m.command_result->interrupted);
-    EXPECT_TRUE(testing::state_is_clean(dir / name));
-  }
-  const auto& after = report_of(report, "after_a");
-  EXPECT_EQ(after.result, ModuleResult::cancelled);
-  EXPECT_EQ(after.stopped_by, StoppedBy::run_cancelled);
-  EXPECT_EQ(after.error, errc::cancelled);
-  EXPECT_FALSE(after.started || after.ended);
+  expect_cancelled_mid_run(run.get());
 
   // Asked before the run: nothing starts.
   const auto& never = pool.run(g, apply, options).get();
