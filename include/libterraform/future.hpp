@@ -30,7 +30,14 @@ class TaskCanceller {
   virtual void interrupt(std::uint64_t task) = 0;
   // The same, then escalate the stop at once, per the task's stop policy.
   virtual void escalate(std::uint64_t task) = 0;
+  // A worker holds the task ahead of time and has not started it: it drops it. A task
+  // whose terraform runs, or is starting, goes on.
+  virtual void withdraw(std::uint64_t task) = 0;
 };
+
+// Throws Error(would_deadlock) on a thread that runs one of a pool's deliveries (a
+// callback, a future's completion): what it would wait for may be queued behind it.
+void forbid_waiting_in_delivery();
 
 // How a task failed, as values: its code, what terraform produced (null when it never
 // ran) and the exception get() throws (a callback's own, or the library's error).
@@ -74,6 +81,9 @@ class FutureStateBase {
   bool cancel(bool interrupt_running = true);
   // cancel(), and a running task's stop escalated at once (Future::escalate).
   bool escalate();
+  // Cancels a task that has not started yet, also one a worker holds ahead of time;
+  // one whose terraform runs, or is starting, goes on. True if it was still queued.
+  bool withdraw();
   // Runs `callback` once the state is done: now, on this thread, if it already is;
   // otherwise on the thread that completes it. Exceptions it throws are ignored.
   // Returns a key for forget(), 0 if the callback has already run.
@@ -110,7 +120,7 @@ class FutureStateBase {
   mutable std::mutex mutex_;
 
  private:
-  enum class IfRunning { keep_running, interrupt, escalate };
+  enum class IfRunning { keep_running, withdraw, interrupt, escalate };
   bool stop(IfRunning if_running);
 
   const std::uint64_t run_id_;
@@ -162,6 +172,11 @@ std::function<void()> with_future(const Future<T>& future, Callback callback);
 
 // The result of a command submitted to a TerraformPool. A handle: copies share one
 // state, and every member is thread-safe.
+//
+// Waiting without a bound (get(), wait(), as_completed, wait() without a timeout) for a
+// future not done yet, from one of the pool's callbacks, throws Error(would_deadlock):
+// the deliveries of one worker come in order, so what it waits for may come only after
+// the callback returns.
 //
 // cancel() follows concurrent.futures: a task still queued in the pool is cancelled and
 // never runs (true); one a worker holds gets SIGINT through that worker, and the future
@@ -330,6 +345,7 @@ class AsCompleted {
   bool next(Future<T>& out) {
     std::unique_lock lock(shared_->mutex);
     if (shared_->remaining == 0) return false;
+    if (shared_->completed.empty()) detail::forbid_waiting_in_delivery();
     shared_->ready.wait(lock, [&] { return !shared_->completed.empty(); });
     out = shared_->completed.front();
     shared_->completed.pop_front();
@@ -389,6 +405,7 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
     if (timeout) {
       shared->changed.wait_for(lock, *timeout, satisfied);
     } else {
+      if (!satisfied()) detail::forbid_waiting_in_delivery();
       shared->changed.wait(lock, satisfied);
     }
   }

@@ -21,6 +21,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
         done_(std::move(done)) {}
 
   void begin(process::Child child, process::SupervisionOptions supervision) {
+    const bool start_told = core_.started(std::chrono::system_clock::now());  // before output
     watch_ = process::AsyncWait::start(
         executor_, std::move(child), std::move(supervision),
         [self = shared_from_this()](process::OutputStream stream, std::string_view chunk) {
@@ -30,6 +31,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
     on_stop_.emplace(core_.spec().common.stop_token, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->stop();
     });
+    if (!start_told) stop();  // the start callback threw
   }
 
   void stop() override {

@@ -13,6 +13,7 @@ BlockingRun::BlockingRun(CommandSpec spec, Invocation invocation, EventCallback 
   };
   wake_->attach(how_);
   supervision_.emplace(child_, how_);
+  if (!core_.started(std::chrono::system_clock::now())) wake_->signal();  // it threw: stop
 }
 
 BlockingRun::~BlockingRun() {

@@ -22,6 +22,11 @@ bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) 
   return failed_before || !failed();
 }
 
+bool OutputCollector::started(std::chrono::system_clock::time_point time) {
+  call(common_.on_start, time);
+  return !failed();
+}
+
 void OutputCollector::finish() {
   output_lines_.finish();
   error_lines_.finish();

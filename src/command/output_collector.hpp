@@ -29,6 +29,8 @@ class OutputCollector {
   // Returns false when a callback or the event parser has just failed: the caller
   // should stop terraform.
   bool add(process::OutputStream stream, std::string_view chunk);
+  // terraform has started: the start callback. False when it has just failed.
+  bool started(std::chrono::system_clock::time_point time);
   // Hands out last lines that had no newline.
   void finish();
 
@@ -37,8 +39,10 @@ class OutputCollector {
   // What the run counts as because of its output: a callback's exception, or the
   // stream's error; empty while neither happened.
   Outcome failure(std::shared_ptr<const CommandResult> result) const;
-  // Whether add() may run user code (a line or event callback).
-  bool has_callbacks() const { return common_.on_output || common_.on_error || events_; }
+  // Whether started() or add() may run user code (a start, line or event callback).
+  bool has_callbacks() const {
+    return common_.on_start || common_.on_output || common_.on_error || events_;
+  }
 
  private:
   void on_output_line(std::string_view line);

@@ -26,6 +26,9 @@ class RunCore {
   RunCore(const RunCore&) = delete;
   RunCore& operator=(const RunCore&) = delete;
 
+  // terraform has started (call once, before any output). False when terraform must be
+  // stopped now (the start callback threw).
+  bool started(std::chrono::system_clock::time_point time) { return collector_.started(time); }
   // A chunk of terraform's output. False when terraform must be stopped now.
   bool on_output(process::OutputStream stream, std::string_view chunk);
 
@@ -36,7 +39,7 @@ class RunCore {
   Outcome abandon(errc code, std::string message, std::optional<std::chrono::milliseconds> ran_for);
 
   const CommandSpec& spec() const noexcept { return spec_; }
-  // Whether on_output may run user code (a line or event callback).
+  // Whether started() or on_output() may run user code (a start, line or event callback).
   bool has_callbacks() const { return collector_.has_callbacks(); }
   // The bytes of stdout so far.
   std::size_t output_size() { return collector_.output().size(); }

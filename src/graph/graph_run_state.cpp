@@ -149,6 +149,12 @@ CommonOptions GraphRunState::options_for(std::size_t m) {
     common.on_output = chain(std::move(common.on_output), line_callback(false));
     common.on_error = chain(std::move(common.on_error), line_callback(true));
   }
+  // Before anything it prints: on the task's own delivery thread (a start callback
+  // registered on its future could come too late, or on another thread).
+  common.on_start = chain(std::move(common.on_start),
+                          StartCallback([weak, m](std::chrono::system_clock::time_point time) {
+                            if (auto self = weak.lock()) self->started(m, time);
+                          }));
   if (options_.on_event) {
     common.on_event =
         chain(std::move(common.on_event), EventCallback([weak, module](const Event& e) {
@@ -177,15 +183,12 @@ void GraphRunState::launch(std::size_t m) {
     stopped = schedule_.stopped();
   }
   // The run stopped while this one was being submitted: cancelled, it is interrupted;
-  // stopped by fail-fast, it is withdrawn if still queued.
+  // stopped by fail-fast, it is withdrawn unless its terraform runs.
   if (cancelled) {
     task.cancel();
   } else if (stopped) {
-    Access::state(task)->cancel(false);
+    Access::state(task)->withdraw();
   }
-  task.add_start_callback([self = shared_from_this(), m](const Future<CommandResult>& running) {
-    self->started(m, *running.started_at());
-  });
   task.add_done_callback(
       [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
 }
@@ -319,7 +322,7 @@ void GraphRunState::apply(Changes changes) {
   for (auto& [m, outcome] : final_outcomes)
     modules_[m]->set_value(std::move(outcome));
   for (auto& task : changes.withdraw)
-    Access::state(task)->cancel(false);  // only one still queued: running ones finish
+    Access::state(task)->withdraw();  // only one not started yet: running ones finish
   for (auto& task : changes.interrupt)
     task.cancel();  // queued: dropped; running: one SIGINT
   for (std::size_t m : changes.to_start)

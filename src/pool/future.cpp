@@ -1,7 +1,11 @@
 #include "libterraform/future.hpp"
 
+#include "pool/delivering.hpp"
+
 namespace libterraform::detail {
 namespace {
+
+thread_local int deliveries = 0;  // Delivering scopes open on this thread
 
 TaskError cancelled_error() {
   const char* message = "the task was cancelled before it started";
@@ -10,6 +14,23 @@ TaskError cancelled_error() {
 }
 
 }  // namespace
+
+Delivering::Delivering() {
+  ++deliveries;
+}
+
+Delivering::~Delivering() {
+  --deliveries;
+}
+
+void forbid_waiting_in_delivery() {
+  if (deliveries == 0) return;
+  throw Error(errc::would_deadlock,
+              "waiting, with no time limit, for a pool future that is not done from one of the "
+              "pool's callbacks: the pool tells each worker's commands in order, so what it "
+              "waits for may come only after this callback returns (wait with a timeout, or "
+              "from another thread)");
+}
 
 FutureStateBase::Status FutureStateBase::status() const {
   std::lock_guard lock(mutex_);
@@ -23,6 +44,10 @@ bool FutureStateBase::done() const {
 
 void FutureStateBase::wait() const {
   std::unique_lock lock(mutex_);
+  if (done_locked()) return;
+  lock.unlock();
+  forbid_waiting_in_delivery();
+  lock.lock();
   done_.wait(lock, [this] { return done_locked(); });
 }
 
@@ -64,6 +89,10 @@ bool FutureStateBase::escalate() {
   return stop(IfRunning::escalate);
 }
 
+bool FutureStateBase::withdraw() {
+  return stop(IfRunning::withdraw);
+}
+
 bool FutureStateBase::stop(IfRunning if_running) {
   std::shared_ptr<TaskCanceller> canceller;
   {
@@ -77,6 +106,7 @@ bool FutureStateBase::stop(IfRunning if_running) {
     canceller->dropped(run_id_);
     return true;
   }
+  if (if_running == IfRunning::withdraw) canceller->withdraw(run_id_);
   if (if_running == IfRunning::interrupt) canceller->interrupt(run_id_);
   if (if_running == IfRunning::escalate) canceller->escalate(run_id_);
   return false;
@@ -119,8 +149,9 @@ void FutureStateBase::on_start(std::function<void()> callback) {
   {
     std::lock_guard lock(mutex_);
     if (!start_notified_) {
-      if (!done_locked()) start_callbacks_.push_back(std::move(callback));
-      return;  // done without starting: it never will
+      // Done without starting, it never will; started, its notification is on its way.
+      if (started_at_ || !done_locked()) start_callbacks_.push_back(std::move(callback));
+      return;
     }
   }
   try {

@@ -135,7 +135,7 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
   task->run =
       std::make_unique<detail::RunCore>(std::move(spec), task->invocation.launch.argv,
                                         task->invocation.launch.working_dir, std::move(pool_wide));
-  task->callbacks = task->run->has_callbacks() || options_.on_start;
+  task->callbacks = task->run->has_callbacks() || options_.on_start;  // start callbacks too
   task->module = std::move(module);
   task->future = std::move(future);
   task->future->set_canceller(weak_from_this());
@@ -208,27 +208,32 @@ void PoolCore::dropped(std::uint64_t id) {
 }
 
 void PoolCore::interrupt(std::uint64_t id) {
-  stop_task(id, FrameType::interrupt);
+  stop_task(id, Stop::interrupt);
 }
 
 void PoolCore::escalate(std::uint64_t id) {
-  stop_task(id, FrameType::escalate);
+  stop_task(id, Stop::escalate);
 }
 
-void PoolCore::stop_task(TaskId id, FrameType how) {
+void PoolCore::withdraw(std::uint64_t id) {
+  stop_task(id, Stop::withdraw);
+}
+
+void PoolCore::stop_task(TaskId id, Stop how) {
   asio::post(io_, [this, id, how] {
     // terraform outlived its worker: the pool winds it down (it had its interrupt).
     if (auto task = find_task(id); task && task->orphan_watch) {
-      if (how == FrameType::escalate)
-        task->orphan_watch->escalate(process::StopReason::interrupted);
+      if (how == Stop::escalate) task->orphan_watch->escalate(process::StopReason::interrupted);
       return;
     }
     switch (scheduler_.cancel(id)) {
       case Scheduler::CancelResult::running:
-        return send_stop(id, how);
+        if (how == Stop::withdraw) return;  // taken by its worker: it runs
+        return send_stop(id, how == Stop::escalate ? FrameType::escalate : FrameType::interrupt);
       case Scheduler::CancelResult::prefetched:
-        // A prefetched task is dropped by its worker, then completes cancelled.
-        return send_stop(id);
+        // Dropped by its worker, then it completes cancelled. A revoke, unlike an
+        // interrupt, leaves it alone should the worker have started it meanwhile.
+        return send_stop(id, how == Stop::withdraw ? FrameType::revoke : FrameType::interrupt);
       case Scheduler::CancelResult::removed:
         if (auto task = find_task(id)) cancelled(task);
         return;

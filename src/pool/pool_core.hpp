@@ -87,6 +87,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     // on `delivery` only; without, on the I/O thread only.
     std::unique_ptr<detail::RunCore> run;
     bool callbacks = false;
+    bool start_posted = false;  // its start went through the strand: so does its end
     // While running, on the I/O thread: terraform's pidfd and pipes, passed by the
     // worker, to wind terraform down if the worker dies.
     process::Child terraform;
@@ -125,8 +126,11 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void dropped(std::uint64_t task) override;
   void interrupt(std::uint64_t task) override;
   void escalate(std::uint64_t task) override;
-  // Cancels a queued task; sends a running one's worker `how` (interrupt or escalate).
-  void stop_task(TaskId task, FrameType how);
+  void withdraw(std::uint64_t task) override;
+  // Cancels a queued task; has a prefetched one dropped by its worker; sends a running
+  // one's worker `how` (interrupt or escalate; nothing for a withdrawal).
+  enum class Stop { withdraw, interrupt, escalate };
+  void stop_task(TaskId task, Stop how);
   TaskPtr find_task(TaskId id);
 
   // --- I/O thread (pool_workers.cpp) ---

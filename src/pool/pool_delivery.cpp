@@ -1,6 +1,7 @@
 // PoolCore's delivery (output, results and errors, in order per task, on the task's
 // strand when user code is involved) and its watch over processes that stop answering.
 
+#include "pool/delivering.hpp"
 #include "pool/messages.hpp"
 #include "pool/pool_core.hpp"
 
@@ -13,6 +14,19 @@
 namespace libterraform::pool {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Runs `handler` on a delivery strand, marked as a delivery (no unbounded waits there).
+template <class Strand, class Handler>
+void post_delivery(const Strand& strand, Handler handler) {
+  asio::post(strand, [handler = std::move(handler)]() mutable {
+    detail::Delivering delivering;
+    handler();
+  });
+}
+
+}  // namespace
 
 // --- liveness (I/O thread) ----------------------------------------------------------
 
@@ -85,7 +99,7 @@ void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
     task->run->on_output(stream, bytes);
     return;
   }
-  asio::post(task->delivery, [this, task, stream, bytes = std::move(bytes)] {
+  post_delivery(task->delivery, [this, task, stream, bytes = std::move(bytes)] {
     if (!task->run->on_output(stream, bytes)) {
       // A callback threw: stop terraform, as TerraformCommand does.
       asio::post(io_, [this, id = task->id] { send_stop(id); });
@@ -95,21 +109,27 @@ void PoolCore::deliver_output(const TaskPtr& task, process::OutputStream stream,
 
 void PoolCore::notify_start(const TaskPtr& task) {
   auto notify = [this, task] {
+    const auto time = *task->future->started_at();
     if (options_.on_start) {
       try {
-        options_.on_start(
-            {task->id, task->invocation.launch.working_dir, *task->future->started_at()});
+        options_.on_start({task->id, task->invocation.launch.working_dir, time});
       } catch (...) {
       }
+    }
+    if (!task->run->started(time)) {
+      // The command's start callback threw: stop terraform, as TerraformCommand does.
+      asio::post(io_, [this, id = task->id] { send_stop(id); });
     }
     task->future->notify_started();
   };
   // Through the worker's strand: after what its previous task did, before anything
-  // this one prints.
-  if (task->callbacks || task->future->has_callbacks())
-    asio::post(task->delivery, std::move(notify));
-  else
+  // this one prints, before its end.
+  task->start_posted = task->callbacks || task->future->has_callbacks();
+  if (task->start_posted) {
+    post_delivery(task->delivery, std::move(notify));
+  } else {
     notify();
+  }
 }
 
 void PoolCore::finish(const TaskPtr& task, process::ChildExit exit) {
@@ -118,23 +138,23 @@ void PoolCore::finish(const TaskPtr& task, process::ChildExit exit) {
     forget(task->id);
   };
   constexpr std::size_t kParsedInline = 1 << 20;
-  if (task->callbacks || task->future->has_callbacks() ||
+  if (task->callbacks || task->start_posted || task->future->has_callbacks() ||
       task->run->output_size() > kParsedInline) {
-    asio::post(task->delivery, std::move(complete));
+    post_delivery(task->delivery, std::move(complete));
   } else {
     complete();
   }
 }
 
 void PoolCore::fail(const TaskPtr& task, detail::Outcome failure) {
-  asio::post(task->delivery, [this, task, failure = std::move(failure)] {
+  post_delivery(task->delivery, [this, task, failure = std::move(failure)] {
     task->future->set_error(task_error(failure));
     forget(task->id);
   });
 }
 
 void PoolCore::fail_with_output(const TaskPtr& task, errc code, std::string message) {
-  asio::post(task->delivery, [this, task, code, message = std::move(message)]() mutable {
+  post_delivery(task->delivery, [this, task, code, message = std::move(message)]() mutable {
     std::optional<std::chrono::milliseconds> ran_for;
     if (task->started) {
       ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -182,6 +183,26 @@ TEST_P(AsyncTest, ACallbacksOwnExceptionReachesTheCaller) {
     EXPECT_FALSE(result.argv.empty());
   }());
   auto future = cli.validate(options, asio::use_future);
+  io.run();
+  EXPECT_THROW(future.get(), std::domain_error);
+}
+
+TEST_P(AsyncTest, TheStartCallbackComesBeforeAnyOutputAndItsThrowStopsTerraform) {
+  auto module = initialized("module", testing::modules::kMinimal);
+  asio::io_context io;
+  auto cli = command(io.get_executor(), module);
+  std::vector<std::string> seen;
+  PlanOptions options;
+  options.on_output = [&](std::string_view) { seen.emplace_back("line"); };
+  options.on_start = [&](auto) { seen.emplace_back("start"); };
+  run_awaitable(io, [&]() -> asio::awaitable<void> { co_await cli.plan(options); }());
+  ASSERT_GT(seen.size(), 1u);
+  EXPECT_EQ(seen.front(), "start");
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "start"), 1);
+
+  PlanOptions throwing;
+  throwing.on_start = [](auto) { throw std::domain_error("refused"); };
+  auto future = cli.plan(throwing, asio::use_future);
   io.run();
   EXPECT_THROW(future.get(), std::domain_error);
 }

@@ -233,6 +233,30 @@ TEST_F(GraphRunTest, CancelInterruptsRunningTerraformOnceAndStartsNoMore) {
   EXPECT_EQ(next.get().retcode, 0);
 }
 
+// Two warm workers: slow and broken run; x and y are handed to them ahead of time, z
+// waits in the pool. When broken fails, its worker has already started y; x, still held
+// behind slow, is withdrawn, as z is.
+TEST_F(GraphRunTest, FailFastAlsoWithdrawsAModuleABusyWorkerHolds) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("slow", module("slow", step("slow", 3)));
+  g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
+  for (const char* name : {"x", "y", "z"})
+    g.add(name, module(name, step(name)));
+  init(pool, g);
+  const auto& report = pool.run(g, apply, {.fail_fast = true}).get();
+  EXPECT_EQ(report_of(report, "slow").result, ModuleResult::succeeded);
+  EXPECT_EQ(report_of(report, "broken").result, ModuleResult::failed);
+  for (const char* name : {"x", "z"}) {
+    const auto& m = report_of(report, name);
+    EXPECT_EQ(m.result, ModuleResult::skipped) << name;
+    EXPECT_EQ(m.stopped_by, StoppedBy::fail_fast) << name;
+    EXPECT_EQ(m.cause, "broken") << name;
+    EXPECT_FALSE(m.started) << name;
+    EXPECT_FALSE(fs::exists(dir / name / "terraform.tfstate")) << name;
+  }
+}
+
 TEST_F(GraphRunTest, ThePlanExitCodeCombinesFailuresAndChanges) {
   TerraformPool pool(pool_options(2));
   ModuleGraph g;

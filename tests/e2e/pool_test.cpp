@@ -227,6 +227,33 @@ TEST_F(PoolTest, AStartIsReportedWhenTerraformStartsNotWhenTheTaskIsHandedOut) {
   EXPECT_EQ(starts[1].time, *second.started_at());
 }
 
+// The one worker's next command is told only after this callback returns: waiting for it
+// here is refused, not a deadlock.
+TEST_F(PoolTest, WaitingForAPoolFutureInsideACallbackIsRefused) {
+  TerraformPool pool(pool_options(1));
+  std::atomic<int> code{-1};
+  std::mutex mutex;
+  std::optional<Future<RunResult>> next;
+  auto first = pool.run("version");
+  first.add_done_callback([&](const Future<RunResult>&) {
+    auto queued = pool.run("version");
+    {
+      std::lock_guard lock(mutex);
+      next = queued;
+    }
+    try {
+      queued.get();
+      code = 0;
+    } catch (const Error& e) {
+      code = e.code().value();
+    }
+  });
+  ASSERT_TRUE(testing::eventually([&] { return code.load() != -1; }));
+  EXPECT_EQ(code.load(), static_cast<int>(errc::would_deadlock));
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(next->get().retcode, 0);  // from another thread it is fine
+}
+
 TEST_F(PoolTest, CancelWhileRunningInterruptsTerraform) {
   auto module = initialized("module", testing::slow_resource(30));
   TerraformPool pool(pool_options(2));

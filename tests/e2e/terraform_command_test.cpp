@@ -4,6 +4,10 @@
 #include "modules.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+
 namespace libterraform {
 namespace {
 
@@ -202,6 +206,26 @@ TEST_F(TerraformCommandTest, OutputCallbacksSeeEveryLineAsItArrives) {
     joined += line + "\n";
   EXPECT_EQ(joined, r.output);
   EXPECT_GT(lines.size(), 3u);
+}
+
+TEST_F(TerraformCommandTest, TheStartCallbackComesOnceBeforeAnyOutput) {
+  std::vector<std::string> seen;
+  std::optional<std::chrono::system_clock::time_point> started;
+  const auto before = std::chrono::system_clock::now();
+  cli->plan({.on_output = [&](std::string_view) { seen.emplace_back("line"); },
+             .on_start =
+                 [&](std::chrono::system_clock::time_point time) {
+                   seen.emplace_back("start");
+                   started = time;
+                 }});
+  ASSERT_TRUE(started);
+  EXPECT_LE(before, *started);
+  ASSERT_GT(seen.size(), 1u);
+  EXPECT_EQ(seen.front(), "start");
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "start"), 1);
+  // One that throws stops terraform; the command raises its exception.
+  EXPECT_THROW(cli->plan({.on_start = [](auto) { throw std::domain_error("refused"); }}),
+               std::domain_error);
 }
 
 TEST_F(TerraformCommandTest, EnvironmentReachesTerraformOnly) {

@@ -15,10 +15,11 @@ namespace {
 using namespace std::chrono_literals;
 
 struct FakePool : detail::TaskCanceller {
-  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks, escalated_tasks;
+  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks, escalated_tasks, withdrawn_tasks;
   void dropped(std::uint64_t task) override { dropped_tasks.push_back(task); }
   void interrupt(std::uint64_t task) override { interrupted_tasks.push_back(task); }
   void escalate(std::uint64_t task) override { escalated_tasks.push_back(task); }
+  void withdraw(std::uint64_t task) override { withdrawn_tasks.push_back(task); }
 };
 
 // What a pool sets when a task fails with `error`.
@@ -73,6 +74,18 @@ TEST(Future, StartCallbacksRunOnceTerraformStartsAndNeverForATaskThatDidNot) {
   f.add_start_callback([&](const Future<int>&) { calls.push_back("after"); });  // at once
   EXPECT_EQ(calls.size(), 3u);
   EXPECT_FALSE(detail::Access::state(f)->has_callbacks());
+
+  // Done before its start was notified (a task with no callbacks at its end): a start
+  // callback registered meanwhile still comes with the notification.
+  auto quick = make_future();
+  bool told = false;
+  detail::Access::state(quick)->set_running();
+  detail::Access::state(quick)->set_started(std::chrono::system_clock::now());
+  detail::Access::state(quick)->set_value(1);
+  quick.add_start_callback([&](const Future<int>&) { told = true; });
+  EXPECT_FALSE(told);
+  detail::Access::state(quick)->notify_started();
+  EXPECT_TRUE(told);
 
   auto never = make_future();
   bool called = false;

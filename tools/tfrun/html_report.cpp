@@ -65,11 +65,11 @@ constexpr const char* kPageEnd = R"html(</script>
       element.style.left = (100 * (from - start) / (end - start)) + "%";
       element.style.width = (100 * (to - from) / (end - start)) + "%";
     };
-    if (m.submitted) {
+    if (m.submitted && m.started) {
       // Handed to the pool, waiting for a worker: not terraform's time.
       const queued = document.createElement("div");
       queued.className = "gantt-queued";
-      const from = time(m.submitted), to = time(m.started) || time(m.ended) || end;
+      const from = time(m.submitted), to = time(m.started);
       place(queued, from, to);
       queued.title = m.name + ": queued " + ((to - from) / 1000).toFixed(1) + " s";
       track.appendChild(queued);

@@ -97,6 +97,7 @@ bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::str
   std::size_t modules = 0;
   for (const auto& level : order)
     modules += level.size();
+  if (modules == 0) return true;  // nothing would run: nothing to ask
   std::cerr << "tfrun: " << method << " changes state; it would run in " << modules
             << " module(s), in this order:\n";
   print_order(std::cerr, order);
@@ -173,7 +174,7 @@ int print_versions() {
               << " (" << result.argv.front() << ")\n";
     return 0;
   } catch (const std::exception& e) {
-    std::cout << "terraform: " << e.what() << "\n";
+    std::cerr << "tfrun: terraform cannot be run: " << e.what() << "\n";
     return 1;
   }
 }
@@ -198,7 +199,8 @@ int main(int argc, char** argv) {
     return tfrun::kUsage;
   }
   const bool ask = guard.guard == tfrun::Guard::confirm && !o.dry_run && !o.yes;
-  if (ask && !::isatty(STDIN_FILENO)) {
+  // The question goes to stderr and the answer comes from stdin: both on a terminal.
+  if (ask && !(::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO))) {
     std::cerr << "tfrun: " << guard.method
               << " changes state in every module it runs in; off a terminal it goes ahead "
                  "only with --yes (-y). Nothing ran.\n";

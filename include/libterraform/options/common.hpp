@@ -26,6 +26,11 @@ using LineCallback = std::function<void(std::string_view line)>;
 struct Event;
 using EventCallback = std::function<void(const Event& event)>;
 
+// Told the moment terraform has started (the process exists; a pool's worker has started
+// it), with that time, before any of its output reaches a callback. Called on the
+// thread that starts terraform (sync, async) or a pool delivery thread.
+using StartCallback = std::function<void(std::chrono::system_clock::time_point started)>;
+
 // Fields every command's options struct ends with. Designated initializers must follow
 // declaration order: a struct lists its terraform flags first, alphabetically, then
 // these.
@@ -38,6 +43,7 @@ using EventCallback = std::function<void(const Event& event)>;
 //   on_output   each stdout line as it arrives; on_error: each stderr line.
 //   on_event    each event of a -json stream (plan, apply, destroy, refresh, init,
 //               test), parsed, as it arrives.
+//   on_start    terraform has started (a command queued in a pool has not).
 //   stop_token  a stop request interrupts terraform (SIGINT), like a timeout does.
 //
 // The list, written once: X(type, name, default).
@@ -49,6 +55,7 @@ using EventCallback = std::function<void(const Event& event)>;
   X(::libterraform::LineCallback, on_output, {})                     \
   X(::libterraform::LineCallback, on_error, {})                      \
   X(::libterraform::EventCallback, on_event, {})                     \
+  X(::libterraform::StartCallback, on_start, {})                     \
   X(std::stop_token, stop_token, {})
 
 #define LIBTERRAFORM_DECLARE_OPTION(type, name, default_value) type name = default_value;
