@@ -43,6 +43,8 @@ enum class StoppedBy {
   run_cancelled,         // cancelled: GraphRun::cancel or escalate, or the stop token
   dependency_cancelled,  // cancelled: `cause`, a module it depends on, was cancelled
   pool,                  // cancelled: the pool cancelled its queued task (a shutdown)
+  interrupt,             // cancelled: terraform was interrupted from outside the run (a
+                         // service stop's SIGTERM to every process)
 };
 std::string_view to_string(StoppedBy stopped_by) noexcept;
 

@@ -40,6 +40,8 @@ std::string_view to_string(StoppedBy stopped_by) noexcept {
       return "dependency_cancelled";
     case StoppedBy::pool:
       return "pool";
+    case StoppedBy::interrupt:
+      return "interrupt";
   }
   return "unknown";
 }
@@ -71,6 +73,7 @@ std::optional<ChangeSummary> last_summary(const CommandResult& result) {
 }
 
 std::string message_of(const std::exception_ptr& error) {
+  if (!error) return "the task failed";
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
@@ -97,10 +100,18 @@ void conclude(ModuleReport& outcome, const CommandResult* result, const detail::
     outcome.diagnostics = result->diagnostics();
   }
   if (failure) outcome.exception = failure->exception;
-  if (result && result->interrupted && run_cancelled) {
+  // Stopped short by an interrupt: the run's cancel, or one from outside (a service
+  // stop's SIGTERM reaches terraform itself). Not a timeout, nor a worker that died, nor
+  // a callback that threw: those failed. Done all the same (exit 0: the interrupt came as
+  // it ended): it succeeded.
+  const bool stopped_short = result && result->interrupted && !result->timed_out &&
+                             result->retcode != 0 &&
+                             (!failure || failure->code == errc::interrupted);
+  if (stopped_short) {
     outcome.result = ModuleResult::cancelled;
-    outcome.reason = "interrupted: the run was cancelled";
-    outcome.stopped_by = StoppedBy::run_cancelled;
+    outcome.reason = run_cancelled ? "interrupted: the run was cancelled"
+                                   : "interrupted from outside the run (a service stop?)";
+    outcome.stopped_by = run_cancelled ? StoppedBy::run_cancelled : StoppedBy::interrupt;
     outcome.error = make_error_code(errc::interrupted);
   } else if (failure || !result) {
     outcome.result = ModuleResult::failed;

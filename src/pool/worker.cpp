@@ -105,7 +105,14 @@ class Channel {
 // Keeps only the channel (at 3) and the standard streams the spawner left, and sets
 // up the signals: SIGINT, SIGHUP and SIGQUIT are ignored (the parent decides what to
 // interrupt, through the channel); SIGTERM is read from a signalfd.
+//
+// The worker leads a process group of its own, as its terraform does: a signal sent to
+// the host's group (`timeout`, a shell's kill of a job) reaches the host, which decides
+// what to interrupt, and never a worker, which would take it as terraform's interrupt
+// when terraform has had none. A SIGTERM that reaches a worker was sent to it alone, or
+// to every process of the service (systemd's stop), terraform included.
 void isolate(int channel_fd) {
+  ::setpgid(0, 0);
   if (channel_fd != kChannelFd) ::dup2(channel_fd, kChannelFd);
   ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
   ::signal(SIGPIPE, SIG_IGN);  // a broken channel is an error code here, not a signal

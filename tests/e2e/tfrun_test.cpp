@@ -100,6 +100,9 @@ data "terraform_remote_state" "db" {
     return std::system(validate.c_str()) == 0 ? "" : testing::read_file(said);
   }
 
+  pid_t slow_apply(const std::vector<std::string>& wrapper = {});
+  void expect_interrupted_once();
+
   TempDir dir, tree;
   std::string output, errors;
   std::string environment_;
@@ -321,10 +324,11 @@ TEST_F(TfrunTest, TheHtmlPageDrawsEveryModuleOnATimelineInARealBrowser) {
 }
 
 // Starts tfrun in the tree with stdout into `log` and stderr into `errors` (into `log`
-// too when not given); returns its pid. `bin`, when given, comes first in its PATH.
+// too when not given); returns its pid. `bin`, when given, comes first in its PATH;
+// `wrapper`, when given, runs tfrun (`timeout 3`).
 pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, const fs::path& log,
-                  const std::string& config, const fs::path& bin = {},
-                  const fs::path& errors = {}) {
+                  const std::string& config, const fs::path& bin = {}, const fs::path& errors = {},
+                  const std::vector<std::string>& wrapper = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -339,7 +343,10 @@ pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, co
   std::vector<std::string> env_strings = {
       "TF_CLI_CONFIG_FILE=" + config, "CHECKPOINT_DISABLE=1",
       "PATH=" + (bin.empty() ? "" : bin.string() + ":") + std::getenv("PATH")};
-  std::vector<char*> argv{const_cast<char*>(LIBTERRAFORM_TFRUN)}, envp;
+  std::vector<char*> argv, envp;
+  for (const auto& w : wrapper)
+    argv.push_back(const_cast<char*>(w.c_str()));
+  argv.push_back(const_cast<char*>(LIBTERRAFORM_TFRUN));
   for (const auto& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -347,7 +354,7 @@ pid_t spawn_tfrun(const fs::path& tree, const std::vector<std::string>& args, co
     envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid = -1;
-  posix_spawn(&pid, LIBTERRAFORM_TFRUN, &actions, nullptr, argv.data(), envp.data());
+  posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
@@ -393,6 +400,111 @@ TEST_F(TfrunTest, CtrlCInterruptsEveryRunningTerraformOnceAndStillWritesTheRepor
   EXPECT_EQ(modules["db"]["ended"], nullptr);
   EXPECT_TRUE(testing::state_is_clean(tree / "network"));
   EXPECT_FALSE(fs::exists(tree / "db/terraform.tfstate"));  // never started
+}
+
+// Every process under `pid`, deepest last.
+std::vector<pid_t> family_of(pid_t pid) {
+  std::vector<pid_t> family;
+  for (pid_t child : testing::children_of(pid)) {
+    family.push_back(child);
+    for (pid_t below : family_of(child))
+      family.push_back(below);
+  }
+  return family;
+}
+
+// A module whose apply sleeps 30 s, tfrun applying it; returns tfrun's pid once the
+// provisioner runs. `wrapper` runs tfrun (`timeout 3`).
+pid_t TfrunTest::slow_apply(const std::vector<std::string>& wrapper) {
+  testing::write_file(tree / "slow/main.tf", step(30));
+  EXPECT_EQ(tfrun("--progress lines init"), 0) << output;
+  const pid_t pid = spawn_tfrun(
+      tree.path(), {"--progress", "lines", "--yes", "--report", dir / "report.json", "apply"},
+      dir / "run.log", testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), {},
+      dir / "stderr.log", wrapper);
+  EXPECT_TRUE(testing::eventually([&] {
+    return testing::read_file(dir / "run.log").find("[slow] terraform_data.step: Provisioning") !=
+           std::string::npos;
+  })) << testing::read_file(dir / "run.log");
+  return pid;
+}
+
+// terraform stopped by one interrupt: its state written (the resource tainted), its lock
+// released, the run's report saying so.
+void TfrunTest::expect_interrupted_once() {
+  output = testing::read_file(dir / "run.log");
+  errors = testing::read_file(dir / "stderr.log");
+  EXPECT_NE(output.find("[slow] Interrupt received."), std::string::npos) << output;
+  EXPECT_EQ(output.find("Two interrupts received"), std::string::npos) << output;
+  EXPECT_TRUE(testing::state_is_clean(tree / "slow"));
+  const auto state = nlohmann::json::parse(testing::read_file(tree / "slow/terraform.tfstate"));
+  ASSERT_EQ(state["resources"].size(), 1u) << "terraform exited without writing its state";
+  EXPECT_EQ(state["resources"][0]["instances"][0]["status"], "tainted");
+  const auto report = nlohmann::json::parse(testing::read_file(dir / "report.json"));
+  EXPECT_TRUE(report["cancelled"]);
+  EXPECT_EQ(report["modules"][0]["result"], "cancelled") << report.dump(2);
+  EXPECT_EQ(report["modules"][0]["error_code"], "interrupted") << report.dump(2);
+}
+
+// A service stop: SIGTERM to every process of the run, tfrun some milliseconds first.
+// terraform takes the one it gets as its interrupt; nobody sends it a second. (A fake
+// terraform that takes a second to wind down, as one waiting on a provider does, and
+// counts its interrupts: the built-in provider's stops too quickly to be caught twice.)
+TEST_F(TfrunTest, AServiceStopInterruptsTerraformOnceWhateverTheOrder) {
+  const fs::path bin = dir / "bin";
+  fs::create_directories(bin);
+  testing::fake_terraform(
+      bin,
+      "n=0; stop=0\n"
+      "trap 'n=$((n + 1)); if [ $n -ge 2 ]; then echo \"Two interrupts "
+      "received\" >&2; exit 3; fi; echo \"Interrupt received\" >&2; stop=1' "
+      "INT TERM\n"
+      "echo \"terraform runs\" >&2\n"
+      "i=0; while [ $stop -eq 0 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); "
+      "done\n"
+      "i=0; while [ $i -lt 10 ]; do sleep 0.1; i=$((i + 1)); done\n"
+      "echo \"state written\" >&2; exit 1",
+      "terraform");
+  testing::write_file(tree / "slow/main.tf", step(30));
+  const fs::path log = dir / "run.log", report = dir / "report.json";
+  const pid_t pid = spawn_tfrun(
+      tree.path(), {"--progress", "lines", "--yes", "--report", report, "apply"}, log,
+      testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), bin, dir / "stderr.log");
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(testing::eventually([&] {
+    return testing::read_file(log).find("[slow] terraform runs") != std::string::npos;
+  })) << testing::read_file(log);
+  const auto service = family_of(pid);
+  ASSERT_GE(service.size(), 3u);  // the spawner, a worker, terraform (and its sleep)
+  ::kill(pid, SIGTERM);
+  std::this_thread::sleep_for(50ms);  // a service manager's order is not fixed
+  for (pid_t process : service)
+    ::kill(process, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+  output = testing::read_file(log);
+  EXPECT_NE(output.find("[slow] Interrupt received"), std::string::npos) << output;
+  EXPECT_EQ(output.find("Two interrupts received"), std::string::npos) << output;
+  EXPECT_NE(output.find("[slow] state written"), std::string::npos) << output;
+  EXPECT_NE(testing::read_file(dir / "stderr.log").find("tfrun: terminated (SIGTERM)"),
+            std::string::npos);
+  const auto j = nlohmann::json::parse(testing::read_file(report));
+  EXPECT_TRUE(j["cancelled"]);
+  EXPECT_EQ(j["modules"][0]["result"], "cancelled") << j.dump(2);
+}
+
+// `timeout 3 tfrun apply`: SIGTERM to tfrun's process group, which holds neither the
+// workers nor terraform. terraform gets its one interrupt from tfrun.
+TEST_F(TfrunTest, ATimeoutOfTheWholeRunInterruptsTerraformOnce) {
+  const auto begun = std::chrono::steady_clock::now();
+  const pid_t pid = slow_apply({"timeout", "-s", "TERM", "3"});
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 124) << status;  // timed out
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, 20s) << "terraform ran its 30 s";
+  expect_interrupted_once();
 }
 
 TEST_F(TfrunTest, ASecondCtrlCEscalatesTheStopAndTheReportIsStillWritten) {

@@ -193,6 +193,23 @@ TEST(ModuleConclusion, ExitCodesErrorsAndInterrupts) {
   EXPECT_EQ(m.stopped_by, StoppedBy::run_cancelled);
   EXPECT_EQ(m.error, errc::interrupted);
 
+  m = {};
+  graph::conclude(m, &r, nullptr, false);  // from outside the run: a service stop
+  EXPECT_EQ(m.result, ModuleResult::cancelled);
+  EXPECT_EQ(m.stopped_by, StoppedBy::interrupt);
+  r.timed_out = true;  // its own timeout: a failure
+  m = {};
+  const detail::TaskError timed_out{make_error_code(errc::timed_out), nullptr, nullptr};
+  graph::conclude(m, &r, &timed_out, true);
+  EXPECT_EQ(m.result, ModuleResult::failed);
+  EXPECT_EQ(m.error, errc::timed_out);
+  r.timed_out = false;
+
+  r.retcode = 0;  // the interrupt came as it ended: it did its work
+  m = {};
+  graph::conclude(m, &r, nullptr, true);
+  EXPECT_EQ(m.result, ModuleResult::succeeded);
+
   // The library's own error keeps its code, category and exception.
   m = {};
   auto died = std::make_exception_ptr(Error(errc::worker_died, "pool worker 7 died (signal 9)"));
@@ -215,6 +232,7 @@ TEST(ModuleConclusion, NamesOfResultsAndStops) {
   EXPECT_EQ(to_string(StoppedBy::run_cancelled), "run_cancelled");
   EXPECT_EQ(to_string(StoppedBy::dependency_cancelled), "dependency_cancelled");
   EXPECT_EQ(to_string(StoppedBy::pool), "pool");
+  EXPECT_EQ(to_string(StoppedBy::interrupt), "interrupt");
 }
 
 }  // namespace

@@ -1,11 +1,23 @@
 #include "interrupts.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace tfrun {
 namespace {
 
 using libterraform::Escalation;
+using Clock = std::chrono::steady_clock;
+
+// How long a SIGTERM waits before it interrupts terraform. A service stop (systemd's,
+// say) sends SIGTERM to every process of the service in no fixed order: terraform gets
+// one itself, and its worker, getting its own, then sends it nothing more. Interrupting
+// at once from here could come first, and make the service's SIGTERM terraform's second
+// interrupt. A SIGTERM sent to tfrun's process group only (`timeout`) reaches neither
+// terraform nor the workers (each leads a group of its own): the interrupt sent after
+// this wait is terraform's one.
+constexpr std::chrono::milliseconds kTerminationSettle{500};
 
 std::string forcing(Escalation escalation) {
   switch (escalation) {
@@ -21,6 +33,17 @@ std::string forcing(Escalation escalation) {
   return "stopping";
 }
 
+timespec until(std::optional<Clock::time_point> deadline) {
+  auto wait = std::chrono::milliseconds(200);
+  if (deadline) {
+    wait = std::min(
+        wait,
+        std::max(std::chrono::milliseconds(0),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now())));
+  }
+  return {0, static_cast<long>(wait.count()) * 1'000'000};
+}
+
 }  // namespace
 
 Interrupts::Interrupts() {
@@ -33,21 +56,38 @@ Interrupts::Interrupts() {
 void Interrupts::watch(const libterraform::GraphRun& run, Display& display, Escalation escalation) {
   thread_ = std::thread([this, run, &display, escalation] {
     int received = 0;
-    const timespec tick{0, 200'000'000};
+    std::optional<Clock::time_point> cancel_at;  // a SIGTERM's interrupt, once settled
+    auto cancel_now = [&] {
+      cancel_at.reset();
+      run.cancel();
+    };
     while (!over_) {
-      if (sigtimedwait(&signals_, nullptr, &tick) < 0) continue;
+      const timespec tick = until(cancel_at);
+      const int signal = sigtimedwait(&signals_, nullptr, &tick);
+      if (signal < 0) {
+        if (cancel_at && Clock::now() >= *cancel_at) cancel_now();
+        continue;
+      }
+      received_ = true;
+      const std::string name = signal == SIGTERM ? "terminated (SIGTERM)" : "interrupted";
       if (++received == 1) {
-        display.message(std::string("tfrun: interrupted: stopping every running terraform once (it "
-                                    "writes its state and releases its lock) and starting no more "
-                                    "modules") +
+        display.message("tfrun: " + name +
+                        ": stopping every running terraform once (it writes its state and "
+                        "releases its lock) and starting no more modules" +
                         (escalation == Escalation::none ? "" : "; interrupt again to force it"));
-        run.cancel();
+        if (signal == SIGTERM) {
+          cancel_at = Clock::now() + kTerminationSettle;
+        } else {
+          cancel_now();
+        }
       } else if (received == 2 && escalation != Escalation::none) {
-        display.message("tfrun: interrupted again: " + forcing(escalation) +
+        if (cancel_at) cancel_now();
+        display.message("tfrun: " + name + " again: " + forcing(escalation) +
                         " every terraform still running; its state may not be written "
                         "and its lock may be left held");
         run.escalate();
       } else {
+        if (cancel_at) cancel_now();
         display.message("tfrun: still waiting for terraform to exit");
       }
     }

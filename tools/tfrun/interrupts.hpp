@@ -28,10 +28,13 @@ class Interrupts {
   void watch(const libterraform::GraphRun& run, Display& display,
              libterraform::Escalation escalation);
   void stop();
+  // A SIGINT or SIGTERM came: the run was asked to stop (even if it ended first).
+  bool received() const { return received_; }
 
  private:
   sigset_t signals_;
   std::atomic<bool> over_{false};
+  std::atomic<bool> received_{false};
   std::thread thread_;
 };
 

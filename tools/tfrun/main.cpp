@@ -144,8 +144,11 @@ int run(const tfrun::Options& o, const std::string& method, bool ask) {
       }
     });
   }
-  const GraphRunReport report = graph_run.get();
+  GraphRunReport report = graph_run.get();
   interrupts.stop();
+  // Asked to stop: so the report says, also when every module ended before the stop
+  // reached them (a service stop's SIGTERM to terraform itself).
+  report.cancelled = report.cancelled || interrupts.received();
   over = true;
   if (ticker.joinable()) ticker.join();
   display->close();

@@ -61,7 +61,7 @@ const char* report_schema() {
         "stopped_by": {
           "description": "Skipped or cancelled: why, as a value; null otherwise.",
           "enum": ["dependency_failed", "fail_fast", "run_cancelled", "dependency_cancelled",
-                   "pool", null]
+                   "pool", "interrupt", null]
         },
         "cause": {"type": ["string", "null"], "description": "The module that led to a skip or cancel."},
         "submitted": {"$ref": "#/$defs/optional_time", "description": "Handed to the pool: its dependencies let it go."},
