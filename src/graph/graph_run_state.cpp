@@ -59,7 +59,8 @@ GraphRunState::GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets
       schedule_(waits_for(graph_, reverse), selected,
                 {.fail_fast = options_.fail_fast, .ignore_errors = options_.ignore_errors}),
       tasks_(graph_.size()),
-      run_(std::make_shared<FutureState<GraphRunReport>>(0)) {
+      run_(std::make_shared<FutureState<GraphRunReport>>(0)),
+      callback_errors_(graph_.size()) {
   report_.order = std::move(order);
   report_.dry_run = options_.dry_run;
   for (std::size_t m = 0; m < graph_.size(); ++m) {
@@ -97,15 +98,8 @@ void GraphRunState::start() {
     });
   }
   Changes changes;
-  {
-    std::lock_guard lock(mutex_);
-    if (options_.dry_run) {
-      changes.finished = true;
-    } else {
-      take_ready(changes);
-    }
-  }
-  apply(std::move(changes));
+  changes.finished = options_.dry_run;
+  apply(std::move(changes));  // takes what is ready
 }
 
 void GraphRunState::take_ready(Changes& changes) {
@@ -231,6 +225,14 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
       std::shared_ptr<const CommandResult> result =
           failure ? failure->result : std::make_shared<CommandResult>(task.get());
       graph::conclude(outcome, result.get(), failure ? &*failure : nullptr, cancelled_);
+      if (auto error = callback_errors_[m]) {
+        // A callback of the run threw while it ran: terraform was interrupted for it.
+        outcome.result = ModuleResult::failed;
+        outcome.error = make_error_code(errc::callback_failed);
+        outcome.exception = error;
+        outcome.reason = "a callback of the run threw: " + graph::message_of(error);
+        outcome.stopped_by = StoppedBy::nothing;
+      }
       // terraform's own start and end, as the pool saw them.
       if (!outcome.started) outcome.started = task.started_at();
       if (outcome.started)
@@ -243,23 +245,56 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
         mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted",
              StoppedBy::dependency_cancelled, changes);
       } else {
-        if (!first_failure_) first_failure_ = m;
-        const auto skipped = schedule_.failed(m);
-        if (options_.fail_fast) {
-          mark(skipped, "fail-fast: " + outcome.module + " failed", StoppedBy::fail_fast, changes);
-        } else {
-          mark(skipped, "dependency " + outcome.module + " failed", StoppedBy::dependency_failed,
-               changes);
-        }
-        if (options_.fail_fast) {
-          for (std::size_t other = 0; other < tasks_.size(); ++other)
-            if (other != m && tasks_[other].valid()) changes.withdraw.push_back(tasks_[other]);
-        }
+        failed_locked(m, changes);
       }
     }
-    take_ready(changes);
   }
   apply(std::move(changes));
+}
+
+void GraphRunState::failed_locked(std::size_t m, Changes& changes) {
+  if (!first_failure_) first_failure_ = m;
+  const auto skipped = schedule_.failed(m);
+  const std::string& name = graph_.modules()[m].name;
+  if (options_.fail_fast) {
+    mark(skipped, "fail-fast: " + name + " failed", StoppedBy::fail_fast, changes);
+    for (std::size_t other = 0; other < tasks_.size(); ++other)
+      if (other != m && tasks_[other].valid()) changes.withdraw.push_back(tasks_[other]);
+  } else {
+    mark(skipped, "dependency " + name + " failed", StoppedBy::dependency_failed, changes);
+  }
+}
+
+void GraphRunState::callback_threw_locked(std::size_t m, std::exception_ptr error,
+                                          Changes& changes) {
+  auto& outcome = report_.modules[m];
+  switch (outcome.result) {
+    case ModuleResult::running:
+      // It fails once its terraform, interrupted now, has ended (ended()).
+      if (!callback_errors_[m]) {
+        callback_errors_[m] = std::move(error);
+        changes.interrupt.push_back(tasks_[m]);
+      }
+      return;
+    case ModuleResult::failed:
+      if (!outcome.exception) outcome.exception = std::move(error);
+      return;
+    case ModuleResult::queued:  // not submitted yet: it never will be
+    case ModuleResult::succeeded:
+    case ModuleResult::skipped:
+    case ModuleResult::cancelled:
+      break;
+    case ModuleResult::pending:
+    case ModuleResult::excluded:
+      return;
+  }
+  outcome.result = ModuleResult::failed;
+  outcome.error = make_error_code(errc::callback_failed);
+  outcome.reason = "a callback of the run threw: " + graph::message_of(error);
+  outcome.exception = std::move(error);
+  outcome.stopped_by = StoppedBy::nothing;
+  changes.changed.push_back(m);
+  failed_locked(m, changes);
 }
 
 void GraphRunState::cancel() {
@@ -295,38 +330,63 @@ std::vector<Future<CommandResult>> GraphRunState::unfinished_tasks_locked() cons
 }
 
 void GraphRunState::apply(Changes changes) {
-  std::vector<ModuleReport> reported;
-  std::vector<std::pair<std::size_t, ModuleReport>> final_outcomes;
   {
     std::lock_guard lock(mutex_);
     ++notifying_;
-    for (std::size_t m : changes.changed) {
-      reported.push_back(report_.modules[m]);
-      if (is_final(report_.modules[m].result)) final_outcomes.emplace_back(m, reported.back());
-    }
-    if (changes.finished && !finished_) {
-      finished_ = true;
-      report_.ended = std::chrono::system_clock::now();
-      report_.exit_code = combined_exit_code(report_.modules);
-      finished_report_ = report_;
-      // Every module's future completes with the run: a dry run's and excluded ones too
-      // (a future completes once, so those already complete keep their value).
-      for (std::size_t m = 0; m < report_.modules.size(); ++m)
-        final_outcomes.emplace_back(m, report_.modules[m]);
-    }
   }
-  if (options_.on_change) {
-    for (const auto& outcome : reported)
-      options_.on_change(outcome);
-  }
-  for (auto& [m, outcome] : final_outcomes)
-    modules_[m]->set_value(std::move(outcome));
-  for (auto& task : changes.withdraw)
-    Access::state(task)->withdraw();  // only one not started yet: running ones finish
-  for (auto& task : changes.interrupt)
-    task.cancel();  // queued: dropped; running: one SIGINT
-  for (std::size_t m : changes.to_start)
-    launch(m);
+  do {  // once at least: what is ready is taken in there
+    // The changes as they stand now, told without the lock; a callback that throws fails
+    // its module (below), and never stops the run.
+    std::vector<ModuleReport> reported;
+    {
+      std::lock_guard lock(mutex_);
+      for (std::size_t m : changes.changed)
+        reported.push_back(report_.modules[m]);
+    }
+    std::vector<std::pair<std::size_t, std::exception_ptr>> threw;
+    if (options_.on_change) {
+      for (std::size_t i = 0; i < reported.size(); ++i) {
+        try {
+          options_.on_change(reported[i]);
+        } catch (...) {
+          threw.emplace_back(changes.changed[i], std::current_exception());
+        }
+      }
+    }
+    Changes next;
+    std::vector<std::pair<std::size_t, ModuleReport>> final_outcomes;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& [m, error] : threw)
+        callback_threw_locked(m, std::move(error), next);
+      std::erase_if(changes.to_start, [this](std::size_t m) {
+        return report_.modules[m].result != ModuleResult::queued;  // failed by a callback
+      });
+      if (!options_.dry_run) take_ready(next);
+      for (std::size_t m : changes.changed)
+        if (is_final(report_.modules[m].result)) final_outcomes.emplace_back(m, report_.modules[m]);
+      if ((changes.finished || next.finished) && !finished_) {
+        finished_ = true;
+        report_.ended = std::chrono::system_clock::now();
+        report_.exit_code = combined_exit_code(report_.modules);
+        finished_report_ = report_;
+        // Every module's future completes with the run: a dry run's and excluded ones
+        // too (a future completes once, so those already complete keep their value).
+        for (std::size_t m = 0; m < report_.modules.size(); ++m)
+          final_outcomes.emplace_back(m, report_.modules[m]);
+      }
+      next.finished = false;  // acted on here
+    }
+    for (auto& [m, outcome] : final_outcomes)
+      modules_[m]->set_value(std::move(outcome));
+    for (auto& task : changes.withdraw)
+      Access::state(task)->withdraw();  // only one not started yet: running ones finish
+    for (auto& task : changes.interrupt)
+      task.cancel();  // queued: dropped; running: one SIGINT
+    for (std::size_t m : changes.to_start)
+      launch(m);
+    changes = std::move(next);
+  } while (!changes.empty());
   // The run completes once no other thread is still in a callback of it, so that
   // whatever the callbacks use may go once get() returns.
   std::optional<GraphRunReport> report;

@@ -33,17 +33,28 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
     std::vector<Future<CommandResult>> withdraw;   // queued tasks fail-fast takes back
     std::vector<Future<CommandResult>> interrupt;  // tasks a cancel stops
     bool finished = false;
+    bool empty() const {
+      return changed.empty() && to_start.empty() && withdraw.empty() && interrupt.empty() &&
+             !finished;
+    }
   };
 
   void launch(std::size_t module);
-  // terraform started for the module's task (its future's start callback).
+  // terraform started for the module's task (its on_start callback).
   void started(std::size_t module, ModuleReport::TimePoint time);
   void ended(std::size_t module, const Future<CommandResult>& task);
   // Records the schedule's latest word on `modules`: skipped or cancelled, why.
   void mark(const std::vector<std::size_t>& modules, const std::string& reason,
             StoppedBy stopped_by, Changes& changes);
+  // The module failed: what depends on it is skipped; fail-fast stops the rest.
+  void failed_locked(std::size_t module, Changes& changes);
+  // A callback of the run (on_change) threw for the module: it fails with that exception
+  // (a running one once its terraform, interrupted, has ended).
+  void callback_threw_locked(std::size_t module, std::exception_ptr error, Changes& changes);
   void take_ready(Changes& changes);
   std::vector<Future<CommandResult>> unfinished_tasks_locked() const;
+  // Reports `changes` and acts on them, then on what that changed in turn (a callback
+  // that threw, modules now ready), until nothing is left.
   void apply(Changes changes);
   CommonOptions options_for(std::size_t module);
 
@@ -63,6 +74,7 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   int notifying_ = 0;                              // apply() calls under way, on any thread
   std::optional<GraphRunReport> finished_report_;  // set once notifying_ drops to 0
   std::optional<std::size_t> first_failure_;
+  std::vector<std::exception_ptr> callback_errors_;  // per module, once a callback threw
   // Cancels the run when the options' stop token asks (set in start()).
   std::optional<std::stop_callback<std::function<void()>>> on_stop_;
 };

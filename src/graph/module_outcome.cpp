@@ -72,6 +72,15 @@ std::optional<ChangeSummary> last_summary(const CommandResult& result) {
   return summary;
 }
 
+std::string failure_reason(const CommandResult& result,
+                           const std::vector<Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics)
+    if (d.severity == "error") return d.summary;
+  return "terraform exited with code " + std::to_string(result.retcode);
+}
+
+}  // namespace
+
 std::string message_of(const std::exception_ptr& error) {
   if (!error) return "the task failed";
   try {
@@ -82,15 +91,6 @@ std::string message_of(const std::exception_ptr& error) {
     return "unknown error";
   }
 }
-
-std::string failure_reason(const CommandResult& result,
-                           const std::vector<Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics)
-    if (d.severity == "error") return d.summary;
-  return "terraform exited with code " + std::to_string(result.retcode);
-}
-
-}  // namespace
 
 void conclude(ModuleReport& outcome, const CommandResult* result, const detail::TaskError* failure,
               bool run_cancelled) {

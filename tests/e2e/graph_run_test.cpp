@@ -9,6 +9,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <stop_token>
 
 namespace libterraform {
@@ -255,6 +256,55 @@ TEST_F(GraphRunTest, FailFastAlsoWithdrawsAModuleABusyWorkerHolds) {
     EXPECT_FALSE(m.started) << name;
     EXPECT_FALSE(fs::exists(dir / name / "terraform.tfstate")) << name;
   }
+}
+
+// A run's on_change that throws fails the module it was told about, with that exception;
+// the run goes on per its options and always completes.
+TEST_F(GraphRunTest, ACallbackThatThrowsFailsItsModuleAndTheRunCompletes) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("base", module("base", step("base")));
+  g.add("after_base", module("after_base", step("after_base")));
+  g.add("slow", module("slow", testing::slow_resource(30)));
+  g.add("never", module("never", step("never")));
+  g.add("other", module("other", step("other")));
+  g.add_dependency("after_base", "base");
+  init(pool, g);
+  auto throwing = [](const ModuleReport& m) {
+    if ((m.module == "base" && m.result == ModuleResult::succeeded) ||
+        (m.module == "slow" && m.result == ModuleResult::running) ||
+        (m.module == "never" && m.result == ModuleResult::queued)) {
+      throw std::domain_error(m.module + " refused");
+    }
+  };
+  auto run = pool.run(g, apply, {.on_change = throwing});
+  ASSERT_EQ(run.future().wait_for(60s), std::future_status::ready) << "the run never completed";
+  const auto& report = run.get();
+  EXPECT_EQ(report.exit_code, 1);
+  for (const char* name : {"base", "slow", "never"}) {
+    const auto& m = report_of(report, name);
+    EXPECT_EQ(m.result, ModuleResult::failed) << name;
+    EXPECT_EQ(m.error, errc::callback_failed) << name;
+    EXPECT_NE(m.reason.find(std::string(name) + " refused"), std::string::npos) << m.reason;
+    EXPECT_THROW(std::rethrow_exception(m.exception), std::domain_error) << name;
+  }
+  // base had applied; after_base, which needs it, is skipped.
+  const auto& after = report_of(report, "after_base");
+  EXPECT_EQ(after.result, ModuleResult::skipped);
+  EXPECT_EQ(after.stopped_by, StoppedBy::dependency_failed);
+  EXPECT_EQ(after.cause, "base");
+  // slow's terraform was interrupted as it started (before it wrote any state), and
+  // left no lock behind.
+  const auto& slow = report_of(report, "slow");
+  ASSERT_TRUE(slow.command_result);
+  EXPECT_TRUE(slow.command_result->interrupted);
+  EXPECT_LT(*slow.ended - *slow.started, 20s);
+  EXPECT_FALSE(fs::exists(dir / "slow/.terraform.tfstate.lock.info"));
+  // never was not submitted at all.
+  EXPECT_FALSE(report_of(report, "never").started);
+  EXPECT_FALSE(fs::exists(dir / "never/terraform.tfstate"));
+  EXPECT_EQ(report_of(report, "other").result, ModuleResult::succeeded);
+  EXPECT_EQ(run.module("base").get().result, ModuleResult::failed);
 }
 
 TEST_F(GraphRunTest, ThePlanExitCodeCombinesFailuresAndChanges) {
