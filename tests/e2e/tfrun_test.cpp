@@ -68,11 +68,13 @@ data "terraform_remote_state" "db" {
     testing::write_file(tree / "after_broken/tfrun.deps", "../broken\n");
   }
   // Runs tfrun in the tree, off a terminal (stdin from /dev/null): its stdout ends up
-  // in `output`, its stderr in `errors`.
-  int tfrun(const std::string& arguments) {
-    const std::string command = "cd " + tree.path().string() + " && " + environment_ + " " +
-                                LIBTERRAFORM_TFRUN + " " + arguments + " < /dev/null > " +
-                                (dir / "output").string() + " 2> " + (dir / "errors").string();
+  // in `output`, its stderr in `errors`. `before` runs first in the same shell
+  // (`ulimit -n 128`).
+  int tfrun(const std::string& arguments, const std::string& before = "true") {
+    const std::string command = "cd " + tree.path().string() + " && " + before + " && " +
+                                environment_ + " " + LIBTERRAFORM_TFRUN + " " + arguments +
+                                " < /dev/null > " + (dir / "output").string() + " 2> " +
+                                (dir / "errors").string();
     const int status = std::system(command.c_str());
     output = testing::read_file(dir / "output");
     errors = testing::read_file(dir / "errors");
@@ -743,6 +745,98 @@ TEST_F(TfrunTest, OnATerminalAChangeIsAskedForAndNoRunsNothing) {
   EXPECT_NE(said.find("tfrun exited 0"), std::string::npos) << said;
   for (const char* module : {"network", "db", "app"})
     EXPECT_TRUE(testing::state_is_clean(tree / module)) << module;
+}
+
+// A log is open only while its module runs: hundreds of modules under a descriptor
+// limit of 128 all get their whole log.
+TEST_F(TfrunTest, LogsAreOpenOnlyWhileTheirModuleRuns) {
+  constexpr int kModules = 300;
+  for (int i = 0; i < kModules; ++i)
+    testing::write_file(tree / ("m" + std::to_string(i)) / "main.tf", "# a module\n");
+  const fs::path logs = dir / "logs";
+  EXPECT_EQ(tfrun("--progress lines -p 2 --log-dir " + logs.string() + " version", "ulimit -n 128"),
+            0)
+      << errors;
+  EXPECT_EQ(errors, "");
+  int whole = 0;
+  for (const auto& entry : fs::directory_iterator(logs))
+    if (testing::read_file(entry.path()).find("terraform_version") != std::string::npos) ++whole;
+  EXPECT_EQ(whole, kModules);
+}
+
+TEST_F(TfrunTest, EachModuleHasALogOfItsOwn) {
+  for (const char* module : {"", "root", "a/b", "a__b"})
+    testing::write_file(tree / module / "main.tf", "# a module\n");
+  const fs::path logs = dir / "logs";
+  ASSERT_EQ(tfrun("--progress lines --log-dir " + logs.string() + " version"), 0) << errors;
+  std::set<std::string> files;
+  for (const auto& entry : fs::directory_iterator(logs))
+    files.insert(entry.path().filename());
+  EXPECT_EQ(files, (std::set<std::string>{"%2E.log", "root.log", "a%2Fb.log", "a__b.log"}));
+}
+
+// A report, page or log that cannot be written is said on stderr and makes the exit code
+// 1; a path that can be seen to be wrong stops tfrun before anything runs.
+TEST_F(TfrunTest, OutputsThatCannotBeWrittenAreSaidAndCount) {
+  testing::write_file(tree / "chatty/main.tf", R"(
+resource "terraform_data" "chatty" {
+  provisioner "local-exec" {
+    command = "seq 1 4000"
+  }
+}
+)");
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  EXPECT_EQ(tfrun("--progress lines --report " + (dir / "missing/r.json").string() + " validate"),
+            64);
+  EXPECT_NE(errors.find("--report"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("does not exist"), std::string::npos) << errors;
+  EXPECT_EQ(output, "");  // nothing ran
+  EXPECT_EQ(tfrun("--progress lines --html " + dir.path().string() + " validate"), 64);
+  EXPECT_NE(errors.find("is a directory"), std::string::npos) << errors;
+
+  EXPECT_EQ(tfrun("--progress lines --report /dev/full validate"), 1);
+  EXPECT_NE(errors.find("--report /dev/full could not be written: No space left on device"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(output.find("exit code 1"), std::string::npos) << output;
+  EXPECT_EQ(tfrun("--progress lines --html /proc/version validate"), 1);
+  EXPECT_NE(errors.find("--html /proc/version could not be written"), std::string::npos) << errors;
+
+  // A log directory on a full disk: 16 KiB of tmpfs for some 4,000 lines.
+  const fs::path full = dir / "full";
+  fs::create_directories(full);
+  if (std::system(
+          ("mount -t tmpfs -o size=16k tmpfs " + full.string() + " 2> /dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here";
+  }
+  const int code = tfrun("--progress lines --yes --log-dir " + full.string() + " apply");
+  std::system(("umount " + full.string()).c_str());
+  EXPECT_EQ(code, 1) << output << errors;
+  EXPECT_NE(errors.find("could not write " + (full / "chatty.log").string() +
+                        ": No space left on device"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(output.find("[chatty] ok"), std::string::npos) << output;  // the run went on
+}
+
+// Module names are the file system's bytes: the report and the page escape what is not
+// UTF-8 instead of failing to be written.
+TEST_F(TfrunTest, ModuleNamesThatAreNotUtf8AreEscapedInTheReportAndPage) {
+  testing::write_file(tree / "caf\xe9" / "main.tf", step());
+  testing::write_file(tree / "ok/main.tf", step());
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  const fs::path report = dir / "report.json", page = dir / "page.html";
+  ASSERT_EQ(tfrun("--progress lines --yes --report " + report.string() + " --html " +
+                  page.string() + " apply"),
+            0)
+      << output << errors;
+  EXPECT_EQ(schema_errors(report), "");
+  const auto j = nlohmann::json::parse(testing::read_file(report));
+  std::set<std::string> names;
+  for (const auto& m : j["modules"])
+    names.insert(m["name"]);
+  EXPECT_EQ(names, (std::set<std::string>{"caf\\xE9", "ok"}));
+  EXPECT_NE(testing::read_file(page).find("caf\\\\xE9"), std::string::npos);
 }
 
 }  // namespace

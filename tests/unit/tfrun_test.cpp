@@ -3,6 +3,7 @@
 
 #include "display.hpp"
 #include "guard.hpp"
+#include "module_logs.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -317,8 +318,51 @@ TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
   auto r = sample_report();
   r.modules[0].error = make_error_code(boost::system::errc::too_many_files_open);
   EXPECT_EQ(report_json(r, "plan")["modules"][0]["error_code"], "generic:24");
-  EXPECT_EQ(log_file_name("apps/web"), "apps__web.log");
-  EXPECT_EQ(log_file_name("."), "root.log");
+}
+
+TEST(TfrunReport, NamesThatAreNotUtf8AreWrittenWithEscapes) {
+  EXPECT_EQ(utf8_text("réseau/ü"), "réseau/ü");  // valid UTF-8 as it is
+  EXPECT_EQ(utf8_text("caf\xe9"), "caf\\xE9");     // Latin-1
+  EXPECT_EQ(utf8_text("\xc3"), "\\xC3");           // cut short
+  EXPECT_EQ(utf8_text("\xc0\xaf"), "\\xC0\\xAF");     // an overlong '/'
+  EXPECT_EQ(utf8_text("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // a surrogate
+  EXPECT_EQ(utf8_text("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");  // U+1F600
+  auto r = sample_report();
+  r.modules[0].module = "bad\xff";
+  r.order = {{"bad\xff"}};
+  const auto j = report_json(r, "plan");
+  EXPECT_EQ(j["modules"][0]["name"], "bad\\xFF");
+  EXPECT_EQ(j["order"][0][0], "bad\\xFF");
+  EXPECT_NO_THROW(j.dump());
+}
+
+TEST(TfrunLogs, EveryModuleHasALogFileOfItsOwn) {
+  EXPECT_EQ(log_file_name("network"), "network.log");
+  EXPECT_EQ(log_file_name("apps/web"), "apps%2Fweb.log");
+  EXPECT_EQ(log_file_name("apps__web"), "apps__web.log");
+  EXPECT_EQ(log_file_name("."), "%2E.log");
+  EXPECT_EQ(log_file_name("root"), "root.log");
+  EXPECT_EQ(log_file_name("%2E"), "%252E.log");
+  EXPECT_EQ(log_file_name("a b\xff"), "a%20b%FF.log");
+  const std::string deep(400, 'd');
+  const auto cut = log_file_name(deep + "/x");
+  EXPECT_LE(cut.size(), 255u);
+  EXPECT_NE(cut, log_file_name(deep + "/y"));
+  EXPECT_EQ(cut, log_file_name(deep + "/x"));  // stable
+}
+
+TEST(TfrunLogs, TheReplayKeepsABoundedTail) {
+  ModuleLogs logs({});
+  const std::string line(1000, 'x');
+  for (int i = 0; i < 1000; ++i)
+    logs.keep("m", line + std::to_string(i));
+  const auto kept = logs.kept("m");
+  EXPECT_LE(kept.size(), ModuleLogs::kTailBytes + 200);
+  EXPECT_EQ(kept.rfind("(", 0), 0u) << kept.substr(0, 100);  // says how much was left out
+  EXPECT_NE(kept.find("earlier lines left out"), std::string::npos);
+  EXPECT_NE(kept.find(line + "999\n"), std::string::npos);  // the last line is there
+  logs.ended("m", false);
+  EXPECT_EQ(logs.kept("m"), "");  // a module that did not fail: nothing kept
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ constexpr const char* kPageEnd = R"html(</script>
 
 std::string html_report(const nlohmann::json& report) {
   // Inside <script>, "</" could end the element early: written as "<\/" (same JSON).
-  std::string data = report.dump();
+  std::string data = report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3))
     data.replace(at, 2, "<\\/");
   return kPageStart + data + kPageEnd;

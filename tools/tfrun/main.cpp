@@ -6,7 +6,9 @@
 #include "guard.hpp"
 #include "html_report.hpp"
 #include "interrupts.hpp"
+#include "module_logs.hpp"
 #include "options.hpp"
+#include "outputs.hpp"
 #include "report.hpp"
 
 #include <libterraform/commands.hpp>
@@ -21,8 +23,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -52,7 +54,12 @@ GraphRunOptions run_options(const tfrun::Options& o, const std::string& method,
   // Commands without events show their text output; validate's is one JSON document.
   const auto output = find_command(method)->output;
   const bool text = output == CommandOutput::text;
-  options.on_change = [&display](const ModuleReport& m) { display.changed(m); };
+  options.on_change = [&display, &logs](const ModuleReport& m) {
+    display.changed(m);
+    const bool over = m.result != ModuleResult::pending && m.result != ModuleResult::queued &&
+                      m.result != ModuleResult::running;
+    if (over) logs.ended(m.module, m.result == ModuleResult::failed);  // its replay, if failed
+  };
   options.on_event = [&display, &logs](const ModuleEvent& e) {
     display.event(e.module.name, e.event);
     if (!e.event.message.empty()) logs.keep(e.module.name, e.event.message);
@@ -106,7 +113,7 @@ bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::str
       "Run terraform " + method + " in these " + std::to_string(modules) + " module(s)?");
 }
 
-int run(const tfrun::Options& o, const std::string& method, bool ask) {
+int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::ModuleLogs& logs) {
   const ModuleGraph graph = graph_of(o);
   if (ask && !confirmed(graph, o, method)) {
     std::cerr << "tfrun: not confirmed; nothing ran\n";
@@ -130,7 +137,9 @@ int run(const tfrun::Options& o, const std::string& method, bool ask) {
   } else {
     display = std::make_unique<tfrun::LineDisplay>(STDOUT_FILENO, STDERR_FILENO);
   }
-  tfrun::ModuleLogs logs(o.log_dir);
+  logs.on_failure([&display](const std::string& failure) {
+    display->message("tfrun: could not write " + failure + " (that log stops here)");
+  });
 
   GraphRun graph_run = start(pool, graph, method, run_options(o, method, *display, logs));
   interrupts.watch(graph_run, *display, o.stop_policy.escalation);
@@ -159,11 +168,25 @@ int run(const tfrun::Options& o, const std::string& method, bool ask) {
     std::cout << "\n--- " << m.module << ": failed; its output ---\n" << logs.kept(m.module);
   }
   std::cout << "\n" << tfrun::summary_table(report);
+  // What tfrun writes counts: a report, page or log that could not be written makes
+  // the exit code 1, as a failed module does.
+  bool written = logs.failures().empty();
   const auto json = tfrun::report_json(report, method);
-  if (!o.report.empty()) std::ofstream(o.report) << json.dump(2) << "\n";
-  if (!o.html.empty()) std::ofstream(o.html) << tfrun::html_report(json);
-  std::cout << "exit code " << report.exit_code << "\n";
-  return report.exit_code;
+  auto write = [&written](const char* flag, const std::filesystem::path& path,
+                          const std::string& text) {
+    if (path.empty()) return;
+    if (const auto failure = tfrun::write_whole(path, text); !failure.empty()) {
+      std::cerr << "tfrun: " << flag << " " << path.string() << " could not be written: " << failure
+                << "\n";
+      written = false;
+    }
+  };
+  write("--report", o.report,
+        json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  write("--html", o.html, tfrun::html_report(json));
+  const int code = written ? report.exit_code : 1;
+  std::cout << "exit code " << code << "\n";
+  return code;
 }
 
 // tfrun's, the library's and the terraform binary's, as it would run it.
@@ -201,6 +224,14 @@ int main(int argc, char** argv) {
     std::cerr << "tfrun: " << guard.reason << "\n";
     return tfrun::kUsage;
   }
+  for (const auto& [flag, path] : {std::pair("--report", o.report), std::pair("--html", o.html)}) {
+    if (path.empty()) continue;
+    if (const auto problem = tfrun::cannot_write(path); !problem.empty()) {
+      std::cerr << "tfrun: " << flag << " " << path.string() << " cannot be written: " << problem
+                << "\n";
+      return tfrun::kUsage;
+    }
+  }
   const bool ask = guard.guard == tfrun::Guard::confirm && !o.dry_run && !o.yes;
   // The question goes to stderr and the answer comes from stdin: both on a terminal.
   if (ask && !(::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO))) {
@@ -209,8 +240,15 @@ int main(int argc, char** argv) {
                  "only with --yes (-y). Nothing ran.\n";
     return tfrun::kUsage;
   }
+  std::optional<tfrun::ModuleLogs> logs;
   try {
-    return run(o, guard.method, ask);
+    logs.emplace(o.log_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "tfrun: " << e.what() << "\n";
+    return tfrun::kUsage;
+  }
+  try {
+    return run(o, guard.method, ask, *logs);
   } catch (const std::exception& e) {
     std::cerr << "tfrun: " << e.what() << "\n";
     return 1;

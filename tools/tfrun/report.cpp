@@ -95,16 +95,55 @@ std::string summary_table(const GraphRunReport& report) {
   return table;
 }
 
+std::string utf8_text(std::string_view bytes) {
+  std::string text;
+  text.reserve(bytes.size());
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    // The length of the sequence `byte` starts, and the least code point it may hold
+    // (shorter forms of one are not valid).
+    std::size_t length = byte < 0x80           ? 1
+                         : (byte >> 5) == 0x6  ? 2
+                         : (byte >> 4) == 0xE  ? 3
+                         : (byte >> 3) == 0x1E ? 4
+                                               : 0;
+    char32_t point = length == 1   ? byte
+                     : length == 2 ? byte & 0x1F
+                     : length == 3 ? byte & 0x0F
+                                   : byte & 0x07;
+    bool valid = length > 0 && i + length <= bytes.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      point = (point << 6) | (next & 0x3F);
+    }
+    static constexpr char32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+    valid = valid && point >= kLeast[length] && point <= 0x10FFFF &&
+            !(point >= 0xD800 && point <= 0xDFFF);
+    if (valid) {
+      text.append(bytes.substr(i, length));
+      i += length;
+    } else {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      text += escaped;
+      ++i;
+    }
+  }
+  return text;
+}
+
 nlohmann::json report_json(const GraphRunReport& report, const std::string& command) {
   nlohmann::json modules = nlohmann::json::array();
   for (const auto& m : report.modules) {
     nlohmann::json diagnostics = nlohmann::json::array();
     for (const auto& d : m.diagnostics) {
-      diagnostics.push_back({{"severity", d.severity},
-                             {"summary", d.summary},
-                             {"detail", d.detail},
-                             {"address", d.address},
-                             {"filename", d.filename},
+      diagnostics.push_back({{"severity", utf8_text(d.severity)},
+                             {"summary", utf8_text(d.summary)},
+                             {"detail", utf8_text(d.detail)},
+                             {"address", utf8_text(d.address)},
+                             {"filename", utf8_text(d.filename)},
                              {"line", d.line}});
     }
     nlohmann::json counts = nullptr;
@@ -115,15 +154,15 @@ nlohmann::json report_json(const GraphRunReport& report, const std::string& comm
                 {"destroy", m.summary->remove}};
     }
     modules.push_back(
-        {{"name", m.module},
-         {"directory", m.directory.string()},
+        {{"name", utf8_text(m.module)},
+         {"directory", utf8_text(m.directory.string())},
          {"result", libterraform::to_string(m.result)},
-         {"reason", m.reason},
+         {"reason", utf8_text(m.reason)},
          {"error_code", error_name(m.error)},
          {"stopped_by", m.stopped_by == libterraform::StoppedBy::nothing
                             ? nlohmann::json(nullptr)
                             : nlohmann::json(libterraform::to_string(m.stopped_by))},
-         {"cause", m.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.cause)},
+         {"cause", m.cause.empty() ? nlohmann::json(nullptr) : nlohmann::json(utf8_text(m.cause))},
          {"submitted", optional_time(m.submitted)},
          {"started", optional_time(m.started)},
          {"ended", optional_time(m.ended)},
@@ -134,52 +173,22 @@ nlohmann::json report_json(const GraphRunReport& report, const std::string& comm
          {"changes", counts},
          {"diagnostics", diagnostics}});
   }
+  nlohmann::json order = nlohmann::json::array();
+  for (const auto& level : report.order) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& name : level)
+      names.push_back(utf8_text(name));
+    order.push_back(std::move(names));
+  }
   return {{"schema_version", kReportSchemaVersion},
-          {"command", command},
+          {"command", utf8_text(command)},
           {"started", iso8601(report.started)},
           {"ended", iso8601(report.ended)},
           {"exit_code", report.exit_code},
           {"cancelled", report.cancelled},
           {"dry_run", report.dry_run},
-          {"order", report.order},
+          {"order", order},
           {"modules", modules}};
-}
-
-std::string log_file_name(const std::string& module) {
-  if (module == ".") return "root.log";
-  std::string name;
-  for (char c : module) {
-    if (c == '/') {
-      name += "__";
-    } else {
-      name += c;
-    }
-  }
-  return name + ".log";
-}
-
-ModuleLogs::ModuleLogs(std::filesystem::path directory) : directory_(std::move(directory)) {
-  if (!directory_.empty()) std::filesystem::create_directories(directory_);
-}
-
-void ModuleLogs::write(const std::string& module, std::string_view raw_line) {
-  if (directory_.empty()) return;
-  std::lock_guard lock(mutex_);
-  auto [file, opened] = files_.try_emplace(module);
-  if (opened) file->second.open(directory_ / log_file_name(module), std::ios::binary);
-  file->second << raw_line << '\n';
-  file->second.flush();
-}
-
-void ModuleLogs::keep(const std::string& module, std::string_view readable_line) {
-  std::lock_guard lock(mutex_);
-  kept_[module].append(readable_line).push_back('\n');
-}
-
-std::string ModuleLogs::kept(const std::string& module) {
-  std::lock_guard lock(mutex_);
-  auto found = kept_.find(module);
-  return found == kept_.end() ? std::string() : found->second;
 }
 
 }  // namespace tfrun
