@@ -70,6 +70,9 @@ enum class errc {
   // init: its directory, a package lock or the init's CLI configuration file. terraform
   // did not start.
   plugin_cache_failed,
+  // A module tree's directory, or a file discovery reads in it (a dependency file, a
+  // configuration file), could not be read: the tree cannot be known whole.
+  read_failed,
 };
 
 const boost::system::error_category& error_category() noexcept;

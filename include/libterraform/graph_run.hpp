@@ -117,7 +117,8 @@ struct GraphRunOptions {
   // A failed module's dependents run anyway.
   bool ignore_errors = false;
   // fnmatch(3) globs on module names ('*' matches '/' too). Include: only the modules
-  // matching one (all when empty); exclude: none of those matching one.
+  // matching one (all when empty); an include that matches no module is an
+  // Error(unknown_module). Exclude: none of those matching one.
   Strings include = {};
   Strings exclude = {};
   // List the order in the report; run nothing.

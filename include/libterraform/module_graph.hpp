@@ -38,7 +38,8 @@ class ModuleGraph {
   // Throws Error(invalid_option) for an empty or taken name.
   ModuleGraph& add(std::string name, std::filesystem::path directory);
   // `module` runs after `dependency`. Throws Error(unknown_module) when either is not in
-  // the graph, Error(invalid_option) when they are the same. Adding twice is harmless.
+  // the graph, DependencyCycleError when they are the same (a cycle of one). Adding twice
+  // is harmless.
   ModuleGraph& add_dependency(std::string_view module, std::string_view dependency);
 
   const std::vector<GraphModule>& modules() const noexcept { return modules_; }

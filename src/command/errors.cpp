@@ -55,6 +55,8 @@ class Category final : public boost::system::error_category {
         return "no such module in the graph";
       case errc::plugin_cache_failed:
         return "the shared plugin cache could not be used";
+      case errc::read_failed:
+        return "a directory or file of the module tree could not be read";
     }
     return "unknown libterraform error";
   }
@@ -166,6 +168,8 @@ std::string_view to_string(errc code) noexcept {
       return "unknown_module";
     case errc::plugin_cache_failed:
       return "plugin_cache_failed";
+    case errc::read_failed:
+      return "read_failed";
   }
   return "unknown";
 }

@@ -6,7 +6,9 @@
 #include "libterraform/module_graph.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -20,18 +22,30 @@ bool is_configuration(const fs::directory_entry& entry) {
   return entry.path().extension() == ".tf" && entry.is_regular_file(ec);
 }
 
-bool holds_configuration(const fs::path& directory) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(directory, ec))
-    if (is_configuration(entry)) return true;
-  return false;
+[[noreturn]] void unreadable(const fs::path& path, const std::error_code& ec) {
+  throw Error(errc::read_failed, "cannot read " + path.string() + ": " + ec.message() +
+                                     " (the module tree would be incomplete)");
 }
 
+// A directory's entries; throws Error(read_failed) when it cannot be listed.
+std::vector<fs::directory_entry> entries_of(const fs::path& directory) {
+  std::error_code ec;
+  fs::directory_iterator it(directory, ec);
+  std::vector<fs::directory_entry> entries;
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec))
+    entries.push_back(*it);
+  if (ec) unreadable(directory, ec);
+  return entries;
+}
+
+// Throws Error(read_failed) when it cannot be read.
 std::string read_file(const fs::path& path) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  if (!in) unreadable(path, std::error_code(errno ? errno : EIO, std::generic_category()));
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) unreadable(path, std::error_code(EIO, std::generic_category()));
+  return text;
 }
 
 // The lines of a dependency file that name a directory: trimmed, comments dropped.
@@ -89,17 +103,7 @@ class Discovery {
 
   void find_modules() {
     std::vector<fs::path> directories;
-    if (holds_configuration(root_)) directories.push_back(root_);
-    fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied);
-    for (; it != fs::recursive_directory_iterator(); ++it) {
-      std::error_code ec;
-      if (!it->is_directory(ec)) continue;
-      if (it->path().filename().string().starts_with('.')) {
-        it.disable_recursion_pending();  // .terraform, .git, ...
-        continue;
-      }
-      if (holds_configuration(it->path())) directories.push_back(it->path());
-    }
+    walk(root_, directories);
     std::sort(directories.begin(), directories.end());
     for (const auto& directory : directories) {
       const std::string name =
@@ -107,6 +111,26 @@ class Discovery {
       graph_.add(name, directory);
       by_directory_[directory] = name;
     }
+  }
+
+  // `directory` and those under it that hold configuration, into `found`. Directories
+  // whose name starts with '.' (.terraform, .git) and symbolic links are not entered:
+  // each module is found once, where it really is.
+  void walk(const fs::path& directory, std::vector<fs::path>& found) {
+    bool module = false;
+    for (const auto& entry : entries_of(directory)) {
+      std::error_code ec;
+      if (entry.is_symlink(ec)) {
+        if (is_configuration(entry)) module = true;  // a linked file is configuration too
+        continue;
+      }
+      if (entry.is_directory(ec)) {
+        if (!entry.path().filename().string().starts_with('.')) walk(entry.path(), found);
+      } else if (is_configuration(entry)) {
+        module = true;
+      }
+    }
+    if (module) found.push_back(directory);
   }
 
   // The module whose directory holds `path` (the nearest one), if any.
@@ -123,7 +147,7 @@ class Discovery {
     if (!options_.dependency_file.empty()) {
       const fs::path file = module.directory / options_.dependency_file;
       std::error_code ec;
-      if (fs::is_regular_file(file, ec)) {
+      if (fs::exists(fs::symlink_status(file, ec))) {  // then it must be read
         for (const auto& listed : listed_directories(file)) {
           const fs::path target = fs::weakly_canonical(module.directory / listed);
           auto found = by_directory_.find(target);
@@ -136,8 +160,7 @@ class Discovery {
       }
     }
     if (options_.remote_state) {
-      std::error_code ec;
-      for (const auto& entry : fs::directory_iterator(module.directory, ec)) {
+      for (const auto& entry : entries_of(module.directory)) {
         if (!is_configuration(entry)) continue;
         for (const auto& path : graph::local_remote_state_paths(read_file(entry.path()))) {
           const std::string* owner =

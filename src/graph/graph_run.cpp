@@ -4,6 +4,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+
 namespace libterraform {
 namespace {
 
@@ -13,7 +15,17 @@ bool matches_any(const Strings& globs, const std::string& name) {
   return false;
 }
 
+// Throws Error(unknown_module) for an include that matches no module: a typo would
+// otherwise run nothing, and say nothing.
 std::vector<bool> selection(const ModuleGraph& graph, const GraphRunOptions& options) {
+  for (const auto& glob : options.include) {
+    const auto& modules = graph.modules();
+    if (std::none_of(modules.begin(), modules.end(), [&](const GraphModule& m) {
+          return matches_any({glob}, m.name);
+        })) {
+      throw Error(errc::unknown_module, "the include \"" + glob + "\" matches no module");
+    }
+  }
   std::vector<bool> selected;
   for (const auto& module : graph.modules()) {
     selected.push_back((options.include.empty() || matches_any(options.include, module.name)) &&

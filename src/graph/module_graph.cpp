@@ -25,10 +25,7 @@ ModuleGraph& ModuleGraph::add_dependency(std::string_view module, std::string_vi
     return *found;
   };
   const std::size_t from = index(module), to = index(dependency);
-  if (from == to) {
-    throw Error(errc::invalid_option,
-                "module \"" + std::string(module) + "\" cannot run after itself");
-  }
+  if (from == to) throw DependencyCycleError({std::string(module), std::string(module)});
   auto& after = modules_[from].after;
   if (std::find(after.begin(), after.end(), to) == after.end()) after.push_back(to);
   return *this;

@@ -198,6 +198,10 @@ TEST_F(TfrunTest, ExitCodesTellSuccessFailureChangesAndBadUsageApart) {
   EXPECT_NE(errors.find("unknown command \"frobnicate\""), std::string::npos) << errors;
   EXPECT_EQ(tfrun("force-unlock"), 64);
   EXPECT_NE(errors.find("one lock by its ID"), std::string::npos) << errors;
+  // A selection of nothing (a typo) is an error, not a quiet success.
+  EXPECT_EQ(tfrun("--progress lines --include netwrok plan"), 64);
+  EXPECT_NE(errors.find("\"netwrok\" matches no module"), std::string::npos) << errors;
+  EXPECT_EQ(output, "");
 
   testing::write_file(tree / "network/tfrun.deps", "../app\n");
   EXPECT_EQ(tfrun("plan"), 1);
@@ -837,6 +841,43 @@ TEST_F(TfrunTest, ModuleNamesThatAreNotUtf8AreEscapedInTheReportAndPage) {
     names.insert(m["name"]);
   EXPECT_EQ(names, (std::set<std::string>{"caf\\xE9", "ok"}));
   EXPECT_NE(testing::read_file(page).find("caf\\\\xE9"), std::string::npos);
+}
+
+// Run by a user who cannot read part of the tree, discovery fails and says what it
+// could not read, rather than leaving modules or their order out.
+TEST_F(TfrunTest, ATreeThatCannotBeReadWholeIsAnError) {
+  if (std::system("command -v setpriv > /dev/null") != 0) GTEST_SKIP() << "no setpriv";
+  testing::write_file(tree / "a/main.tf", step());
+  testing::write_file(tree / "b/main.tf", step());
+  testing::write_file(tree / "b/tfrun.deps", "../a\n");
+  testing::write_file(tree / "secret/inner/main.tf", step());
+  fs::permissions(dir.path(), fs::perms::all);  // the test's directories: open to all
+  fs::permissions(tree.path(), fs::perms::all);
+  for (const char* path : {"a", "b", "secret", "a/main.tf", "b/main.tf"})
+    fs::permissions(tree / path, fs::perms::all);
+  const std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups";
+  auto dry_run = [&] {
+    const std::string command = "cd " + tree.path().string() + " && " + environment_ + " " +
+                                as_nobody + " " + LIBTERRAFORM_TFRUN +
+                                " --progress lines --dry-run plan > " + (dir / "output").string() +
+                                " 2> " + (dir / "errors").string();
+    const int status = std::system(command.c_str());
+    errors = testing::read_file(dir / "errors");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  fs::permissions(tree / "secret", fs::perms::none);  // a directory it cannot list
+  EXPECT_EQ(dry_run(), 1);
+  EXPECT_NE(errors.find("cannot read " + (tree / "secret").string()), std::string::npos) << errors;
+  EXPECT_NE(errors.find("Permission denied"), std::string::npos) << errors;
+  fs::permissions(tree / "secret", fs::perms::all);
+  fs::permissions(tree / "secret/inner", fs::perms::all);
+  fs::permissions(tree / "secret/inner/main.tf", fs::perms::all);
+  fs::permissions(tree / "b/tfrun.deps", fs::perms::none);  // an order it cannot read
+  EXPECT_EQ(dry_run(), 1);
+  EXPECT_NE(errors.find("cannot read " + (tree / "b/tfrun.deps").string()), std::string::npos)
+      << errors;
+  fs::permissions(tree / "b/tfrun.deps", fs::perms::owner_read | fs::perms::others_read);
+  EXPECT_EQ(dry_run(), 0) << errors;
 }
 
 }  // namespace

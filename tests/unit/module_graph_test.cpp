@@ -54,7 +54,7 @@ TEST(ModuleGraph, BadEdgesAndNamesAreRefused) {
     return boost::system::error_code();
   };
   EXPECT_EQ(code_of([&] { g.add_dependency("top", "nowhere"); }), errc::unknown_module);
-  EXPECT_EQ(code_of([&] { g.add_dependency("top", "top"); }), errc::invalid_option);
+  EXPECT_EQ(code_of([&] { g.add_dependency("top", "top"); }), errc::dependency_cycle);
   EXPECT_EQ(code_of([&] { g.add("base", "/elsewhere"); }), errc::invalid_option);
   EXPECT_EQ(code_of([&] { g.add("", "/x"); }), errc::invalid_option);
   g.add_dependency("top", "left");  // twice: harmless
@@ -146,6 +146,50 @@ TEST(Discovery, BadTreesGiveTypedErrors) {
   testing::write_file(tree / "b/main.tf", "");
   testing::write_file(tree / "b/tfrun.deps", "../a\n");
   EXPECT_THROW(ModuleGraph::discover(tree.path()), DependencyCycleError);
+  // A module listing itself ("." or by its own path) is a cycle of one, named.
+  fs::remove(tree / "b/tfrun.deps");
+  for (const char* itself : {".\n", "../a\n"}) {
+    testing::write_file(tree / "a/tfrun.deps", itself);
+    try {
+      ModuleGraph::discover(tree.path());
+      FAIL() << itself;
+    } catch (const DependencyCycleError& e) {
+      EXPECT_EQ(e.cycle(), (std::vector<std::string>{"a", "a"}));
+      EXPECT_NE(std::string(e.what()).find("a -> a"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A directory linked into the tree is not a second copy of a module: links are not
+// entered, a linked *.tf file counts.
+TEST(Discovery, SymbolicLinksAreNotEntered) {
+  testing::TempDir tree, outside;
+  testing::write_file(tree / "a/main.tf", "");
+  fs::create_directory_symlink(tree / "a", tree / "alias");
+  testing::write_file(outside / "shared/main.tf", "");
+  fs::create_directory_symlink(outside / "shared", tree / "shared");
+  testing::write_file(outside / "linked.tf", "");
+  fs::create_directories(tree / "b");
+  fs::create_symlink(outside / "linked.tf", tree / "b/main.tf");
+  auto g = ModuleGraph::discover(tree.path());
+  std::vector<std::string> names;
+  for (const auto& m : g.modules())
+    names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(Selection, AnIncludeThatMatchesNoModuleIsAnError) {
+  ModuleGraph g;
+  g.add("network", "/t/network").add("db", "/t/db");
+  EXPECT_EQ(run_order(g, {.include = {"net*"}}), (Levels{{"network"}}));
+  try {
+    run_order(g, {.include = {"net*", "netwrok"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::unknown_module);
+    EXPECT_NE(std::string(e.what()).find("\"netwrok\""), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(run_order(g, {.exclude = {"nothing"}}).size(), 1u);  // an exclude may match none
 }
 
 ModuleReport with(ModuleResult result, bool changes = false) {

@@ -115,6 +115,13 @@ bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::str
 
 int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::ModuleLogs& logs) {
   const ModuleGraph graph = graph_of(o);
+  try {
+    run_order(graph, selection(o, method));
+  } catch (const Error& e) {
+    if (e.code() != errc::unknown_module) throw;
+    std::cerr << "tfrun: --include: " << e.what() << "\n";  // a selection of nothing
+    return tfrun::kUsage;
+  }
   if (ask && !confirmed(graph, o, method)) {
     std::cerr << "tfrun: not confirmed; nothing ran\n";
     return 1;
