@@ -44,6 +44,8 @@ struct CommandResult {
   bool interrupted = false;
   // The interrupt came from the command's timeout.
   bool timed_out = false;
+  // The timeout it ran under, if any.
+  std::optional<std::chrono::milliseconds> timeout;
 
   // Diagnostics found in `value`, errors and warnings, in terraform's order.
   std::vector<Diagnostic> diagnostics() const;

@@ -17,7 +17,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
   ChildRun(boost::asio::any_io_executor executor, CommandSpec spec, const Invocation& invocation,
            Handler done)
       : executor_(std::move(executor)),
-        core_(std::move(spec), invocation.launch.argv, invocation.launch.working_dir),
+        core_(std::move(spec), invocation),
         done_(std::move(done)) {}
 
   void begin(process::Child child, process::SupervisionOptions supervision) {

@@ -3,8 +3,7 @@
 namespace libterraform::detail {
 
 BlockingRun::BlockingRun(CommandSpec spec, Invocation invocation, EventCallback also_on_event)
-    : core_(std::move(spec), invocation.launch.argv, invocation.launch.working_dir,
-            std::move(also_on_event)),
+    : core_(std::move(spec), invocation, std::move(also_on_event)),
       on_stop_(core_.spec().common.stop_token, [this] { wake_->signal(); }),
       child_(process::launch(invocation.launch)) {
   how_.supervision = std::move(invocation.supervision);

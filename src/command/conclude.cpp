@@ -35,6 +35,7 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   result->argv = std::move(raw.argv);
   result->working_dir = std::move(raw.working_dir);
   result->duration = raw.exit.duration;
+  result->timeout = raw.timeout;
   result->interrupted = raw.exit.stop_reason != process::StopReason::none;
   result->timed_out = raw.exit.stop_reason == process::StopReason::timed_out;
   ParsedOutput parsed = parse_output(spec.format, raw.output);

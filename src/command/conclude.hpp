@@ -10,6 +10,7 @@ namespace libterraform::detail {
 struct RawRun {
   std::vector<std::string> argv;
   std::filesystem::path working_dir;
+  std::optional<std::chrono::milliseconds> timeout;
   process::ChildExit exit;
   std::string output;
   std::string error;

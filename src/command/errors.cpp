@@ -120,6 +120,17 @@ std::string exit_description(int retcode) {
                      : "exited with code " + std::to_string(retcode);
 }
 
+// "timed out: its timeout of 4000 ms ran out; interrupted, terraform took 3011 ms more to
+// stop (7011 ms in all)": the timeout and the wind-down apart.
+std::string timeout_description(const CommandResult& result) {
+  const auto ran = result.duration.count();
+  if (!result.timeout) return "timed out after " + std::to_string(ran) + " ms and was interrupted";
+  const auto timeout = result.timeout->count();
+  return "timed out: its timeout of " + std::to_string(timeout) +
+         " ms ran out; interrupted, terraform took " + std::to_string(std::max<long long>(ran - timeout, 0)) +
+         " ms more to stop (" + std::to_string(ran) + " ms in all)";
+}
+
 }  // namespace
 
 std::string_view to_string(errc code) noexcept {
@@ -202,12 +213,7 @@ const std::string& TerraformCommandError::error() const noexcept {
 }
 
 CommandTimeoutError::CommandTimeoutError(std::shared_ptr<const CommandResult> result)
-    : Error(errc::timed_out,
-            describe(*result,
-                     "timed out after " + std::to_string(result->duration.count()) +
-                         " ms and was interrupted",
-                     {}),
-            result) {}
+    : Error(errc::timed_out, describe(*result, timeout_description(*result), {}), result) {}
 
 CommandInterruptedError::CommandInterruptedError(std::shared_ptr<const CommandResult> result)
     : Error(errc::interrupted,

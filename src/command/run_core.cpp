@@ -2,11 +2,11 @@
 
 namespace libterraform::detail {
 
-RunCore::RunCore(CommandSpec spec, std::vector<std::string> argv, std::filesystem::path working_dir,
-                 EventCallback also_on_event)
+RunCore::RunCore(CommandSpec spec, const Invocation& invocation, EventCallback also_on_event)
     : spec_(std::move(spec)),
-      argv_(std::move(argv)),
-      working_dir_(std::move(working_dir)),
+      argv_(invocation.launch.argv),
+      working_dir_(invocation.launch.working_dir),
+      timeout_(invocation.supervision.timeout),
       collector_(spec_.common, spec_.format, std::move(also_on_event)) {}
 
 bool RunCore::on_output(process::OutputStream stream, std::string_view chunk) {
@@ -16,7 +16,7 @@ bool RunCore::on_output(process::OutputStream stream, std::string_view chunk) {
 Outcome RunCore::finish(const process::ChildExit& exit) {
   collector_.finish();
   Outcome outcome =
-      conclude(spec_, {std::move(argv_), std::move(working_dir_), exit,
+      conclude(spec_, {std::move(argv_), std::move(working_dir_), timeout_, exit,
                        std::move(collector_.output()), std::move(collector_.error())});
   // A failed callback or an unreadable stream is what stopped terraform: it comes first.
   if (Outcome failure = collector_.failure(outcome.result); failure.failed()) return failure;
@@ -32,6 +32,7 @@ Outcome RunCore::abandon(errc code, std::string message,
   partial->working_dir = std::move(working_dir_);
   partial->interrupted = true;
   partial->timed_out = code == errc::timed_out;
+  partial->timeout = timeout_;
   if (ran_for) partial->duration = *ran_for;
   partial->output = std::move(collector_.output());
   partial->error = std::move(collector_.error());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "command/conclude.hpp"
+#include "command/invocation.hpp"
 #include "command/outcome.hpp"
 #include "command/output_collector.hpp"
 
@@ -19,10 +20,9 @@ namespace libterraform::detail {
 // comes to. What makes a command behave the same whichever way it runs.
 class RunCore {
  public:
-  // `argv` and `working_dir` are the launch's, for the result. `also_on_event`
+  // The invocation's argv, working directory and timeout are the result's. `also_on_event`
   // receives a -json stream's events after the options' on_event.
-  RunCore(CommandSpec spec, std::vector<std::string> argv, std::filesystem::path working_dir,
-          EventCallback also_on_event = {});
+  RunCore(CommandSpec spec, const Invocation& invocation, EventCallback also_on_event = {});
   RunCore(const RunCore&) = delete;
   RunCore& operator=(const RunCore&) = delete;
 
@@ -48,6 +48,7 @@ class RunCore {
   CommandSpec spec_;
   std::vector<std::string> argv_;
   std::filesystem::path working_dir_;
+  std::optional<std::chrono::milliseconds> timeout_;
   OutputCollector collector_;
 };
 

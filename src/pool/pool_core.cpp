@@ -133,8 +133,7 @@ PoolCore::TaskPtr PoolCore::make_task(std::string module, detail::CommandSpec sp
     };
   }
   task->run =
-      std::make_unique<detail::RunCore>(std::move(spec), task->invocation.launch.argv,
-                                        task->invocation.launch.working_dir, std::move(pool_wide));
+      std::make_unique<detail::RunCore>(std::move(spec), task->invocation, std::move(pool_wide));
   task->callbacks = task->run->has_callbacks() || options_.on_start;  // start callbacks too
   task->module = std::move(module);
   task->future = std::move(future);

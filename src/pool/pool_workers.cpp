@@ -248,6 +248,9 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
       TaskPtr task = running_on(worker);
       if (!task || task->id != message.run_id) throw ProtocolError("failed frame for no task");
       scheduler_.task_finished(worker);
+      // Cancelled before terraform started (waiting for the plugin cache): cancelled, as
+      // a task dropped from the queue is.
+      if (message.code == static_cast<std::int32_t>(errc::cancelled)) return cancelled(task);
       return fail(task, detail::Outcome::failure(static_cast<errc>(message.code), message.message));
     }
     default:

@@ -212,11 +212,19 @@ bool handle_buffered(Channel& channel, WorkerState& state) {
 
 // Takes the plugin cache's locks for an init and points it at the cache. Meanwhile the
 // parent's frames are handled (pings answered): an interrupt of this command, a SIGTERM
-// or the parent's end stops the wait, and the command never starts. Throws Error.
+// or the parent's end stops the wait, and the command never starts; so does its timeout,
+// which covers the wait (the time left goes to terraform). Throws Error.
 void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState& state,
                         process::LaunchSpec& launch, std::optional<PluginCacheSession>& session) {
-  bool interrupted = false;
+  bool interrupted = false, timed_out = false;
+  const auto& timeout = request.invocation.supervision.timeout;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        timeout.value_or(std::chrono::milliseconds::zero());
   auto keep_waiting = [&] {
+    if (timeout && std::chrono::steady_clock::now() >= deadline) {
+      timed_out = true;
+      return false;
+    }
     if (take_termination_signals()) interrupted = true;
     if (!channel.poll_available()) return false;
     try {
@@ -234,6 +242,11 @@ void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState
                     keep_waiting);
     launch.environment = std::make_shared<const std::vector<std::string>>(session->environment());
   } catch (const Error&) {
+    if (timed_out) {
+      throw Error(errc::timed_out, "timed out after " + std::to_string(timeout->count()) +
+                                       " ms waiting for the plugin cache's lock (another init "
+                                       "holds it); terraform did not start");
+    }
     if (interrupted) throw Error(errc::cancelled, "cancelled while waiting for the plugin cache");
     throw;
   }
@@ -244,10 +257,18 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   std::optional<process::LaunchSpec> cache_launch;  // the launch, pointed at the cache
   std::optional<PluginCacheSession> plugin_cache;
   process::Child child;
+  process::BlockingWait how;
+  how.supervision = request.invocation.supervision;
   try {
     if (!request.plugin_cache_dir.empty()) {
+      const auto waiting = std::chrono::steady_clock::now();
       cache_launch = request.invocation.launch;
       enter_plugin_cache(channel, request, state, *cache_launch, plugin_cache);
+      if (auto& timeout = how.supervision.timeout) {  // what is left of it
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - waiting);
+        timeout = std::max(*timeout - waited, std::chrono::milliseconds(1));
+      }
     }
     child = process::launch(cache_launch ? *cache_launch : request.invocation.launch);
   } catch (const Error& e) {
@@ -266,8 +287,6 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
     channel.send(FrameType::stopping, encode_run_id(request.run_id));
   };
 
-  process::BlockingWait how;
-  how.supervision = request.invocation.supervision;
   how.on_output = [&](process::OutputStream stream, std::string_view chunk) {
     channel.send(FrameType::output, encode(OutputChunk{request.run_id, stream, chunk}));
   };

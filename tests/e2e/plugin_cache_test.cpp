@@ -9,6 +9,9 @@
 
 #include <sys/file.h>
 
+#include <atomic>
+#include <thread>
+
 namespace libterraform {
 namespace {
 
@@ -142,7 +145,39 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), errc::cancelled) << e.what();
   }
+  EXPECT_TRUE(init.cancelled());  // never started: cancelled, as a task still queued is
+  EXPECT_FALSE(init.started_at());
   EXPECT_FALSE(fs::exists(dirs[0] / ".terraform"));
+
+  // In a run over a graph, such a module ends cancelled too.
+  ModuleGraph graph;
+  graph.add("module", dirs[0]);
+  std::atomic<bool> queued{false};
+  auto run = pool.run(graph, "init", {.on_change = [&](const ModuleReport& m) {
+                                        if (m.result == ModuleResult::queued) queued = true;
+                                      }});
+  ASSERT_TRUE(testing::eventually([&] { return queued.load(); }));
+  std::this_thread::sleep_for(300ms);  // its worker waits for the lock
+  run.cancel();
+  const auto& cancelled = run.get().modules[0];
+  EXPECT_EQ(cancelled.result, ModuleResult::cancelled) << cancelled.reason;
+  EXPECT_EQ(cancelled.error, errc::cancelled);
+  EXPECT_FALSE(cancelled.started);
+
+  // Its timeout covers the wait: terraform never starts, the wait ends typed.
+  const auto begun = std::chrono::steady_clock::now();
+  auto timed = pool.command(dirs[0]).init({.input = false, .timeout = 1s});
+  try {
+    timed.get();
+    FAIL() << "the init ran";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::timed_out) << e.what();
+    EXPECT_NE(std::string(e.what()).find("waiting for the plugin cache's lock"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, 10s);
+  EXPECT_FALSE(fs::exists(dirs[0] / ".terraform"));
+
   // The worker is free again.
   held.reset();
   EXPECT_EQ(pool.command(dirs[0]).init({.input = false}).get().retcode, 0);

@@ -15,6 +15,7 @@ RawRun finished(int retcode, std::string output, std::string error = {},
                 StopReason reason = StopReason::none) {
   return {{"/usr/bin/terraform", "plan", "-var=password=hunter2"},
           "/modules/app",
+          std::nullopt,
           {retcode, reason, std::chrono::milliseconds(5)},
           std::move(output),
           std::move(error)};
@@ -147,6 +148,19 @@ TEST(Conclude, TimeoutAlwaysRaisesWithThePartialResult) {
     ASSERT_TRUE(e.result());
     EXPECT_EQ(e.result()->output, "partial");
     EXPECT_TRUE(e.result()->timed_out);
+  }
+  // The timeout and terraform's wind-down, said apart.
+  auto late = finished(1, "", "", StopReason::timed_out);
+  late.timeout = std::chrono::milliseconds(4000);
+  late.exit.duration = std::chrono::milliseconds(7011);
+  try {
+    std::rethrow_exception(conclude(spec_of(OutputFormat::text), late).exception());
+  } catch (const CommandTimeoutError& e) {
+    EXPECT_NE(std::string(e.what()).find("its timeout of 4000 ms ran out; interrupted, terraform "
+                                         "took 3011 ms more to stop (7011 ms in all)"),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.result()->timeout, std::chrono::milliseconds(4000));
   }
 }
 

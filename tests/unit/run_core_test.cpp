@@ -29,7 +29,10 @@ CommandSpec spec_of(OutputFormat format, CommonOptions common = {}) {
 }
 
 RunCore core_of(CommandSpec spec, EventCallback also = {}) {
-  return RunCore(std::move(spec), {"/usr/bin/terraform", "plan"}, "/modules/app", std::move(also));
+  Invocation invocation;
+  invocation.launch.argv = {"/usr/bin/terraform", "plan"};
+  invocation.launch.working_dir = "/modules/app";
+  return RunCore(std::move(spec), invocation, std::move(also));
 }
 
 process::ChildExit exited(int retcode, StopReason reason = StopReason::none) {
