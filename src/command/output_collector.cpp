@@ -7,16 +7,19 @@ OutputCollector::OutputCollector(const CommonOptions& common, OutputFormat forma
     : common_(common),
       also_on_event_(std::move(also_on_event)),
       events_(format == OutputFormat::json_lines && (common_.on_event || also_on_event_)),
-      output_lines_([this](std::string_view line) { on_output_line(line); }),
-      error_lines_([this](std::string_view line) { call(common_.on_error, line); }) {}
+      keep_output_(common_.keep_output || format == OutputFormat::json),
+      output_lines_([this](std::string_view line, std::size_t cut) { on_output_line(line, cut); },
+                    common_.keep_output ? 0 : kLongestLine),
+      error_lines_([this](std::string_view line, std::size_t) { call(common_.on_error, line); },
+                   common_.keep_output ? 0 : kLongestLine) {}
 
 bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) {
   const bool failed_before = failed();
   if (stream == process::OutputStream::out) {
-    output_.append(chunk);
+    if (keep_output_) output_.append(chunk);
     if (common_.on_output || events_) output_lines_.feed(chunk);
   } else {
-    error_.append(chunk);
+    if (common_.keep_output) error_.append(chunk);
     if (common_.on_error) error_lines_.feed(chunk);
   }
   return failed_before || !failed();
@@ -32,9 +35,9 @@ void OutputCollector::finish() {
   error_lines_.finish();
 }
 
-void OutputCollector::on_output_line(std::string_view line) {
+void OutputCollector::on_output_line(std::string_view line, std::size_t cut) {
   call(common_.on_output, line);
-  if (!events_ || failed()) return;
+  if (!events_ || failed() || cut > 0) return;  // a cut line is no event that parses
   std::optional<Event> event;
   try {
     event = parse_event(line);

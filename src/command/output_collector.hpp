@@ -45,13 +45,14 @@ class OutputCollector {
   }
 
  private:
-  void on_output_line(std::string_view line);
+  void on_output_line(std::string_view line, std::size_t cut);
   template <class Callback, class Argument>
   void call(const Callback& callback, const Argument& argument);
 
   CommonOptions common_;
   EventCallback also_on_event_;
-  bool events_;  // stdout is a -json stream someone listens to
+  bool events_;       // stdout is a -json stream someone listens to
+  bool keep_output_;  // into the result (a JSON document always: it is parsed whole)
   std::string output_;
   std::string error_;
   process::LineSplitter output_lines_;

@@ -149,6 +149,11 @@ CommonOptions GraphRunState::options_for(std::size_t m) {
                           StartCallback([weak, m](std::chrono::system_clock::time_point time) {
                             if (auto self = weak.lock()) self->started(m, time);
                           }));
+  // Its change summary and diagnostics, as the events come: the report has them also
+  // when the result keeps no output (keep_output off).
+  common.on_event = chain(std::move(common.on_event), EventCallback([weak, m](const Event& e) {
+                            if (auto self = weak.lock()) self->observe(m, e);
+                          }));
   if (options_.on_event) {
     common.on_event =
         chain(std::move(common.on_event), EventCallback([weak, module](const Event& e) {
@@ -185,6 +190,14 @@ void GraphRunState::launch(std::size_t m) {
   }
   task.add_done_callback(
       [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
+}
+
+void GraphRunState::observe(std::size_t m, const Event& event) {
+  if (!event.summary && !event.diagnostic) return;
+  std::lock_guard lock(mutex_);
+  auto& outcome = report_.modules[m];
+  if (event.summary) outcome.summary = event.summary;
+  if (event.diagnostic) outcome.diagnostics.push_back(*event.diagnostic);
 }
 
 void GraphRunState::started(std::size_t m, ModuleReport::TimePoint time) {

@@ -43,6 +43,8 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   // terraform started for the module's task (its on_start callback).
   void started(std::size_t module, ModuleReport::TimePoint time);
   void ended(std::size_t module, const Future<CommandResult>& task);
+  // An event of the module's -json stream: its summary and diagnostics go in its report.
+  void observe(std::size_t module, const Event& event);
   // Records the schedule's latest word on `modules`: skipped or cancelled, why.
   void mark(const std::vector<std::size_t>& modules, const std::string& reason,
             StoppedBy stopped_by, Changes& changes);

@@ -96,8 +96,9 @@ void conclude(ModuleReport& outcome, const CommandResult* result, const detail::
               bool run_cancelled) {
   if (result) {
     outcome.exit_code = result->retcode;
-    outcome.summary = last_summary(*result);
-    outcome.diagnostics = result->diagnostics();
+    // Taken from the events as they came, when the run saw them; else from the result.
+    if (!outcome.summary) outcome.summary = last_summary(*result);
+    if (outcome.diagnostics.empty()) outcome.diagnostics = result->diagnostics();
   }
   if (failure) outcome.exception = failure->exception;
   // Stopped short by an interrupt: the run's cancel, or one from outside (a service

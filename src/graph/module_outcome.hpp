@@ -6,7 +6,8 @@ namespace libterraform::graph {
 
 // Fills `outcome` from what the module's task ended with: its result, or its error
 // (`failure`, with the partial result it carries, if any). `run_cancelled`: an
-// interrupted terraform counts as cancelled, not failed. Pure: unit-tested.
+// interrupted terraform counts as cancelled, not failed. A summary and diagnostics
+// `outcome` already holds (seen in the events) are kept. Pure: unit-tested.
 // What an exception says: its what(), or a word for one that is no std::exception.
 std::string message_of(const std::exception_ptr& error);
 

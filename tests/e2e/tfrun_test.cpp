@@ -880,5 +880,86 @@ TEST_F(TfrunTest, ATreeThatCannotBeReadWholeIsAnError) {
   EXPECT_EQ(dry_run(), 0) << errors;
 }
 
+// The largest resident size tfrun (`pid`) reached, in KiB, sampled until it exits.
+long peak_kib(pid_t pid, int& status) {
+  long peak = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    std::istringstream lines(testing::read_file("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("VmHWM:", 0) == 0) peak = std::max(peak, std::stol(line.substr(6)));
+    std::this_thread::sleep_for(20ms);
+  }
+  return peak;
+}
+
+// Whatever terraform prints, tfrun's memory stays bounded: a module printing 40,000
+// provisioner lines costs it no more than a quiet one, give or take 40 MiB (keeping
+// them would cost some 250 MiB: the output and its parsed events).
+TEST_F(TfrunTest, MemoryStaysBoundedWhateverTerraformPrints) {
+  testing::write_file(tree / "chatty/main.tf", R"(
+resource "terraform_data" "chatty" {
+  triggers_replace = [var.lines]
+  provisioner "local-exec" {
+    command = "seq 1 ${var.lines}"
+  }
+}
+variable "lines" {
+  type = number
+}
+)");
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+  auto peak_with = [&](int lines) {
+    const pid_t pid =
+        spawn_tfrun(tree.path(),
+                    {"--progress", "lines", "--yes", "--log-dir", dir / "logs", "apply", "--",
+                     "-var", "lines=" + std::to_string(lines)},
+                    dir / "run.log", testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"));
+    int status = 0;
+    const long peak = peak_kib(pid, status);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << testing::read_file(dir / "run.log");
+    return peak;
+  };
+  const long quiet = peak_with(10);
+  const long chatty = peak_with(40000);
+  EXPECT_LT(chatty - quiet, 40 * 1024) << "quiet " << quiet << " KiB, chatty " << chatty << " KiB";
+  // The whole output is in the module's log all the same.
+  EXPECT_NE(testing::read_file(dir / "logs/chatty.log").find("(local-exec): 40000"),
+            std::string::npos);
+}
+
+// A line of 50 MiB (on stdout and on stderr) reaches the display and the log cut to
+// 1 MiB, and costs tfrun no more memory than that (a fake terraform prints it: the real
+// one drops such lines of a provisioner's).
+TEST_F(TfrunTest, AHugeLineIsCutAndCostsNoMoreThanTheCut) {
+  const fs::path bin = dir / "bin";
+  fs::create_directories(bin);
+  testing::fake_terraform(bin, R"(mb=$(cat line_mb)
+if [ "$mb" -gt 0 ]; then
+  head -c $((mb * 1048576)) /dev/zero | tr '\0' x; echo
+  head -c $((mb * 1048576)) /dev/zero | tr '\0' y >&2; echo >&2
+fi
+echo done)",
+                          "terraform");
+  testing::write_file(tree / "big/main.tf", "# a module\n");
+  auto peak_with = [&](int megabytes) {
+    testing::write_file(tree / "big/line_mb", std::to_string(megabytes));
+    const pid_t pid = spawn_tfrun(
+        tree.path(), {"--progress", "lines", "--log-dir", dir / "logs", "graph"}, dir / "run.log",
+        testing::terraform_options().env.at("TF_CLI_CONFIG_FILE"), bin);
+    int status = 0;
+    const long peak = peak_kib(pid, status);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return peak;
+  };
+  const long small = peak_with(0);
+  const long huge = peak_with(50);
+  EXPECT_LT(huge - small, 40 * 1024) << "small " << small << " KiB, huge " << huge << " KiB";
+  const auto log = testing::read_file(dir / "logs/big.log");
+  EXPECT_NE(log.find(std::string(1024 * 1024, 'x') + "\n"), std::string::npos);
+  EXPECT_EQ(log.find(std::string(1024 * 1024 + 1, 'x')), std::string::npos);
+  EXPECT_NE(log.find("done"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace libterraform

@@ -224,7 +224,10 @@ TEST(Supervisor, ExitDropsSignalsMeantForTheChild) {
 
 TEST(LineSplitter, JoinsChunksAndSplitsLines) {
   std::vector<std::string> lines;
-  LineSplitter splitter([&](std::string_view line) { lines.emplace_back(line); });
+  LineSplitter splitter([&](std::string_view line, std::size_t cut) {
+    EXPECT_EQ(cut, 0u);
+    lines.emplace_back(line);
+  });
   splitter.feed("fir");
   splitter.feed("st\nsecond\n\nthi");
   splitter.feed("rd");
@@ -233,6 +236,20 @@ TEST(LineSplitter, JoinsChunksAndSplitsLines) {
   EXPECT_EQ(lines.back(), "third");
   splitter.finish();
   EXPECT_EQ(lines.size(), 4u);
+}
+
+TEST(LineSplitter, ALineLongerThanTheLimitIsCutAndSaysHowMuch) {
+  std::vector<std::pair<std::string, std::size_t>> lines;
+  LineSplitter splitter(
+      [&](std::string_view line, std::size_t cut) { lines.emplace_back(line, cut); }, 4);
+  splitter.feed("abcdefgh\nab");  // cut within one chunk
+  splitter.feed("cd");
+  splitter.feed("ef");  // and across chunks
+  splitter.feed("g\nok\n");
+  splitter.feed(std::string(100, 'x'));
+  splitter.finish();
+  using Lines = std::vector<std::pair<std::string, std::size_t>>;
+  EXPECT_EQ(lines, (Lines{{"abcd", 4}, {"abcd", 3}, {"ok", 0}, {"xxxx", 96}}));
 }
 
 TEST(Environment, OverlayOnTopOfTheInheritedEnvironment) {

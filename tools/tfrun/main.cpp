@@ -51,6 +51,9 @@ GraphRunOptions run_options(const tfrun::Options& o, const std::string& method,
                             tfrun::Display& display, tfrun::ModuleLogs& logs) {
   GraphRunOptions options = selection(o, method);
   options.common.extra_args = o.terraform_args;
+  // What terraform prints goes to the display and the logs as it comes; keeping it all
+  // in each module's result too would grow without bound (docs/tfrun.md, "Memory").
+  options.common.keep_output = false;
   // Commands without events show their text output; validate's is one JSON document.
   const auto output = find_command(method)->output;
   const bool text = output == CommandOutput::text;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
@@ -31,6 +32,9 @@ using EventCallback = std::function<void(const Event& event)>;
 // thread that starts terraform (sync, async) or a pool delivery thread.
 using StartCallback = std::function<void(std::chrono::system_clock::time_point started)>;
 
+// With keep_output off, the longest line the callbacks receive: a longer one comes cut.
+inline constexpr std::size_t kLongestLine = 1024 * 1024;
+
 // Fields every command's options struct ends with. Designated initializers must follow
 // declaration order: a struct lists its terraform flags first, alphabetically, then
 // these.
@@ -45,6 +49,10 @@ using StartCallback = std::function<void(std::chrono::system_clock::time_point s
 //               test), parsed, as it arrives.
 //   on_start    terraform has started (a command queued in a pool has not).
 //   stop_token  a stop request interrupts terraform (SIGINT), like a timeout does.
+//   keep_output false: the result keeps no stdout, stderr nor events (a command
+//               printing one JSON document still gets its `value`); they reach the
+//               callbacks only, each line cut to kLongestLine bytes: memory stays
+//               bounded whatever terraform prints.
 //
 // The list, written once: X(type, name, default).
 #define LIBTERRAFORM_FOR_EACH_COMMON_OPTION(X)                       \
@@ -56,7 +64,8 @@ using StartCallback = std::function<void(std::chrono::system_clock::time_point s
   X(::libterraform::LineCallback, on_error, {})                      \
   X(::libterraform::EventCallback, on_event, {})                     \
   X(::libterraform::StartCallback, on_start, {})                     \
-  X(std::stop_token, stop_token, {})
+  X(std::stop_token, stop_token, {})                                 \
+  X(bool, keep_output, true)
 
 #define LIBTERRAFORM_DECLARE_OPTION(type, name, default_value) type name = default_value;
 #define LIBTERRAFORM_COMMON_OPTIONS LIBTERRAFORM_FOR_EACH_COMMON_OPTION(LIBTERRAFORM_DECLARE_OPTION)
