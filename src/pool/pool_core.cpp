@@ -73,6 +73,7 @@ PoolCore::PoolCore(PoolOptions options)
       plugin_cache_dir_(absolute_cache_dir(options_.plugin_cache_dir)),
       io_work_(io_.get_executor()),
       scheduler_(max_workers_),
+      spawn_retry_timer_(io_),
       liveness_timer_(io_) {
   if (options_.worker_response_timeout) liveness_.emplace(*options_.worker_response_timeout);
   // The spawner is forked first, from the constructing thread, before the pool's own
@@ -82,7 +83,9 @@ PoolCore::PoolCore(PoolOptions options)
                      {[this](WorkerId w, pid_t pid, process::UniqueFd fd, process::UniqueFd pidfd) {
                         on_spawned(w, pid, std::move(fd), std::move(pidfd));
                       },
-                      [this](WorkerId w, const std::string& reason) { on_spawn_failed(w, reason); },
+                      [this](WorkerId w, const std::string& reason, bool shortage) {
+                        on_spawn_failed(w, reason, shortage);
+                      },
                       [this](pid_t pid, int status) { on_worker_exit(pid, status); },
                       [this](const std::string& reason) { on_spawner_gone(reason); }});
   delivery_.emplace(std::max(2u, max_workers_));

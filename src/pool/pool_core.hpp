@@ -140,7 +140,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   bool start_task(const TaskPtr& task, WorkerId worker);
   void spawn_worker();
   void on_spawned(WorkerId worker, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
-  void on_spawn_failed(WorkerId worker, const std::string& reason);
+  // `shortage` (descriptors, processes, memory): the pool stays usable; the commands
+  // that no worker is left to run fail, and no worker is started for a while.
+  void on_spawn_failed(WorkerId worker, const std::string& reason, bool shortage);
   void on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds);
   void on_task_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd>& fds);
   void on_protocol_error(WorkerId worker, const std::string& reason);
@@ -210,6 +212,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   WorkerId next_worker_ = 1;
   std::size_t orphans_ = 0;
   bool spawner_done_ = false;
+  // After a spawn failed for a shortage: no worker is started before then.
+  std::optional<std::chrono::steady_clock::time_point> spawn_paused_until_;
+  boost::asio::steady_timer spawn_retry_timer_;
   std::optional<Liveness> liveness_;  // unset: worker_response_timeout is
   boost::asio::steady_timer liveness_timer_;
   std::optional<std::chrono::steady_clock::time_point> liveness_armed_for_;

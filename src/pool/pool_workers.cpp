@@ -62,7 +62,7 @@ void PoolCore::pump() {
     broken = broken_.has_value();
     close = closing_ && tasks_.empty() && orphans_ == 0;
   }
-  if (!broken) {
+  if (!broken && !spawn_paused_until_) {
     for (std::size_t n = scheduler_.workers_to_start(); n > 0; --n)
       spawn_worker();
   }
@@ -112,6 +112,7 @@ void PoolCore::finish_if_drained() {
     finished_ = true;
   }
   liveness_timer_.cancel();
+  spawn_retry_timer_.cancel();
   io_work_.reset();
   drained_.notify_all();
 }
@@ -140,14 +141,34 @@ void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
   worker.connection->start();
 }
 
-void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason) {
+void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason, bool shortage) {
   lifecycle_.ended(id, reason, true);
   handles_.erase(id);
   scheduler_.worker_lost(id);
-  if (spawner_->alive()) {
-    break_pool(errc::worker_start_failed, "a pool worker could not be started: " + reason);
-  } else {
+  const std::string why = "a pool worker could not be started: " + reason;
+  if (!spawner_->alive()) {
     break_pool(errc::pool_broken, reason);
+  } else if (!shortage) {
+    break_pool(errc::worker_start_failed, why);
+  } else {
+    // It may come back: no worker is started for a while, the pool stays usable, and
+    // what no worker is left to run fails now rather than wait without end.
+    constexpr std::chrono::seconds kSpawnPause{1};
+    spawn_paused_until_ = std::chrono::steady_clock::now() + kSpawnPause;
+    spawn_retry_timer_.expires_at(*spawn_paused_until_);
+    spawn_retry_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      spawn_paused_until_.reset();
+      pump();
+    });
+    if (scheduler_.workers() == 0) {
+      for (TaskId queued : scheduler_.cancel_queued()) {
+        if (auto task = find_task(queued)) {
+          fail(task, detail::Outcome::failure(errc::worker_start_failed,
+                                              why + "; commands submitted later try again"));
+        }
+      }
+    }
   }
   pump();
 }
@@ -214,9 +235,11 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
         task->started_at = std::chrono::steady_clock::now();
         task->terraform.pid = message.pid;
         task->terraform.adopted = true;
-        task->terraform.pidfd = std::move(fds[0]);
-        task->terraform.stdout_fd = std::move(fds[1]);
-        task->terraform.stderr_fd = std::move(fds[2]);
+        if (fds.size() == 3) {  // else this process had no room for them: no wind-down here
+          task->terraform.pidfd = std::move(fds[0]);
+          task->terraform.stdout_fd = std::move(fds[1]);
+          task->terraform.stderr_fd = std::move(fds[2]);
+        }
         task->future->set_started(std::chrono::system_clock::now());
         notify_start(task);
       }

@@ -162,7 +162,7 @@ Spawner::Spawner(asio::io_context& io, pid_t pid, int channel, Handlers handlers
 
 void Spawner::spawn(WorkerId worker) {
   if (!alive_) {
-    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone");
+    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone", false);
     return;
   }
   pending_.push_back(worker);
@@ -170,7 +170,8 @@ void Spawner::spawn(WorkerId worker) {
   asio::write(socket_, asio::buffer(&kSpawnRequest, 1), ec);
   if (ec) {
     pending_.pop_back();
-    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone: " + ec.message());
+    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone: " + ec.message(),
+                              false);
   }
 }
 
@@ -196,8 +197,9 @@ void Spawner::drain() {
   while (true) {
     Record record;
     std::vector<process::UniqueFd> fds;
+    bool lost = false;
     ssize_t n = process::receive_with_fds(socket_.native_handle(), &record, sizeof record,
-                                          MSG_DONTWAIT | MSG_WAITALL, fds);
+                                          MSG_DONTWAIT | MSG_WAITALL, fds, &lost);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
     if (n <= 0) return;  // closed: its exit handler follows
     if (n != sizeof record) return gone("truncated record from the pool's spawner");
@@ -208,9 +210,21 @@ void Spawner::drain() {
         WorkerId worker = pending_.front();
         pending_.pop_front();
         if (record.kind == Record::spawn_failed) {
-          handlers_.on_spawn_failed(worker, std::string("fork: ") + std::strerror(record.value));
+          const int error = record.value;
+          const bool shortage =
+              error == EAGAIN || error == ENOMEM || error == EMFILE || error == ENFILE;
+          handlers_.on_spawn_failed(worker,
+                                    error == EMFILE ? "the spawner is " +
+                                                          process::descriptors_exhausted()
+                                                    : std::string("fork: ") + std::strerror(error),
+                                    shortage);
+        } else if (lost) {
+          // Its channel could not be received: the worker sees it closed, and exits.
+          handlers_.on_spawn_failed(
+              worker, "its channel could not be received: " + process::descriptors_exhausted(),
+              true);
         } else if (fds.size() != 2) {
-          handlers_.on_spawn_failed(worker, "no pidfd could be opened for the new worker");
+          handlers_.on_spawn_failed(worker, "no pidfd could be opened for the new worker", false);
         } else {
           handlers_.on_spawned(worker, record.pid, std::move(fds[0]), std::move(fds[1]));
         }
@@ -231,7 +245,7 @@ void Spawner::gone(const std::string& reason) {
   boost::system::error_code ignored;
   socket_.close(ignored);
   for (WorkerId worker : pending_)
-    handlers_.on_spawn_failed(worker, reason);
+    handlers_.on_spawn_failed(worker, reason, false);
   pending_.clear();
   handlers_.on_gone(reason);
 }

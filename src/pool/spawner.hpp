@@ -33,7 +33,9 @@ class Spawner : public std::enable_shared_from_this<Spawner> {
     // channel and a pidfd to signal it by. Answers come in request order.
     std::function<void(WorkerId, pid_t, process::UniqueFd channel, process::UniqueFd pidfd)>
         on_spawned;
-    std::function<void(WorkerId, const std::string& reason)> on_spawn_failed;
+    // `shortage`: for want of a resource that may come back (descriptors, processes,
+    // memory), not for good.
+    std::function<void(WorkerId, const std::string& reason, bool shortage)> on_spawn_failed;
     // A worker exited, with this wait status.
     std::function<void(pid_t, int wait_status)> on_worker_exit;
     // The spawner itself is gone: no more workers, no more exit reports.

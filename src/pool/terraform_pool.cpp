@@ -1,6 +1,12 @@
 #include "libterraform/terraform_pool.hpp"
 
 #include "pool/pool_core.hpp"
+#include "process/fd_passing.hpp"
+
+#include <boost/system/system_error.hpp>
+
+#include <cerrno>
+#include <system_error>
 
 #include <thread>
 
@@ -20,8 +26,31 @@ const CommandResult* ModuleOutcome::result() const {
   return &future.get();
 }
 
-TerraformPool::TerraformPool(PoolOptions options)
-    : core_(std::make_shared<pool::PoolCore>(std::move(options))) {
+namespace {
+
+[[noreturn]] void cannot_make(int error, const char* what) {
+  throw Error(errc::spawn_failed,
+              std::string("the pool could not be made: ") +
+                  (error == EMFILE || error == ENFILE ? process::descriptors_exhausted() : what));
+}
+
+// The pool's core, or the library's error saying what it lacked: descriptors run out
+// in the host show as Asio's or the system's own exceptions.
+std::shared_ptr<pool::PoolCore> make_core(PoolOptions options) {
+  try {
+    return std::make_shared<pool::PoolCore>(std::move(options));
+  } catch (const Error&) {
+    throw;
+  } catch (const boost::system::system_error& e) {
+    cannot_make(e.code().value(), e.what());
+  } catch (const std::system_error& e) {
+    cannot_make(e.code().value(), e.what());
+  }
+}
+
+}  // namespace
+
+TerraformPool::TerraformPool(PoolOptions options) : core_(make_core(std::move(options))) {
   core_->start();
 }
 

@@ -70,9 +70,11 @@ void WorkerConnection::drain(bool to_the_end) {
   for (int turn = 0; to_the_end || turn < kReadsPerTurn; ++turn) {
     std::array<char, 65536> buffer;
     std::vector<process::UniqueFd> fds;
+    bool lost = false;
     ssize_t n = process::receive_with_fds(socket_.native_handle(), buffer.data(), buffer.size(),
-                                          MSG_DONTWAIT, fds);
+                                          MSG_DONTWAIT, fds, &lost);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
+    if (lost) ++lost_fd_sets_;  // the started frame in these bytes comes without them
     for (auto& fd : fds)
       received_fds_.push_back(std::move(fd));
     if (n <= 0) {
@@ -90,12 +92,15 @@ void WorkerConnection::drain(bool to_the_end) {
       while (auto frame = decoder_.next()) {
         std::vector<process::UniqueFd> fds;
         if (frame->type == FrameType::started) {
-          if (received_fds_.size() < kFdsPerStart) {
+          if (received_fds_.size() >= kFdsPerStart) {
+            for (std::size_t i = 0; i < kFdsPerStart; ++i) {
+              fds.push_back(std::move(received_fds_.front()));
+              received_fds_.pop_front();
+            }
+          } else if (lost_fd_sets_ > 0) {
+            --lost_fd_sets_;  // dropped for want of room: the command goes on without them
+          } else {
             throw ProtocolError("started frame without its descriptors");
-          }
-          for (std::size_t i = 0; i < kFdsPerStart; ++i) {
-            fds.push_back(std::move(received_fds_.front()));
-            received_fds_.pop_front();
           }
         }
         handlers_.on_frame(id_, std::move(*frame), std::move(fds));

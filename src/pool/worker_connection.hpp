@@ -53,6 +53,8 @@ class WorkerConnection : public std::enable_shared_from_this<WorkerConnection> {
   boost::asio::local::stream_protocol::socket socket_;
   FrameDecoder decoder_;
   std::deque<process::UniqueFd> received_fds_;
+  // Sets of descriptors the kernel dropped on their way here (no room in this process).
+  std::size_t lost_fd_sets_ = 0;
   std::deque<std::string> outbox_;
   bool writing_ = false;
   bool broken_ = false;

@@ -1,5 +1,6 @@
 #include "process/fd_passing.hpp"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -31,7 +32,7 @@ ssize_t send_with_fds(int socket, const void* bytes, std::size_t size, std::span
 }
 
 ssize_t receive_with_fds(int socket, void* bytes, std::size_t size, int flags,
-                         std::vector<UniqueFd>& fds) {
+                         std::vector<UniqueFd>& fds, bool* lost) {
   iovec io{bytes, size};
   alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * kMaxPassedFds)> control{};
   msghdr message{};
@@ -44,6 +45,7 @@ ssize_t receive_with_fds(int socket, void* bytes, std::size_t size, int flags,
     received = ::recvmsg(socket, &message, flags | MSG_CMSG_CLOEXEC);
   } while (received < 0 && errno == EINTR);
   if (received < 0) return received;
+  if (lost) *lost = (message.msg_flags & MSG_CTRUNC) != 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -54,6 +56,15 @@ ssize_t receive_with_fds(int socket, void* bytes, std::size_t size, int flags,
     }
   }
   return received;
+}
+
+std::string descriptors_exhausted() {
+  rlimit limit{};
+  std::string text = "out of file descriptors";
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    text += " (this process may hold " + std::to_string(limit.rlim_cur) + ": RLIMIT_NOFILE)";
+  }
+  return text;
 }
 
 }  // namespace libterraform::process

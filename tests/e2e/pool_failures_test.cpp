@@ -8,7 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -51,6 +54,99 @@ class PoolFailuresTest : public testing::LeakCheck {
   TempDir dir;
   std::atomic<bool> provisioning{false};
 };
+
+// Opens /dev/null until the descriptor limit, then frees `spare`: what stays is held.
+std::vector<int> exhaust_descriptors(int spare) {
+  std::vector<int> held;
+  for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+    held.push_back(fd);
+  for (int i = 0; i < spare && !held.empty(); ++i) {
+    ::close(held.back());
+    held.pop_back();
+  }
+  return held;
+}
+
+// Descriptors running out in the host mid-run: every future completes, with its result
+// or a typed error naming what ran out, a run over a graph too, and once descriptors
+// are free again the pool works. In a child process, whose limit is its own.
+TEST_F(PoolFailuresTest, DescriptorsRunningOutFailTasksTypedAndThePoolRecovers) {
+  ModuleGraph graph;
+  for (const char* name : {"a", "b", "c", "d"})
+    graph.add(name, initialized(name, testing::modules::kMinimal));
+  const fs::path said = dir / "said.txt";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::ofstream out(said);
+    const rlimit limit{256, 256};
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    int code = 0;
+    auto tell = [&](const std::exception_ptr& error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const Error& e) {
+        out << to_string(static_cast<errc>(e.code().value())) << ": " << e.what() << "\n";
+      }
+    };
+    {
+      TerraformPool pool(pool_options(2));
+      for (int spare : {0, 1, 2, 3}) {
+        out << "spare " << spare << "\n";
+        const auto held = exhaust_descriptors(spare);
+        std::vector<Future<RunResult>> runs;
+        for (int i = 0; i < 20; ++i)
+          runs.push_back(pool.run("version"));
+        auto run = pool.run(graph, "validate");
+        for (auto& r : runs) {
+          if (r.wait_for(60s) != std::future_status::ready) {
+            out << "pending\n";
+            code = 1;
+          } else if (auto error = detail::Access::state(r)->error()) {
+            tell(error);
+          } else {
+            out << "ok\n";
+          }
+        }
+        if (run.future().wait_for(60s) != std::future_status::ready) {
+          out << "graph pending\n";
+          code = 1;
+        } else {
+          for (const auto& m : run.get().modules)
+            out << "module " << to_string(m.result) << "\n";
+        }
+        for (int fd : held)
+          ::close(fd);
+        if (pool.run("version").get().retcode != 0) code = 1;  // free again: it works
+      }
+    }
+    const auto held = exhaust_descriptors(0);
+    try {
+      TerraformPool pool(pool_options(1));
+      out << "made a pool\n";
+      code = 1;
+    } catch (const Error& e) {
+      out << "making: " << to_string(static_cast<errc>(e.code().value())) << ": " << e.what()
+          << "\n";
+    }
+    out.close();
+    ::_exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  const std::string text = testing::read_file(said);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+  EXPECT_EQ(text.find("pending"), std::string::npos) << text;
+  EXPECT_EQ(text.find("protocol_error"), std::string::npos) << text;
+  EXPECT_NE(text.find("worker_start_failed: a pool worker could not be started: its channel "
+                      "could not be received: out of file descriptors (this process may hold "
+                      "256: RLIMIT_NOFILE)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ok\n"), std::string::npos) << text;  // with room for a worker
+  EXPECT_NE(text.find("making: spawn_failed: the pool could not be made: out of file descriptors"),
+            std::string::npos)
+      << text;
+}
 
 TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   auto victim = initialized("victim", testing::slow_resource(30));
