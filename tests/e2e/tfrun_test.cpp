@@ -206,6 +206,9 @@ TEST_F(TfrunTest, ExitCodesTellSuccessFailureChangesAndBadUsageApart) {
   testing::write_file(tree / "network/tfrun.deps", "../app\n");
   EXPECT_EQ(tfrun("plan"), 1);
   EXPECT_NE(errors.find("cycle: "), std::string::npos) << errors;
+  testing::write_file(tree / "network/tfrun.deps", ".\n");  // itself: a cycle of one
+  EXPECT_EQ(tfrun("plan"), 1);
+  EXPECT_NE(errors.find("network -> network"), std::string::npos) << errors;
 }
 
 TEST_F(TfrunTest, OffATerminalACommandThatChangesStateNeedsYes) {
@@ -771,6 +774,7 @@ TEST_F(TfrunTest, LogsAreOpenOnlyWhileTheirModuleRuns) {
 TEST_F(TfrunTest, EachModuleHasALogOfItsOwn) {
   for (const char* module : {"", "root", "a/b", "a__b"})
     testing::write_file(tree / module / "main.tf", "# a module\n");
+  fs::create_directory_symlink(tree / "root", tree / "alias");  // not a second module
   const fs::path logs = dir / "logs";
   ASSERT_EQ(tfrun("--progress lines --log-dir " + logs.string() + " version"), 0) << errors;
   std::set<std::string> files;
