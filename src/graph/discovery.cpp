@@ -5,10 +5,11 @@
 #include "libterraform/errors.hpp"
 #include "libterraform/module_graph.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -38,13 +39,23 @@ std::vector<fs::directory_entry> entries_of(const fs::path& directory) {
   return entries;
 }
 
-// Throws Error(read_failed) when it cannot be read.
+// Throws Error(read_failed) when it cannot be read whole.
 std::string read_file(const fs::path& path) {
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) unreadable(path, std::error_code(errno ? errno : EIO, std::generic_category()));
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) unreadable(path, std::error_code(EIO, std::generic_category()));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) unreadable(path, std::error_code(errno, std::generic_category()));
+  std::string text;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      unreadable(path, std::error_code(error, std::generic_category()));
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
   return text;
 }
 

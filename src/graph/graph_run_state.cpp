@@ -178,7 +178,8 @@ void GraphRunState::launch(std::size_t m) {
   {
     std::lock_guard lock(mutex_);
     tasks_[m] = task;
-    cancelled = cancelled_;
+    // A callback that threw at its start, before the task was stored here.
+    cancelled = cancelled_ || callback_errors_[m];
     stopped = schedule_.stopped();
   }
   // The run stopped while this one was being submitted: cancelled, it is interrupted;
@@ -252,17 +253,22 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
         outcome.ended = task.ended_at().value_or(std::chrono::system_clock::now());
       outcome.command_result = result;
       changes.changed.push_back(m);
-      if (outcome.result == ModuleResult::succeeded) {
-        schedule_.succeeded(m);
-      } else if (outcome.result == ModuleResult::cancelled) {
-        mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted",
-             StoppedBy::dependency_cancelled, changes);
-      } else {
-        failed_locked(m, changes);
-      }
+      changes.concluded.push_back(m);  // the schedule hears of it once on_change has
     }
   }
   apply(std::move(changes));
+}
+
+void GraphRunState::settle_locked(std::size_t m, Changes& changes) {
+  const auto& outcome = report_.modules[m];
+  if (outcome.result == ModuleResult::succeeded) {
+    schedule_.succeeded(m);
+  } else if (outcome.result == ModuleResult::cancelled) {
+    mark(schedule_.cancelled(m), "cancelled: " + outcome.module + " was interrupted",
+         StoppedBy::dependency_cancelled, changes);
+  } else {
+    failed_locked(m, changes);
+  }
 }
 
 void GraphRunState::failed_locked(std::size_t m, Changes& changes) {
@@ -278,15 +284,16 @@ void GraphRunState::failed_locked(std::size_t m, Changes& changes) {
   }
 }
 
-void GraphRunState::callback_threw_locked(std::size_t m, std::exception_ptr error,
+void GraphRunState::callback_threw_locked(std::size_t m, std::exception_ptr error, bool settling,
                                           Changes& changes) {
   auto& outcome = report_.modules[m];
   switch (outcome.result) {
     case ModuleResult::running:
-      // It fails once its terraform, interrupted now, has ended (ended()).
+      // It fails once its terraform, interrupted now, has ended (ended()); a task not
+      // stored yet is interrupted as launch() stores it.
       if (!callback_errors_[m]) {
         callback_errors_[m] = std::move(error);
-        changes.interrupt.push_back(tasks_[m]);
+        if (tasks_[m].valid()) changes.interrupt.push_back(tasks_[m]);
       }
       return;
     case ModuleResult::failed:
@@ -307,7 +314,7 @@ void GraphRunState::callback_threw_locked(std::size_t m, std::exception_ptr erro
   outcome.exception = std::move(error);
   outcome.stopped_by = StoppedBy::nothing;
   changes.changed.push_back(m);
-  failed_locked(m, changes);
+  if (!settling) failed_locked(m, changes);  // else settle_locked() does, as for any failure
 }
 
 void GraphRunState::cancel() {
@@ -370,8 +377,16 @@ void GraphRunState::apply(Changes changes) {
     std::vector<std::pair<std::size_t, ModuleReport>> final_outcomes;
     {
       std::lock_guard lock(mutex_);
+      auto settling = [&](std::size_t m) {
+        return std::find(changes.concluded.begin(), changes.concluded.end(), m) !=
+               changes.concluded.end();
+      };
       for (auto& [m, error] : threw)
-        callback_threw_locked(m, std::move(error), next);
+        callback_threw_locked(m, std::move(error), settling(m), next);
+      // Only now, once on_change has taken (or failed) the ends it was told of, does
+      // the schedule act on them: what depends on a module starts after it was told.
+      for (std::size_t m : changes.concluded)
+        settle_locked(m, next);
       std::erase_if(changes.to_start, [this](std::size_t m) {
         return report_.modules[m].result != ModuleResult::queued;  // failed by a callback
       });

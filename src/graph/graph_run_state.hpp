@@ -29,13 +29,14 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   // What a call changed, to report and act on once the lock is released.
   struct Changes {
     std::vector<std::size_t> changed;              // outcomes to report
+    std::vector<std::size_t> concluded;            // ended: the schedule acts once reported
     std::vector<std::size_t> to_start;             // modules to submit
     std::vector<Future<CommandResult>> withdraw;   // queued tasks fail-fast takes back
     std::vector<Future<CommandResult>> interrupt;  // tasks a cancel stops
     bool finished = false;
     bool empty() const {
-      return changed.empty() && to_start.empty() && withdraw.empty() && interrupt.empty() &&
-             !finished;
+      return changed.empty() && concluded.empty() && to_start.empty() && withdraw.empty() &&
+             interrupt.empty() && !finished;
     }
   };
 
@@ -50,9 +51,13 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
             StoppedBy stopped_by, Changes& changes);
   // The module failed: what depends on it is skipped; fail-fast stops the rest.
   void failed_locked(std::size_t module, Changes& changes);
+  // The schedule acts on a module that ended (`concluded`), once it has been reported.
+  void settle_locked(std::size_t module, Changes& changes);
   // A callback of the run (on_change) threw for the module: it fails with that exception
-  // (a running one once its terraform, interrupted, has ended).
-  void callback_threw_locked(std::size_t module, std::exception_ptr error, Changes& changes);
+  // (a running one once its terraform, interrupted, has ended). `settling`: it has just
+  // ended, and settle_locked() will act on the failure.
+  void callback_threw_locked(std::size_t module, std::exception_ptr error, bool settling,
+                             Changes& changes);
   void take_ready(Changes& changes);
   std::vector<Future<CommandResult>> unfinished_tasks_locked() const;
   // Reports `changes` and acts on them, then on what that changed in turn (a callback

@@ -212,14 +212,15 @@ bool handle_buffered(Channel& channel, WorkerState& state) {
 
 // Takes the plugin cache's locks for an init and points it at the cache. Meanwhile the
 // parent's frames are handled (pings answered): an interrupt of this command, a SIGTERM
-// or the parent's end stops the wait, and the command never starts; so does its timeout,
-// which covers the wait (the time left goes to terraform). Throws Error.
+// or the parent's end stops the wait, and the command never starts; so does its
+// timeout, which bounds the wait on its own (terraform then gets the whole timeout, its
+// run timed from its start as always). Throws Error.
 void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState& state,
                         process::LaunchSpec& launch, std::optional<PluginCacheSession>& session) {
   bool interrupted = false, timed_out = false;
   const auto& timeout = request.invocation.supervision.timeout;
-  const auto deadline = std::chrono::steady_clock::now() +
-                        timeout.value_or(std::chrono::milliseconds::zero());
+  const auto deadline =
+      std::chrono::steady_clock::now() + timeout.value_or(std::chrono::milliseconds::zero());
   auto keep_waiting = [&] {
     if (timeout && std::chrono::steady_clock::now() >= deadline) {
       timed_out = true;
@@ -261,14 +262,8 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   how.supervision = request.invocation.supervision;
   try {
     if (!request.plugin_cache_dir.empty()) {
-      const auto waiting = std::chrono::steady_clock::now();
       cache_launch = request.invocation.launch;
       enter_plugin_cache(channel, request, state, *cache_launch, plugin_cache);
-      if (auto& timeout = how.supervision.timeout) {  // what is left of it
-        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - waiting);
-        timeout = std::max(*timeout - waited, std::chrono::milliseconds(1));
-      }
     }
     child = process::launch(cache_launch ? *cache_launch : request.invocation.launch);
   } catch (const Error& e) {

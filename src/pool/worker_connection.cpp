@@ -74,7 +74,12 @@ void WorkerConnection::drain(bool to_the_end) {
     ssize_t n = process::receive_with_fds(socket_.native_handle(), buffer.data(), buffer.size(),
                                           MSG_DONTWAIT, fds, &lost);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return read();
-    if (lost) ++lost_fd_sets_;  // the started frame in these bytes comes without them
+    if (lost) {
+      // Some of a started frame's descriptors did not fit: those that did are no use to
+      // it, and would be taken by the next one. The frame comes without them.
+      fds.clear();
+      ++lost_fd_sets_;
+    }
     for (auto& fd : fds)
       received_fds_.push_back(std::move(fd));
     if (n <= 0) {

@@ -154,10 +154,10 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   graph.add("module", dirs[0]);
   std::atomic<bool> queued{false};
   auto run = pool.run(graph, "init", {.on_change = [&](const ModuleReport& m) {
-                                        if (m.result == ModuleResult::queued) queued = true;
-                                      }});
+                        if (m.result == ModuleResult::queued) queued = true;
+                      }});
   ASSERT_TRUE(testing::eventually([&] { return queued.load(); }));
-  std::this_thread::sleep_for(300ms);  // its worker waits for the lock
+  std::this_thread::sleep_for(1s);  // its worker has taken it, and waits for the lock
   run.cancel();
   const auto& cancelled = run.get().modules[0];
   EXPECT_EQ(cancelled.result, ModuleResult::cancelled) << cancelled.reason;

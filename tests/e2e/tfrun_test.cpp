@@ -503,16 +503,16 @@ TEST_F(TfrunTest, AServiceStopInterruptsTerraformOnceWhateverTheOrder) {
   EXPECT_EQ(j["modules"][0]["result"], "cancelled") << j.dump(2);
 }
 
-// `timeout 3 tfrun apply`: SIGTERM to tfrun's process group, which holds neither the
-// workers nor terraform. terraform gets its one interrupt from tfrun.
+// `timeout 8 tfrun apply`: SIGTERM to tfrun (then again to its process group, which
+// holds neither the workers nor terraform). terraform gets its one interrupt from tfrun.
 TEST_F(TfrunTest, ATimeoutOfTheWholeRunInterruptsTerraformOnce) {
   const auto begun = std::chrono::steady_clock::now();
-  const pid_t pid = slow_apply({"timeout", "-s", "TERM", "3"});
+  const pid_t pid = slow_apply({"timeout", "-s", "TERM", "8"});
   ASSERT_GT(pid, 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 124) << status;  // timed out
-  EXPECT_LT(std::chrono::steady_clock::now() - begun, 20s) << "terraform ran its 30 s";
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, 25s) << "terraform ran its 30 s";
   expect_interrupted_once();
 }
 
@@ -807,8 +807,11 @@ resource "terraform_data" "chatty" {
             std::string::npos)
       << errors;
   EXPECT_NE(output.find("exit code 1"), std::string::npos) << output;
-  EXPECT_EQ(tfrun("--progress lines --html /proc/version validate"), 1);
-  EXPECT_NE(errors.find("--html /proc/version could not be written"), std::string::npos) << errors;
+  if (::geteuid() == 0) {  // root may open it for writing; only the write then fails
+    EXPECT_EQ(tfrun("--progress lines --html /proc/version validate"), 1);
+    EXPECT_NE(errors.find("--html /proc/version could not be written"), std::string::npos)
+        << errors;
+  }
 
   // A log directory on a full disk: 16 KiB of tmpfs for some 4,000 lines.
   const fs::path full = dir / "full";

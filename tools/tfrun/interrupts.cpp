@@ -57,6 +57,7 @@ void Interrupts::watch(const libterraform::GraphRun& run, Display& display, Esca
   thread_ = std::thread([this, run, &display, escalation] {
     int received = 0;
     std::optional<Clock::time_point> cancel_at;  // a SIGTERM's interrupt, once settled
+    std::optional<Clock::time_point> last_termination;
     auto cancel_now = [&] {
       cancel_at.reset();
       run.cancel();
@@ -67,6 +68,13 @@ void Interrupts::watch(const libterraform::GraphRun& run, Display& display, Esca
       if (signal < 0) {
         if (cancel_at && Clock::now() >= *cancel_at) cancel_now();
         continue;
+      }
+      if (signal == SIGTERM) {
+        // `timeout` sends its SIGTERM to tfrun, then to tfrun's group: one stop, twice.
+        const auto now = Clock::now();
+        const bool again = last_termination && now - *last_termination < 2 * kTerminationSettle;
+        last_termination = now;
+        if (again) continue;
       }
       received_ = true;
       const std::string name = signal == SIGTERM ? "terminated (SIGTERM)" : "interrupted";

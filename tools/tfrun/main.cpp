@@ -165,9 +165,12 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   }
   GraphRunReport report = graph_run.get();
   interrupts.stop();
-  // Asked to stop: so the report says, also when every module ended before the stop
-  // reached them (a service stop's SIGTERM to terraform itself).
-  report.cancelled = report.cancelled || interrupts.received();
+  // Asked to stop, and something was cut short: so the report says, also when that was
+  // terraform stopped from outside before tfrun's own interrupt (a service stop).
+  const bool cut_short =
+      std::any_of(report.modules.begin(), report.modules.end(),
+                  [](const ModuleReport& m) { return m.result == ModuleResult::cancelled; });
+  report.cancelled = report.cancelled || (interrupts.received() && cut_short);
   over = true;
   if (ticker.joinable()) ticker.join();
   display->close();
@@ -252,7 +255,7 @@ int main(int argc, char** argv) {
   }
   std::optional<tfrun::ModuleLogs> logs;
   try {
-    logs.emplace(o.log_dir);
+    logs.emplace(o.dry_run ? std::filesystem::path() : o.log_dir);  // a dry run writes none
   } catch (const std::exception& e) {
     std::cerr << "tfrun: " << e.what() << "\n";
     return tfrun::kUsage;

@@ -34,6 +34,7 @@ bool write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
     if (n <= 0) return false;
     text.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -70,6 +71,9 @@ ModuleLogs::ModuleLogs(std::filesystem::path directory) : directory_(std::move(d
   if (ec || !std::filesystem::is_directory(directory_)) {
     throw std::runtime_error("--log-dir " + directory_.string() + ": " +
                              (ec ? ec.message() : "not a directory"));
+  }
+  if (::access(directory_.c_str(), W_OK | X_OK) != 0) {
+    throw std::runtime_error("--log-dir " + directory_.string() + ": " + std::strerror(errno));
   }
 }
 
