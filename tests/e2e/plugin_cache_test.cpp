@@ -159,7 +159,8 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   ASSERT_TRUE(testing::eventually([&] { return queued.load(); }));
   std::this_thread::sleep_for(1s);  // its worker has taken it, and waits for the lock
   run.cancel();
-  const auto& cancelled = run.get().modules[0];
+  const GraphRunReport report = run.get();
+  const auto& cancelled = report.modules[0];
   EXPECT_EQ(cancelled.result, ModuleResult::cancelled) << cancelled.reason;
   EXPECT_EQ(cancelled.error, errc::cancelled);
   EXPECT_FALSE(cancelled.started);

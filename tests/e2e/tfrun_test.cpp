@@ -903,6 +903,7 @@ long peak_kib(pid_t pid, int& status) {
 // provisioner lines costs it no more than a quiet one, give or take 40 MiB (keeping
 // them would cost some 250 MiB: the output and its parsed events).
 TEST_F(TfrunTest, MemoryStaysBoundedWhateverTerraformPrints) {
+  if (testing::kSanitized) GTEST_SKIP() << "a sanitizer's allocator keeps what is freed";
   testing::write_file(tree / "chatty/main.tf", R"(
 resource "terraform_data" "chatty" {
   triggers_replace = [var.lines]
@@ -939,6 +940,7 @@ variable "lines" {
 // 1 MiB, and costs tfrun no more memory than that (a fake terraform prints it: the real
 // one drops such lines of a provisioner's).
 TEST_F(TfrunTest, AHugeLineIsCutAndCostsNoMoreThanTheCut) {
+  if (testing::kSanitized) GTEST_SKIP() << "a sanitizer's allocator keeps what is freed";
   const fs::path bin = dir / "bin";
   fs::create_directories(bin);
   testing::fake_terraform(bin, R"(mb=$(cat line_mb)

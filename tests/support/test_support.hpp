@@ -89,6 +89,16 @@ bool eventually(const std::function<bool()>& done,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60),
                 const std::function<void()>& step = {});
 
+// Built with a sanitizer (AddressSanitizer, ThreadSanitizer): its runtime keeps freed
+// memory (quarantine, shadow) and needs descriptors of its own, so tests of memory
+// figures or of descriptors running out measure it rather than the library.
+constexpr bool kSanitized =
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    true;
+#else
+    false;
+#endif
+
 // An executable shell script standing in for terraform: `dir/name` running `body`.
 fs::path fake_terraform(const fs::path& dir, std::string_view body,
                         std::string_view name = "fake-terraform");
