@@ -364,7 +364,8 @@ TEST_P(AsyncTest, DestroyingTheContextStopsTerraform) {
 TEST_P(AsyncTest, MultiThreadedContext) {
   std::vector<fs::path> modules;
   for (int i = 0; i < 4; ++i) {
-    modules.push_back(initialized("m" + std::to_string(i), testing::modules::kMinimal));
+    modules.push_back(
+        initialized(std::string("m").append(std::to_string(i)), testing::modules::kMinimal));
   }
   asio::io_context io;
   std::atomic<int> valid{0};

@@ -227,7 +227,8 @@ TEST_F(PoolFailuresTest, TaskTimeoutRaisesWithThePartialResult) {
 TEST_F(PoolFailuresTest, ShutdownWaitsForPendingTasks) {
   std::vector<fs::path> modules;
   for (int i = 0; i < 3; ++i) {
-    modules.push_back(initialized("m" + std::to_string(i), testing::modules::kMinimal));
+    modules.push_back(
+        initialized(std::string("m").append(std::to_string(i)), testing::modules::kMinimal));
   }
   TerraformPool pool(pool_options(1));
   std::vector<Future<CommandResult>> futures;

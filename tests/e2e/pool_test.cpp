@@ -58,7 +58,8 @@ class PoolTest : public testing::LeakCheck {
   std::vector<fs::path> modules(int count, std::string_view main_tf = testing::modules::kMinimal) {
     std::vector<fs::path> dirs;
     for (int i = 0; i < count; ++i) {
-      dirs.push_back(testing::make_module(dir.path(), "m" + std::to_string(i), main_tf));
+      dirs.push_back(
+          testing::make_module(dir.path(), std::string("m").append(std::to_string(i)), main_tf));
     }
     return dirs;
   }

@@ -759,7 +759,8 @@ TEST_F(TfrunTest, OnATerminalAChangeIsAskedForAndNoRunsNothing) {
 TEST_F(TfrunTest, LogsAreOpenOnlyWhileTheirModuleRuns) {
   constexpr int kModules = 300;
   for (int i = 0; i < kModules; ++i)
-    testing::write_file(tree / ("m" + std::to_string(i)) / "main.tf", "# a module\n");
+    testing::write_file(tree / (std::string("m").append(std::to_string(i))) / "main.tf",
+                        "# a module\n");
   const fs::path logs = dir / "logs";
   EXPECT_EQ(tfrun("--progress lines -p 2 --log-dir " + logs.string() + " version", "ulimit -n 128"),
             0)

@@ -188,7 +188,8 @@ std::string LiveView::erase_locked(int columns) {
   std::string erase;
   const std::size_t old_rows = rows_on_screen(drawn_, columns);
   if (old_rows > 0) {
-    erase += "\r" + cursor_up(old_rows);
+    erase += '\r';
+    erase += cursor_up(old_rows);
     for (std::size_t row = 0; row < old_rows; ++row)
       erase += row + 1 < old_rows ? "\x1b[2K\x1b[B" : "\x1b[2K";
     erase += cursor_up(old_rows - 1);

@@ -1,7 +1,6 @@
 #include "interrupts.hpp"
 
 #include <chrono>
-#include <optional>
 #include <string>
 
 namespace tfrun {
@@ -33,13 +32,16 @@ std::string forcing(Escalation escalation) {
   return "stopping";
 }
 
-timespec until(std::optional<Clock::time_point> deadline) {
+constexpr Clock::time_point kNever = Clock::time_point::max();
+
+// How long to wait for a signal: a tick, or less until `deadline`.
+timespec until(Clock::time_point deadline) {
   auto wait = std::chrono::milliseconds(200);
-  if (deadline) {
+  if (deadline != kNever) {
     wait = std::min(
         wait,
         std::max(std::chrono::milliseconds(0),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now())));
+                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now())));
   }
   return {0, static_cast<long>(wait.count()) * 1'000'000};
 }
@@ -56,23 +58,25 @@ Interrupts::Interrupts() {
 void Interrupts::watch(const libterraform::GraphRun& run, Display& display, Escalation escalation) {
   thread_ = std::thread([this, run, &display, escalation] {
     int received = 0;
-    std::optional<Clock::time_point> cancel_at;  // a SIGTERM's interrupt, once settled
-    std::optional<Clock::time_point> last_termination;
+    Clock::time_point cancel_at = kNever;  // a SIGTERM's interrupt, once settled
+    bool terminated = false;               // a SIGTERM came, at `last_termination`
+    Clock::time_point last_termination;
     auto cancel_now = [&] {
-      cancel_at.reset();
+      cancel_at = kNever;
       run.cancel();
     };
     while (!over_) {
       const timespec tick = until(cancel_at);
       const int signal = sigtimedwait(&signals_, nullptr, &tick);
       if (signal < 0) {
-        if (cancel_at && Clock::now() >= *cancel_at) cancel_now();
+        if (cancel_at != kNever && Clock::now() >= cancel_at) cancel_now();
         continue;
       }
       if (signal == SIGTERM) {
         // `timeout` sends its SIGTERM to tfrun, then to tfrun's group: one stop, twice.
         const auto now = Clock::now();
-        const bool again = last_termination && now - *last_termination < 2 * kTerminationSettle;
+        const bool again = terminated && now - last_termination < 2 * kTerminationSettle;
+        terminated = true;
         last_termination = now;
         if (again) continue;
       }
@@ -89,13 +93,13 @@ void Interrupts::watch(const libterraform::GraphRun& run, Display& display, Esca
           cancel_now();
         }
       } else if (received == 2 && escalation != Escalation::none) {
-        if (cancel_at) cancel_now();
+        if (cancel_at != kNever) cancel_now();
         display.message("tfrun: " + name + " again: " + forcing(escalation) +
                         " every terraform still running; its state may not be written "
                         "and its lock may be left held");
         run.escalate();
       } else {
-        if (cancel_at) cancel_now();
+        if (cancel_at != kNever) cancel_now();
         display.message("tfrun: still waiting for terraform to exit");
       }
     }

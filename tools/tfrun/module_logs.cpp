@@ -139,7 +139,9 @@ std::string ModuleLogs::kept(const std::string& module) {
   const Log& log = found->second;
   std::string text;
   if (log.dropped > 0) {
-    text = "(" + std::to_string(log.dropped) + " earlier lines left out";
+    text += '(';
+    text += std::to_string(log.dropped);
+    text += " earlier lines left out";
     if (!directory_.empty() && !log.given_up) {
       text += "; the whole output is in " + (directory_ / log_file_name(module)).string();
     }
