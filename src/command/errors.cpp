@@ -127,8 +127,9 @@ std::string timeout_description(const CommandResult& result) {
   if (!result.timeout) return "timed out after " + std::to_string(ran) + " ms and was interrupted";
   const auto timeout = result.timeout->count();
   return "timed out: its timeout of " + std::to_string(timeout) +
-         " ms ran out; interrupted, terraform took " + std::to_string(std::max<long long>(ran - timeout, 0)) +
-         " ms more to stop (" + std::to_string(ran) + " ms in all)";
+         " ms ran out; interrupted, terraform took " +
+         std::to_string(std::max<long long>(ran - timeout, 0)) + " ms more to stop (" +
+         std::to_string(ran) + " ms in all)";
 }
 
 }  // namespace

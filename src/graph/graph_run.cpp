@@ -20,9 +20,8 @@ bool matches_any(const Strings& globs, const std::string& name) {
 std::vector<bool> selection(const ModuleGraph& graph, const GraphRunOptions& options) {
   for (const auto& glob : options.include) {
     const auto& modules = graph.modules();
-    if (std::none_of(modules.begin(), modules.end(), [&](const GraphModule& m) {
-          return matches_any({glob}, m.name);
-        })) {
+    if (std::none_of(modules.begin(), modules.end(),
+                     [&](const GraphModule& m) { return matches_any({glob}, m.name); })) {
       throw Error(errc::unknown_module, "the include \"" + glob + "\" matches no module");
     }
   }

@@ -170,8 +170,7 @@ void Spawner::spawn(WorkerId worker) {
   asio::write(socket_, asio::buffer(&kSpawnRequest, 1), ec);
   if (ec) {
     pending_.pop_back();
-    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone: " + ec.message(),
-                              false);
+    handlers_.on_spawn_failed(worker, "the pool's spawner process is gone: " + ec.message(), false);
   }
 }
 
@@ -214,9 +213,9 @@ void Spawner::drain() {
           const bool shortage =
               error == EAGAIN || error == ENOMEM || error == EMFILE || error == ENFILE;
           handlers_.on_spawn_failed(worker,
-                                    error == EMFILE ? "the spawner is " +
-                                                          process::descriptors_exhausted()
-                                                    : std::string("fork: ") + std::strerror(error),
+                                    error == EMFILE
+                                        ? "the spawner is " + process::descriptors_exhausted()
+                                        : std::string("fork: ") + std::strerror(error),
                                     shortage);
         } else if (lost) {
           // Its channel could not be received: the worker sees it closed, and exits.

@@ -13,12 +13,9 @@ using process::StopReason;
 
 RawRun finished(int retcode, std::string output, std::string error = {},
                 StopReason reason = StopReason::none) {
-  return {{"/usr/bin/terraform", "plan", "-var=password=hunter2"},
-          "/modules/app",
-          std::nullopt,
-          {retcode, reason, std::chrono::milliseconds(5)},
-          std::move(output),
-          std::move(error)};
+  return {
+      {"/usr/bin/terraform", "plan", "-var=password=hunter2"}, "/modules/app",    std::nullopt,
+      {retcode, reason, std::chrono::milliseconds(5)},         std::move(output), std::move(error)};
 }
 
 CommandSpec spec_of(OutputFormat format, bool check = false) {

@@ -321,11 +321,11 @@ TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
 }
 
 TEST(TfrunReport, NamesThatAreNotUtf8AreWrittenWithEscapes) {
-  EXPECT_EQ(utf8_text("réseau/ü"), "réseau/ü");  // valid UTF-8 as it is
-  EXPECT_EQ(utf8_text("caf\xe9"), "caf\\xE9");     // Latin-1
-  EXPECT_EQ(utf8_text("\xc3"), "\\xC3");           // cut short
-  EXPECT_EQ(utf8_text("\xc0\xaf"), "\\xC0\\xAF");     // an overlong '/'
-  EXPECT_EQ(utf8_text("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // a surrogate
+  EXPECT_EQ(utf8_text("réseau/ü"), "réseau/ü");                  // valid UTF-8 as it is
+  EXPECT_EQ(utf8_text("caf\xe9"), "caf\\xE9");                   // Latin-1
+  EXPECT_EQ(utf8_text("\xc3"), "\\xC3");                         // cut short
+  EXPECT_EQ(utf8_text("\xc0\xaf"), "\\xC0\\xAF");                // an overlong '/'
+  EXPECT_EQ(utf8_text("\xed\xa0\x80"), "\\xED\\xA0\\x80");       // a surrogate
   EXPECT_EQ(utf8_text("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");  // U+1F600
   auto r = sample_report();
   r.modules[0].module = "bad\xff";
