@@ -73,6 +73,9 @@ enum class errc {
   // A module tree's directory, or a file discovery reads in it (a dependency file, a
   // configuration file), could not be read: the tree cannot be known whole.
   read_failed,
+  // git could not say which files changed (ModuleGraph::changed_since): the directory is
+  // not in a git work tree, the revision is unknown, or git is missing or failed.
+  git_failed,
 };
 
 const boost::system::error_category& error_category() noexcept;

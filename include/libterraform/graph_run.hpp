@@ -108,6 +108,12 @@ struct ModuleLine {
 using ModuleCommand =
     std::function<Future<CommandResult>(const PoolCommand& module, CommonOptions common)>;
 
+// A module a run leaves out by name, and why (the reason its report gives).
+struct LeftOut {
+  std::string module;
+  std::string reason;
+};
+
 struct GraphRunOptions {
   // Dependents first. Unset: on for a method named "destroy".
   std::optional<bool> reverse = std::nullopt;
@@ -116,11 +122,24 @@ struct GraphRunOptions {
   bool fail_fast = false;
   // A failed module's dependents run anyway.
   bool ignore_errors = false;
-  // fnmatch(3) globs on module names ('*' matches '/' too). Include: only the modules
-  // matching one (all when empty); an include that matches no module is an
-  // Error(unknown_module). Exclude: none of those matching one.
+  // Which modules run, in four steps (run_order and selected_modules tell the result):
+  // 1. The modules matching an `include` glob (all when there is none) and, when
+  //    `modules` is set, named in it. fnmatch(3) globs on module names ('*' matches
+  //    '/' too); an include glob matching no module, or a name the graph does not
+  //    hold, is an Error(unknown_module).
+  // 2. With `include_dependencies`, everything they depend on; with
+  //    `include_dependents`, everything that depends on them (both transitive).
+  // 3. Less the modules matching an `exclude` glob: an exclude always wins.
+  // 4. Less the modules in `left_out`, reported with its reason (a retry).
+  // Modules not selected are reported `excluded`, and their dependents do not wait for
+  // them. A destroy selecting a module without its dependents would leave them reading
+  // a destroyed state: unselected_dependents names them, for a caller to refuse.
   Strings include = {};
   Strings exclude = {};
+  std::optional<Strings> modules = std::nullopt;
+  bool include_dependencies = false;
+  bool include_dependents = false;
+  std::vector<LeftOut> left_out = {};
   // List the order in the report; run nothing.
   bool dry_run = false;
   // Passed to every module's command (timeout, env, extra_args, ...); its line and
@@ -140,6 +159,20 @@ struct GraphRunOptions {
 // `options.reverse`. Throws DependencyCycleError.
 std::vector<std::vector<std::string>> run_order(const ModuleGraph& graph,
                                                 const GraphRunOptions& options);
+
+// The names of the modules `options` selects, in the graph's order. Throws
+// Error(unknown_module) as a run would.
+std::vector<std::string> selected_modules(const ModuleGraph& graph, const GraphRunOptions& options);
+
+// The modules not selected that depend on a selected one, directly or not, in the
+// graph's order: what a destroy with this selection would leave broken. Modules in
+// `left_out` count as selected (a retry's were dealt with by the run it retries).
+std::vector<std::string> unselected_dependents(const ModuleGraph& graph, GraphRunOptions options);
+
+// A retry of `previous`: every module of `graph` that did not fail, skip or get
+// cancelled there, left out with why ("succeeded in the run retried", "excluded from
+// the run retried", "not in the run retried"). Set it as GraphRunOptions::left_out.
+std::vector<LeftOut> retry_left_out(const ModuleGraph& graph, const GraphRunReport& previous);
 
 namespace detail {
 class GraphRunState;

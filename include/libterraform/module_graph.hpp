@@ -9,6 +9,9 @@
 
 namespace libterraform {
 
+// How far a graph query follows dependencies.
+enum class Reach { direct, transitive };
+
 // One module of a graph: a name (for messages, reports and globs) and its directory.
 struct GraphModule {
   std::string name;
@@ -45,8 +48,11 @@ class ModuleGraph {
   const std::vector<GraphModule>& modules() const noexcept { return modules_; }
   std::size_t size() const noexcept { return modules_.size(); }
   std::optional<std::size_t> find(std::string_view name) const;
-  // The modules that run after `module` (its direct dependents).
-  std::vector<std::size_t> dependents(std::size_t module) const;
+  // What `module` depends on, and what depends on it: the modules it runs after (and
+  // after), or that run after it. Indexes in the order added; `transitive`: every
+  // module reachable that way, not only the direct ones.
+  std::vector<std::size_t> dependencies(std::size_t module, Reach reach = Reach::direct) const;
+  std::vector<std::size_t> dependents(std::size_t module, Reach reach = Reach::direct) const;
 
   // Throws DependencyCycleError when the dependencies form a cycle.
   void check_acyclic() const;
@@ -68,6 +74,19 @@ class ModuleGraph {
   // Throws Error(directory_not_found), Error(unknown_module), DependencyCycleError.
   static ModuleGraph of_directories(const std::vector<std::filesystem::path>& directories,
                                     const DiscoveryOptions& options = DiscoveryOptions());
+
+  // The modules a change touches, by name in the order added: those with a file that
+  // differs between git revision `ref` and the working tree (changed in commits since
+  // `ref`, staged, unstaged, deleted, or untracked and not ignored), and those calling
+  // such a directory as a local child module (`source = "../x"`, followed through
+  // child modules of child modules). A file belongs to the nearest module or child
+  // module directory holding it. Their dependents are not added:
+  // GraphRunOptions::include_dependents does that. `repository`: any directory of the
+  // git work tree. Runs git (from PATH). Throws Error(git_failed) for a directory
+  // outside any work tree, an unknown `ref`, or git missing or failing, and
+  // Error(read_failed) for a configuration file it cannot read.
+  std::vector<std::string> changed_since(std::string_view ref,
+                                         const std::filesystem::path& repository) const;
 
  private:
   std::vector<GraphModule> modules_;

@@ -57,6 +57,8 @@ class Category final : public boost::system::error_category {
         return "the shared plugin cache could not be used";
       case errc::read_failed:
         return "a directory or file of the module tree could not be read";
+      case errc::git_failed:
+        return "git could not say what changed";
     }
     return "unknown libterraform error";
   }
@@ -182,6 +184,8 @@ std::string_view to_string(errc code) noexcept {
       return "plugin_cache_failed";
     case errc::read_failed:
       return "read_failed";
+    case errc::git_failed:
+      return "git_failed";
   }
   return "unknown";
 }

@@ -1,63 +1,23 @@
 // ModuleGraph::discover: module directories under a root and the dependencies their
 // files declare.
 
-#include "graph/remote_state_scan.hpp"
+#include "graph/configuration_scan.hpp"
+#include "graph/tree_files.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/module_graph.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <map>
 #include <sstream>
 
 namespace libterraform {
 namespace {
 
+using graph::entries_of;
+using graph::is_configuration;
+using graph::read_file;
+
 namespace fs = std::filesystem;
-
-bool is_configuration(const fs::directory_entry& entry) {
-  std::error_code ec;
-  return entry.path().extension() == ".tf" && entry.is_regular_file(ec);
-}
-
-[[noreturn]] void unreadable(const fs::path& path, const std::error_code& ec) {
-  throw Error(errc::read_failed, "cannot read " + path.string() + ": " + ec.message() +
-                                     " (the module tree would be incomplete)");
-}
-
-// A directory's entries; throws Error(read_failed) when it cannot be listed.
-std::vector<fs::directory_entry> entries_of(const fs::path& directory) {
-  std::error_code ec;
-  fs::directory_iterator it(directory, ec);
-  std::vector<fs::directory_entry> entries;
-  for (; !ec && it != fs::directory_iterator(); it.increment(ec))
-    entries.push_back(*it);
-  if (ec) unreadable(directory, ec);
-  return entries;
-}
-
-// Throws Error(read_failed) when it cannot be read whole.
-std::string read_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) unreadable(path, std::error_code(errno, std::generic_category()));
-  std::string text;
-  char buffer[65536];
-  ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      unreadable(path, std::error_code(error, std::generic_category()));
-    }
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
 
 // The lines of a dependency file that name a directory: trimmed, comments dropped.
 std::vector<std::string> listed_directories(const fs::path& file) {

@@ -1,59 +1,9 @@
 // TerraformPool::run over a graph, and the GraphRun handle.
 
 #include "graph/graph_run_state.hpp"
-
-#include <fnmatch.h>
-
-#include <algorithm>
+#include "graph/selection.hpp"
 
 namespace libterraform {
-namespace {
-
-bool matches_any(const Strings& globs, const std::string& name) {
-  for (const auto& glob : globs)
-    if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
-  return false;
-}
-
-// Throws Error(unknown_module) for an include that matches no module: a typo would
-// otherwise run nothing, and say nothing.
-std::vector<bool> selection(const ModuleGraph& graph, const GraphRunOptions& options) {
-  for (const auto& glob : options.include) {
-    const auto& modules = graph.modules();
-    if (std::none_of(modules.begin(), modules.end(),
-                     [&](const GraphModule& m) { return matches_any({glob}, m.name); })) {
-      throw Error(errc::unknown_module, "the include \"" + glob + "\" matches no module");
-    }
-  }
-  std::vector<bool> selected;
-  for (const auto& module : graph.modules()) {
-    selected.push_back((options.include.empty() || matches_any(options.include, module.name)) &&
-                       !matches_any(options.exclude, module.name));
-  }
-  return selected;
-}
-
-// The selected modules alone, with the dependencies among them.
-ModuleGraph selected_part(const ModuleGraph& graph, const std::vector<bool>& selected) {
-  ModuleGraph part;
-  for (std::size_t m = 0; m < graph.size(); ++m)
-    if (selected[m]) part.add(graph.modules()[m].name, graph.modules()[m].directory);
-  for (std::size_t m = 0; m < graph.size(); ++m) {
-    if (!selected[m]) continue;
-    for (std::size_t dependency : graph.modules()[m].after)
-      if (selected[dependency])
-        part.add_dependency(graph.modules()[m].name, graph.modules()[dependency].name);
-  }
-  return part;
-}
-
-}  // namespace
-
-std::vector<std::vector<std::string>> run_order(const ModuleGraph& graph,
-                                                const GraphRunOptions& options) {
-  graph.check_acyclic();  // a cycle through a module left out is still one
-  return selected_part(graph, selection(graph, options)).levels(options.reverse.value_or(false));
-}
 
 GraphRun TerraformPool::run(const ModuleGraph& graph, std::string_view method,
                             GraphRunOptions options) const {
@@ -71,14 +21,14 @@ GraphRun TerraformPool::run(const ModuleGraph& graph, ModuleCommand command,
                             GraphRunOptions options) const {
   if (!command) throw Error(errc::invalid_option, "run over a graph: no command given");
   const bool reverse = options.reverse.value_or(false);
-  const auto selected = selection(graph, options);
+  auto left_out = graph::selection(graph, options);
   auto order = run_order(graph, options);  // throws for a cycle
   std::vector<PoolCommand> targets;
   for (const auto& module : graph.modules())
     targets.push_back(this->command(module.directory));
-  auto state = std::make_shared<detail::GraphRunState>(graph, std::move(targets),
-                                                       std::move(command), std::move(options),
-                                                       reverse, selected, std::move(order));
+  auto state = std::make_shared<detail::GraphRunState>(
+      graph, std::move(targets), std::move(command), std::move(options), reverse,
+      std::move(left_out), std::move(order));
   state->start();
   return GraphRun(std::move(state));
 }

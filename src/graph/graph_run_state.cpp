@@ -37,6 +37,13 @@ bool is_final(ModuleResult result) {
 }
 
 // A callback that runs `first`, then `second`, either of which may be empty.
+std::vector<bool> selected(const std::vector<std::optional<std::string>>& left_out) {
+  std::vector<bool> selected;
+  for (const auto& reason : left_out)
+    selected.push_back(!reason);
+  return selected;
+}
+
 template <class Callback>
 Callback chain(Callback first, Callback second) {
   if (!first) return second;
@@ -50,13 +57,13 @@ Callback chain(Callback first, Callback second) {
 
 GraphRunState::GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets,
                              ModuleCommand command, GraphRunOptions options, bool reverse,
-                             const std::vector<bool>& selected,
+                             std::vector<std::optional<std::string>> left_out,
                              std::vector<std::vector<std::string>> order)
     : graph_(std::move(graph)),
       targets_(std::move(targets)),
       command_(std::move(command)),
       options_(std::move(options)),
-      schedule_(waits_for(graph_, reverse), selected,
+      schedule_(waits_for(graph_, reverse), selected(left_out),
                 {.fail_fast = options_.fail_fast, .ignore_errors = options_.ignore_errors}),
       tasks_(graph_.size()),
       run_(std::make_shared<FutureState<GraphRunReport>>(0)),
@@ -66,9 +73,9 @@ GraphRunState::GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets
   for (std::size_t m = 0; m < graph_.size(); ++m) {
     const auto& module = graph_.modules()[m];
     ModuleReport outcome{.module = module.name, .directory = module.directory};
-    if (!selected[m]) {
+    if (left_out[m]) {
       outcome.result = ModuleResult::excluded;
-      outcome.reason = "excluded";
+      outcome.reason = std::move(*left_out[m]);
     }
     report_.modules.push_back(std::move(outcome));
     modules_.push_back(std::make_shared<FutureState<ModuleReport>>(m));

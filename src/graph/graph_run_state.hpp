@@ -14,9 +14,11 @@ namespace libterraform::detail {
 // start. Calls into the pool and into user callbacks are made without its lock.
 class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
  public:
-  // `selected[m]`: not excluded by the options' globs. `order`: the report's levels.
+  // `left_out[m]`: why m does not run (graph::selection); empty when it is selected. `order`: the
+  // report's levels.
   GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets, ModuleCommand command,
-                GraphRunOptions options, bool reverse, const std::vector<bool>& selected,
+                GraphRunOptions options, bool reverse,
+                std::vector<std::optional<std::string>> left_out,
                 std::vector<std::vector<std::string>> order);
 
   void start();

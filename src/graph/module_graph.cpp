@@ -5,6 +5,17 @@
 #include <algorithm>
 
 namespace libterraform {
+namespace {
+
+// The indexes marked, in order, but `except`.
+std::vector<std::size_t> marked(const std::vector<bool>& marks, std::size_t except) {
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < marks.size(); ++i)
+    if (marks[i] && i != except) found.push_back(i);
+  return found;
+}
+
+}  // namespace
 
 ModuleGraph& ModuleGraph::add(std::string name, std::filesystem::path directory) {
   if (name.empty()) throw Error(errc::invalid_option, "a module's name must not be empty");
@@ -37,13 +48,43 @@ std::optional<std::size_t> ModuleGraph::find(std::string_view name) const {
   return std::nullopt;
 }
 
-std::vector<std::size_t> ModuleGraph::dependents(std::size_t module) const {
-  std::vector<std::size_t> found;
-  for (std::size_t i = 0; i < modules_.size(); ++i) {
-    const auto& after = modules_[i].after;
-    if (std::find(after.begin(), after.end(), module) != after.end()) found.push_back(i);
+std::vector<std::size_t> ModuleGraph::dependencies(std::size_t module, Reach reach) const {
+  if (reach == Reach::direct) return modules_.at(module).after;
+  // Every module reachable along "runs after" edges, marked, then listed in order.
+  std::vector<bool> reached(modules_.size(), false);
+  std::vector<std::size_t> frontier{module};
+  while (!frontier.empty()) {
+    const std::size_t next = frontier.back();
+    frontier.pop_back();
+    for (std::size_t before : modules_[next].after) {
+      if (!reached[before]) {
+        reached[before] = true;
+        frontier.push_back(before);
+      }
+    }
   }
-  return found;
+  return marked(reached, module);
+}
+
+std::vector<std::size_t> ModuleGraph::dependents(std::size_t module, Reach reach) const {
+  (void)modules_.at(module);  // out of range throws, as dependencies() does
+  std::vector<bool> reached(modules_.size(), false);
+  reached[module] = true;
+  // In the order added, a dependent may come before the module it depends on: repeat
+  // until a pass reaches nothing new (at most as many passes as the graph is deep).
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t i = 0; i < modules_.size(); ++i) {
+      const auto& after = modules_[i].after;
+      if (!reached[i] && std::any_of(after.begin(), after.end(), [&](std::size_t d) {
+            return reach == Reach::transitive ? reached[d] : d == module;
+          })) {
+        reached[i] = true;
+        grew = reach == Reach::transitive;
+      }
+    }
+  }
+  return marked(reached, module);
 }
 
 void ModuleGraph::check_acyclic() const {

@@ -158,6 +158,46 @@ TEST_F(GraphRunTest, AFailureSkipsItsDependentsWithTheCauseAndOthersGoOn) {
   EXPECT_FALSE(fs::exists(dir / "after_broken/terraform.tfstate"));
 }
 
+// A retry from the report of a run: what succeeded there is left out with its reason,
+// also when the graph selection would add it back; the rest runs in dependency order.
+TEST_F(GraphRunTest, ARetryRunsWhatDidNotSucceedInDependencyOrder) {
+  TerraformPool pool(pool_options(2));
+  ModuleGraph g;
+  g.add("base", module("base", step("base")));
+  // Fails to apply until a file named `fixed` exists in it.
+  g.add("flaky", module("flaky", R"(
+resource "terraform_data" "step" {
+  provisioner "local-exec" {
+    command = "test -e fixed && echo flaky >> ../applied.log"
+  }
+}
+)"));
+  g.add("after", module("after", step("after")));
+  g.add("other", module("other", step("other")));
+  g.add_dependency("flaky", "base").add_dependency("after", "flaky");
+  init(pool, g);
+  const GraphRunReport first = pool.run(g, apply).get();
+  ASSERT_EQ(report_of(first, "flaky").result, ModuleResult::failed);
+  ASSERT_EQ(report_of(first, "after").result, ModuleResult::skipped);
+
+  testing::write_file(dir / "flaky/fixed", "");
+  fs::remove(dir / "applied.log");
+  GraphRunOptions retry{.include = {"after"}};
+  retry.include_dependencies = true;  // would add base back: the retry's left_out wins
+  retry.left_out = retry_left_out(g, first);
+  const GraphRunReport second = pool.run(g, apply, retry).get();
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_EQ(second.order, (std::vector<std::vector<std::string>>{{"flaky"}, {"after"}}));
+  EXPECT_EQ(lines_of(dir / "applied.log"), (std::vector<std::string>{"flaky", "after"}));
+  // Each left out with the first reason that applies: the include, then the retry.
+  for (const auto& [left, reason] :
+       {std::pair("base", "succeeded in the run retried"), std::pair("other", "excluded")}) {
+    EXPECT_EQ(report_of(second, left).result, ModuleResult::excluded) << left;
+    EXPECT_EQ(report_of(second, left).reason, reason) << left;
+    EXPECT_FALSE(report_of(second, left).started) << left;
+  }
+}
+
 TEST_F(GraphRunTest, IgnoreErrorsRunsTheDependentsOfAFailedModule) {
   TerraformPool pool(pool_options(2));
   ModuleGraph g;

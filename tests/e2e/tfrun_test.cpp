@@ -5,6 +5,7 @@
 #include "modules.hpp"
 #include "pool/plugin_cache.hpp"
 #include "test_support.hpp"
+#include "tfrun_fixture.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -23,92 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using testing::TempDir;
-
-// A module that sleeps `seconds` in a local-exec provisioner when it is created.
-std::string step(int seconds = 0) {
-  return "resource \"terraform_data\" \"step\" {\n"
-         "  provisioner \"local-exec\" {\n"
-         "    command = \"sleep " +
-         std::to_string(seconds) +
-         "\"\n"
-         "  }\n"
-         "}\n";
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
-
-class TfrunTest : public testing::LeakCheck {
- protected:
-  void SetUp() override {
-    LeakCheck::SetUp();
-    const auto& env = testing::terraform_options().env;
-    environment_ = "TF_CLI_CONFIG_FILE=" + env.at("TF_CLI_CONFIG_FILE") + " CHECKPOINT_DISABLE=1";
-  }
-  // network <- db <- app (app reads db's state); broken <- after_broken.
-  void make_tree(int seconds = 0) {
-    testing::write_file(tree / "network/main.tf", step(seconds));
-    testing::write_file(tree / "db/main.tf", step(seconds));
-    testing::write_file(tree / "db/tfrun.deps", "../network\n");
-    testing::write_file(tree / "app/main.tf", step(seconds) + R"(
-data "terraform_remote_state" "db" {
-  backend = "local"
-  config  = { path = "../db/terraform.tfstate" }
-}
-)");
-  }
-  void add_broken() {
-    testing::write_file(tree / "broken/main.tf", testing::modules::kInvalid);
-    testing::write_file(tree / "after_broken/main.tf", step());
-    testing::write_file(tree / "after_broken/tfrun.deps", "../broken\n");
-  }
-  // Runs tfrun in the tree, off a terminal (stdin from /dev/null): its stdout ends up
-  // in `output`, its stderr in `errors`. `before` runs first in the same shell
-  // (`ulimit -n 128`).
-  int tfrun(const std::string& arguments, const std::string& before = "true") {
-    const std::string command = "cd " + tree.path().string() + " && " + before + " && " +
-                                environment_ + " " + LIBTERRAFORM_TFRUN + " " + arguments +
-                                " < /dev/null > " + (dir / "output").string() + " 2> " +
-                                (dir / "errors").string();
-    const int status = std::system(command.c_str());
-    output = testing::read_file(dir / "output");
-    errors = testing::read_file(dir / "errors");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  // What a JSON Schema validator (Debian's python3-jsonschema) says of `report` against
-  // `tfrun --report-schema`: empty when it is valid.
-  std::string schema_errors(const fs::path& report) {
-    const fs::path schema = dir / "schema.json", said = dir / "validator.txt";
-    if (std::system(
-            (std::string(LIBTERRAFORM_TFRUN) + " --report-schema > " + schema.string()).c_str()) !=
-        0) {
-      return "tfrun --report-schema failed";
-    }
-    const std::string validate =
-        "/usr/bin/python3 -c 'import json, sys, jsonschema\n"
-        "schema = json.load(open(sys.argv[1]))\n"
-        "jsonschema.Draft202012Validator.check_schema(schema)\n"
-        "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))' " +
-        schema.string() + " " + report.string() + " > " + said.string() + " 2>&1";
-    if (std::system("/usr/bin/python3 -c 'import jsonschema' 2> /dev/null") != 0) {
-      return "no validator: python3-jsonschema is not installed (scripts/install-deps "
-             "installs it)";
-    }
-    return std::system(validate.c_str()) == 0 ? "" : testing::read_file(said);
-  }
-
-  pid_t slow_apply(const std::vector<std::string>& wrapper = {});
-  void expect_interrupted_once();
-
-  TempDir dir, tree;
-  std::string output, errors;
-  std::string environment_;
-};
 
 // Every stdout line up to the first empty one (the run's own part, before the replay
 // and the summary): "[module] text", nothing else.
@@ -152,7 +67,7 @@ TEST_F(TfrunTest, OffATerminalEveryLineIsPrefixedAndTheReportFollowsTheSchema) {
 
   EXPECT_EQ(schema_errors(report), "");
   auto j = nlohmann::json::parse(testing::read_file(report));
-  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["schema_version"], 3);
   EXPECT_EQ(j["command"], "apply");
   EXPECT_EQ(j["exit_code"], 1);
   std::map<std::string, nlohmann::json> modules;
@@ -422,9 +337,15 @@ std::vector<pid_t> family_of(pid_t pid) {
   return family;
 }
 
+class TfrunStopTest : public TfrunTest {
+ protected:
+  pid_t slow_apply(const std::vector<std::string>& wrapper = {});
+  void expect_interrupted_once();
+};
+
 // A module whose apply sleeps 30 s, tfrun applying it; returns tfrun's pid once the
 // provisioner runs. `wrapper` runs tfrun (`timeout 3`).
-pid_t TfrunTest::slow_apply(const std::vector<std::string>& wrapper) {
+pid_t TfrunStopTest::slow_apply(const std::vector<std::string>& wrapper) {
   testing::write_file(tree / "slow/main.tf", step(30));
   EXPECT_EQ(tfrun("--progress lines init"), 0) << output;
   const pid_t pid = spawn_tfrun(
@@ -440,7 +361,7 @@ pid_t TfrunTest::slow_apply(const std::vector<std::string>& wrapper) {
 
 // terraform stopped by one interrupt: its state written (the resource tainted), its lock
 // released, the run's report saying so.
-void TfrunTest::expect_interrupted_once() {
+void TfrunStopTest::expect_interrupted_once() {
   output = testing::read_file(dir / "run.log");
   errors = testing::read_file(dir / "stderr.log");
   EXPECT_NE(output.find("[slow] Interrupt received."), std::string::npos) << output;
@@ -505,7 +426,7 @@ TEST_F(TfrunTest, AServiceStopInterruptsTerraformOnceWhateverTheOrder) {
 
 // `timeout 8 tfrun apply`: SIGTERM to tfrun (then again to its process group, which
 // holds neither the workers nor terraform). terraform gets its one interrupt from tfrun.
-TEST_F(TfrunTest, ATimeoutOfTheWholeRunInterruptsTerraformOnce) {
+TEST_F(TfrunStopTest, ATimeoutOfTheWholeRunInterruptsTerraformOnce) {
   const auto begun = std::chrono::steady_clock::now();
   const pid_t pid = slow_apply({"timeout", "-s", "TERM", "8"});
   ASSERT_GT(pid, 0);

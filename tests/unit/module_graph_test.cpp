@@ -2,9 +2,12 @@
 // terraform.
 
 #include "libterraform/module_graph.hpp"
+#include "graph/change_scope.hpp"
+#include "graph/configuration_scan.hpp"
 #include "graph/module_outcome.hpp"
-#include "graph/remote_state_scan.hpp"
+#include "graph/tree_files.hpp"
 #include "libterraform/errors.hpp"
+#include "libterraform/graph_run.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -190,6 +193,146 @@ TEST(Selection, AnIncludeThatMatchesNoModuleIsAnError) {
     EXPECT_NE(std::string(e.what()).find("\"netwrok\""), std::string::npos) << e.what();
   }
   EXPECT_EQ(run_order(g, {.exclude = {"nothing"}}).size(), 1u);  // an exclude may match none
+}
+
+// A chain and a branch: vpc <- db <- app <- web, and vpc <- dns; tools alone.
+ModuleGraph estate() {
+  ModuleGraph g;
+  for (const char* name : {"web", "app", "db", "vpc", "dns", "tools"})
+    g.add(name, std::string("/e/") + name);
+  g.add_dependency("web", "app").add_dependency("app", "db").add_dependency("db", "vpc");
+  g.add_dependency("dns", "vpc");
+  return g;
+}
+
+std::vector<std::string> names_of(const ModuleGraph& g, const std::vector<std::size_t>& found) {
+  std::vector<std::string> names;
+  for (std::size_t m : found)
+    names.push_back(g.modules()[m].name);
+  return names;
+}
+
+using Names = std::vector<std::string>;
+
+TEST(ModuleGraph, AnswersWhatAModuleDependsOnAndWhatDependsOnIt) {
+  const auto g = estate();
+  const std::size_t app = *g.find("app"), vpc = *g.find("vpc"), tools = *g.find("tools");
+  EXPECT_EQ(names_of(g, g.dependencies(app)), (Names{"db"}));
+  EXPECT_EQ(names_of(g, g.dependencies(app, Reach::transitive)), (Names{"db", "vpc"}));
+  EXPECT_EQ(names_of(g, g.dependents(vpc)), (Names{"db", "dns"}));
+  // In the graph's order, though "web" was added before the modules it reaches through.
+  EXPECT_EQ(names_of(g, g.dependents(vpc, Reach::transitive)), (Names{"web", "app", "db", "dns"}));
+  EXPECT_TRUE(g.dependencies(tools, Reach::transitive).empty());
+  EXPECT_TRUE(g.dependents(tools, Reach::transitive).empty());
+  EXPECT_THROW(g.dependents(99), std::out_of_range);
+}
+
+TEST(Selection, GraphSelectionsAddDependenciesOrDependentsAndExcludesWin) {
+  const auto g = estate();
+  EXPECT_EQ(selected_modules(g, {.include = {"app"}}), (Names{"app"}));
+  GraphRunOptions o{.include = {"app"}};
+  o.include_dependencies = true;
+  EXPECT_EQ(selected_modules(g, o), (Names{"app", "db", "vpc"}));
+  EXPECT_EQ(run_order(g, o), (Levels{{"vpc"}, {"db"}, {"app"}}));
+  o.include_dependents = true;
+  EXPECT_EQ(selected_modules(g, o), (Names{"web", "app", "db", "vpc"}));
+  o.exclude = {"db"};  // an exclude wins over what the graph added
+  EXPECT_EQ(selected_modules(g, o), (Names{"web", "app", "vpc"}));
+  GraphRunOptions dependents{.include = {"vpc"}};
+  dependents.include_dependents = true;
+  EXPECT_EQ(selected_modules(g, dependents), (Names{"web", "app", "db", "vpc", "dns"}));
+}
+
+TEST(Selection, NamesNarrowTheIncludesAndUnknownNamesAreErrors) {
+  const auto g = estate();
+  GraphRunOptions o;
+  o.modules = Strings{"db", "dns"};
+  EXPECT_EQ(selected_modules(g, o), (Names{"db", "dns"}));
+  o.include = {"d*"};
+  o.modules = Strings{"db", "vpc"};
+  EXPECT_EQ(selected_modules(g, o), (Names{"db"}));  // named, and matching an include
+  o.modules = Strings{};
+  EXPECT_TRUE(selected_modules(g, o).empty());  // nothing named: nothing runs
+  o.modules = Strings{"nope"};
+  EXPECT_THROW(selected_modules(g, o), Error);
+}
+
+TEST(Selection, ARetryLeavesOutWhatSucceededWithItsReason) {
+  const auto g = estate();
+  GraphRunReport previous;
+  auto add = [&](const char* name, ModuleResult result) {
+    previous.modules.push_back({.module = name, .result = result});
+  };
+  add("web", ModuleResult::skipped);
+  add("app", ModuleResult::failed);
+  add("db", ModuleResult::succeeded);
+  add("vpc", ModuleResult::succeeded);
+  add("dns", ModuleResult::cancelled);
+  // "tools" is new to the tree: it was not in the run retried.
+  GraphRunOptions o;
+  o.left_out = retry_left_out(g, previous);
+  EXPECT_EQ(selected_modules(g, o), (Names{"web", "app", "dns"}));
+  EXPECT_EQ(run_order(g, o), (Levels{{"app", "dns"}, {"web"}}));
+  ASSERT_EQ(o.left_out.size(), 3u);
+  EXPECT_EQ(o.left_out[0].module, "db");
+  EXPECT_EQ(o.left_out[0].reason, "succeeded in the run retried");
+  EXPECT_EQ(o.left_out[2].module, "tools");
+  EXPECT_EQ(o.left_out[2].reason, "not in the run retried");
+  // Those a retry leaves out ran before: a destroy does not count them as stranded.
+  o.reverse = true;
+  EXPECT_TRUE(unselected_dependents(g, o).empty());
+}
+
+TEST(Selection, ADestroyOfAModuleWithoutItsDependentsNamesThem) {
+  const auto g = estate();
+  GraphRunOptions o{.reverse = true, .include = {"db"}};
+  EXPECT_EQ(unselected_dependents(g, o), (Names{"web", "app"}));
+  o.include_dependents = true;
+  EXPECT_TRUE(unselected_dependents(g, o).empty());
+  o.exclude = {"web"};
+  EXPECT_EQ(unselected_dependents(g, o), (Names{"web"}));
+}
+
+TEST(ChangeScope, AFileBelongsToTheNearestModuleAndChildModulesCountForTheirCallers) {
+  const std::vector<fs::path> modules{"/r/net", "/r/app", "/r/app/nested", "/r/dns"};
+  const graph::ModuleCalls calls{
+      {"/r/app", {"/r/shared/web"}},
+      {"/r/shared/web", {"/r/shared/base"}},  // a child calling a child
+      {"/r/shared/base", {"/r/shared/web"}},  // and back: a cycle of calls ends
+  };
+  auto touched = [&](std::vector<fs::path> changed) {
+    std::vector<std::string> names;
+    for (std::size_t m : graph::touched_modules(modules, calls, changed))
+      names.push_back(modules[m].filename().string());
+    return names;
+  };
+  EXPECT_EQ(touched({"/r/net/main.tf"}), (Names{"net"}));
+  EXPECT_EQ(touched({"/r/net/templates/a.tpl"}), (Names{"net"}));    // in a plain subdirectory
+  EXPECT_EQ(touched({"/r/app/nested/main.tf"}), (Names{"nested"}));  // the nearest module
+  EXPECT_EQ(touched({"/r/shared/base/x.tf"}), (Names{"app"}));       // through two calls
+  EXPECT_EQ(touched({"/r/README.md", "/elsewhere/x.tf"}), Names{});
+  EXPECT_EQ(touched({"/r/dns/a.tf", "/r/net/b.tf"}), (Names{"net", "dns"}));
+}
+
+TEST(ConfigurationScan, FindsLocalChildModuleSourcesOnly) {
+  const auto sources = graph::local_module_sources(R"(
+module "web" {
+  source = "../shared/web"
+}
+module "registry" { source = "hashicorp/consul/aws" }
+module "git" { source = "git::https://example.com/x.git" }
+# module "commented" { source = "./nope" }
+module "here" {
+  count  = 1
+  source = "./local"
+}
+module "interpolated" { source = "./${var.x}" }
+)");
+  EXPECT_EQ(sources, (Names{"../shared/web", "./local"}));
+  for (const char* name : {"a.tf", "a.tf.json", "a.tofu", "a.tofu.json"})
+    EXPECT_TRUE(graph::is_configuration_name(name)) << name;
+  for (const char* name : {".tf", "a.tfvars", "a.tf.bak", "tofu", "a.json", "a.tftest.hcl"})
+    EXPECT_FALSE(graph::is_configuration_name(name)) << name;
 }
 
 ModuleReport with(ModuleResult result, bool changes = false) {

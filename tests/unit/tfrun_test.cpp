@@ -7,6 +7,7 @@
 #include "options.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "retry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,6 +41,9 @@ TEST(TfrunOptions, Defaults) {
   EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::interrupt_again);
   EXPECT_EQ(o.stop_policy.grace_period, std::chrono::milliseconds::max());
   EXPECT_FALSE(o.yes || o.version || o.report_schema);
+  EXPECT_FALSE(o.include_dependencies || o.include_dependents);
+  EXPECT_TRUE(o.changed_since.empty() && o.retry.empty() && o.binary.empty());
+  EXPECT_EQ(o.heartbeat, 30s);
 }
 
 TEST(TfrunOptions, EverythingSet) {
@@ -72,6 +76,16 @@ TEST(TfrunOptions, EverythingSet) {
                             "--stop-grace",
                             "90s",
                             "--yes",
+                            "--include-dependencies",
+                            "--include-dependents",
+                            "--changed-since",
+                            "origin/main",
+                            "--retry",
+                            "last.json",
+                            "--heartbeat",
+                            "2m",
+                            "--binary",
+                            "/opt/tofu",
                             "apply",
                             "--",
                             "-var",
@@ -95,6 +109,13 @@ TEST(TfrunOptions, EverythingSet) {
   EXPECT_EQ(o.stop_policy.escalation, libterraform::Escalation::kill);
   EXPECT_EQ(o.stop_policy.grace_period, 90s);
   EXPECT_TRUE(o.yes);
+  EXPECT_TRUE(o.include_dependencies && o.include_dependents);
+  EXPECT_EQ(o.changed_since, "origin/main");
+  EXPECT_EQ(o.retry, "last.json");
+  EXPECT_EQ(o.heartbeat, 2min);
+  EXPECT_EQ(o.binary, "/opt/tofu");
+  EXPECT_EQ(parse_args({"--heartbeat", "0", "plan"}).options->heartbeat, 0s);
+  EXPECT_FALSE(parse_args({"--heartbeat", "often", "plan"}).options);
   EXPECT_TRUE(parse_args({"-y", "destroy"}).options->yes);
   // The flags that need no command.
   EXPECT_TRUE(parse_args({"--version"}).options->version);
@@ -280,6 +301,8 @@ libterraform::GraphRunReport sample_report() {
   return r;
 }
 
+const RunRequest kPlanRequest{.command = "plan", .arguments = {"-var", "x=1"}, .root = "/t"};
+
 TEST(TfrunReport, SummaryTableAlignsItsColumns) {
   EXPECT_EQ(summary_table(sample_report()),
             "MODULE   RESULT   DURATION  CHANGES  REASON\n"
@@ -288,9 +311,11 @@ TEST(TfrunReport, SummaryTableAlignsItsColumns) {
 }
 
 TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
-  const auto j = report_json(sample_report(), "plan");
-  EXPECT_EQ(j["schema_version"], 2);
+  const auto j = report_json(sample_report(), kPlanRequest);
+  EXPECT_EQ(j["schema_version"], 3);
   EXPECT_EQ(j["command"], "plan");
+  EXPECT_EQ(j["arguments"], nlohmann::json::parse(R"(["-var", "x=1"])"));
+  EXPECT_EQ(j["root"], "/t");
   EXPECT_EQ(j["started"], "2027-01-15T08:00:00.000Z");
   EXPECT_EQ(j["exit_code"], 1);
   EXPECT_EQ(j["order"], nlohmann::json::parse(R"([["network"],["app"]])"));
@@ -317,7 +342,7 @@ TEST(TfrunReport, JsonFollowsTheDocumentedSchema) {
   // Another category's code: its name and value.
   auto r = sample_report();
   r.modules[0].error = make_error_code(boost::system::errc::too_many_files_open);
-  EXPECT_EQ(report_json(r, "plan")["modules"][0]["error_code"], "generic:24");
+  EXPECT_EQ(report_json(r, kPlanRequest)["modules"][0]["error_code"], "generic:24");
 }
 
 TEST(TfrunReport, NamesThatAreNotUtf8AreWrittenWithEscapes) {
@@ -330,10 +355,55 @@ TEST(TfrunReport, NamesThatAreNotUtf8AreWrittenWithEscapes) {
   auto r = sample_report();
   r.modules[0].module = "bad\xff";
   r.order = {{"bad\xff"}};
-  const auto j = report_json(r, "plan");
+  const auto j = report_json(r, kPlanRequest);
   EXPECT_EQ(j["modules"][0]["name"], "bad\\xFF");
   EXPECT_EQ(j["order"][0][0], "bad\\xFF");
   EXPECT_NO_THROW(j.dump());
+}
+
+TEST(TfrunRetry, AReportOfTheSameTreeAndCommandGivesItsModulesAndArguments) {
+  const auto j = report_json(sample_report(), kPlanRequest);
+  const auto source = retry_source(j, "/t", "plan");
+  EXPECT_EQ(source.arguments, (std::vector<std::string>{"-var", "x=1"}));
+  ASSERT_EQ(source.previous.modules.size(), 2u);
+  EXPECT_EQ(source.previous.modules[0].module, "network");
+  EXPECT_EQ(source.previous.modules[0].result, ModuleResult::failed);
+  EXPECT_EQ(source.previous.modules[1].result, ModuleResult::skipped);
+}
+
+TEST(TfrunRetry, AnotherTreeCommandOrADryRunIsRefusedSayingWhy) {
+  const auto j = report_json(sample_report(), kPlanRequest);
+  auto refusal = [](const nlohmann::json& report, const std::string& root,
+                    const std::string& command) -> std::string {
+    try {
+      retry_source(report, root, command);
+      return "";
+    } catch (const RetryRefused& e) {
+      return e.what();
+    }
+  };
+  EXPECT_EQ(refusal(j, "/elsewhere", "plan"), "it is a run over /t, not /elsewhere");
+  EXPECT_EQ(refusal(j, "/t", "apply"), "it is a run of plan, not apply");
+  auto dry = j;
+  dry["dry_run"] = true;
+  EXPECT_EQ(refusal(dry, "/t", "plan"), "it is a dry run's: nothing ran");
+  auto old = j;
+  old["schema_version"] = 2;
+  old.erase("root");
+  EXPECT_NE(refusal(old, "/t", "plan").find("does not record its tree"), std::string::npos);
+  EXPECT_NE(refusal(nlohmann::json::array(), "/t", "plan").find("not a tfrun report"),
+            std::string::npos);
+  auto odd = j;
+  odd["modules"][0]["result"] = "great";
+  EXPECT_NE(refusal(odd, "/t", "plan").find("\"great\""), std::string::npos);
+  EXPECT_THROW(read_retry_source("/nonexistent/r.json", "/t", "plan"), RetryRefused);
+}
+
+TEST(TfrunLines, TheHeartbeatNamesTheRunningModulesAndHowLongEachRan) {
+  EXPECT_EQ(heartbeat_line(30s, {{"apps/web", 95s}, {"dns", 31s}}),
+            "tfrun: nothing printed for 30s; running: apps/web (1m35s), dns (31s)");
+  EXPECT_EQ(heartbeat_line(62s, {{"db", 3605s}}),
+            "tfrun: nothing printed for 1m02s; running: db (60m05s)");
 }
 
 TEST(TfrunLogs, EveryModuleHasALogFileOfItsOwn) {

@@ -97,13 +97,41 @@ std::string prefixed_lines(const std::string& module, std::string_view text) {
   return lines;
 }
 
+std::string heartbeat_line(std::chrono::steady_clock::duration silence,
+                           const std::vector<RunningFor>& running) {
+  auto whole = [](std::chrono::steady_clock::duration d) {
+    const auto total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+    return total < 60 ? std::to_string(total) + "s"
+                      : std::to_string(total / 60) + "m" + (total % 60 < 10 ? "0" : "") +
+                            std::to_string(total % 60) + "s";
+  };
+  std::string line = "tfrun: nothing printed for " + whole(silence) + "; running:";
+  for (std::size_t i = 0; i < running.size(); ++i)
+    line += (i ? ", " : " ") + running[i].module + " (" + whole(running[i].elapsed) + ")";
+  return line;
+}
+
+void LineDisplay::write_locked(int fd, std::string_view text) {
+  write_all(fd, text);  // one write, under the lock: lines never interleave
+  last_write_ = Clock::now();
+}
+
 void LineDisplay::write_lines(const std::string& module, std::string_view text) {
   const std::string lines = prefixed_lines(module, text);
+  if (lines.empty()) return;
   std::lock_guard lock(mutex_);
-  write_all(fd_, lines);  // one write, under the lock: lines never interleave
+  write_locked(fd_, lines);
 }
 
 void LineDisplay::changed(const ModuleReport& m) {
+  {
+    std::lock_guard lock(mutex_);
+    if (m.result == ModuleResult::running) {
+      running_.emplace(m.module, Clock::now());
+    } else {
+      running_.erase(m.module);
+    }
+  }
   if (m.result == ModuleResult::running) {
     write_lines(m.module, "started");
   } else if (m.result != ModuleResult::pending && m.result != ModuleResult::queued &&
@@ -122,7 +150,21 @@ void LineDisplay::output(const std::string& module, std::string_view line) {
 
 void LineDisplay::message(std::string_view text) {
   std::lock_guard lock(mutex_);
-  write_all(message_fd_, std::string(text) + "\n");
+  write_locked(message_fd_, std::string(text) + "\n");
+}
+
+void LineDisplay::tick() {
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  if (heartbeat_ <= Clock::duration::zero() || running_.empty() || now - last_write_ < heartbeat_) {
+    return;
+  }
+  std::vector<RunningFor> running;
+  for (const auto& [module, since] : running_)
+    running.push_back({module, now - since});
+  std::sort(running.begin(), running.end(),
+            [](const RunningFor& a, const RunningFor& b) { return a.elapsed > b.elapsed; });
+  write_locked(message_fd_, heartbeat_line(now - last_write_, running) + "\n");
 }
 
 // --- live ---

@@ -40,19 +40,38 @@ std::string ending_line(const libterraform::ModuleReport& module);
 // Pure: unit-tested.
 std::string prefixed_lines(const std::string& module, std::string_view text);
 
+// The heartbeat: "tfrun: nothing printed for 30s; running: network (1m02s), app (12s)".
+// Pure: unit-tested.
+struct RunningFor {
+  std::string module;
+  std::chrono::steady_clock::duration elapsed;
+};
+std::string heartbeat_line(std::chrono::steady_clock::duration silence,
+                           const std::vector<RunningFor>& running);
+
 // "[network] Plan: 1 to add, 0 to change, 0 to destroy."
 class LineDisplay final : public Display {
  public:
-  LineDisplay(int fd, int message_fd) : fd_(fd), message_fd_(message_fd) {}
+  using Clock = std::chrono::steady_clock;
+  // `heartbeat`: after this long with nothing written while modules run, a line on
+  // `message_fd` naming them (a CI job that prints nothing for long is killed); zero
+  // for none.
+  LineDisplay(int fd, int message_fd, Clock::duration heartbeat = {})
+      : fd_(fd), message_fd_(message_fd), heartbeat_(heartbeat) {}
   void changed(const libterraform::ModuleReport& module) override;
   void event(const std::string& module, const libterraform::Event& event) override;
   void output(const std::string& module, std::string_view line) override;
   void message(std::string_view text) override;
+  void tick() override;  // writes the heartbeat when it is due
 
  private:
   void write_lines(const std::string& module, std::string_view text);
+  void write_locked(int fd, std::string_view text);
   int fd_, message_fd_;
+  Clock::duration heartbeat_;
   std::mutex mutex_;
+  Clock::time_point last_write_ = Clock::now();
+  std::map<std::string, Clock::time_point> running_;  // by name: since when
 };
 
 // One line per running module and a counter line, redrawn in place.

@@ -10,6 +10,7 @@
 #include "options.hpp"
 #include "outputs.hpp"
 #include "report.hpp"
+#include "retry.hpp"
 
 #include <libterraform/commands.hpp>
 #include <libterraform/graph_run.hpp>
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -36,21 +38,58 @@ ModuleGraph graph_of(const tfrun::Options& o) {
   return ModuleGraph::of_directories(o.modules);
 }
 
+// Refused before anything runs: exit 64 with the message.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // The run's selection and order, without its callbacks: what --dry-run and the
-// question before a change print.
-GraphRunOptions selection(const tfrun::Options& o, const std::string& method) {
-  return {.reverse = method == "destroy",
-          .fail_fast = o.fail_fast,
-          .ignore_errors = o.ignore_errors,
-          .include = o.include,
-          .exclude = o.exclude,
-          .dry_run = o.dry_run};
+// question before a change print. Throws UsageError for a selection that cannot be.
+GraphRunOptions selection(const tfrun::Options& o, const std::string& method,
+                          const ModuleGraph& graph, const tfrun::RetrySource* retry) {
+  GraphRunOptions options{.reverse = method == "destroy",
+                          .fail_fast = o.fail_fast,
+                          .ignore_errors = o.ignore_errors,
+                          .include = o.include,
+                          .exclude = o.exclude,
+                          .dry_run = o.dry_run};
+  options.include_dependencies = o.include_dependencies;
+  options.include_dependents = o.include_dependents;
+  if (!o.changed_since.empty()) {
+    try {  // the modules a change touches, and (as a change reaches them too) dependents
+      options.modules = graph.changed_since(o.changed_since, o.modules.empty() ? o.root : ".");
+      options.include_dependents = true;
+    } catch (const Error& e) {
+      if (e.code() != errc::git_failed) throw;
+      throw UsageError(std::string("--changed-since: ") + e.what());
+    }
+  }
+  if (retry) options.left_out = retry_left_out(graph, retry->previous);
+  try {
+    run_order(graph, options);
+  } catch (const Error& e) {
+    if (e.code() != errc::unknown_module) throw;
+    throw UsageError(std::string("--include: ") + e.what());  // a selection of nothing
+  }
+  if (method == "destroy") {
+    const auto stranded = unselected_dependents(graph, options);
+    if (!stranded.empty()) {
+      std::string names;
+      for (const auto& name : stranded)
+        names += (names.empty() ? "" : ", ") + name;
+      throw UsageError(
+          "destroy: these modules depend on ones it would destroy and are not "
+          "selected, so they would be left reading a destroyed state: " +
+          names + ". Select them too (--include-dependents), or destroy them first.");
+    }
+  }
+  return options;
 }
 
-GraphRunOptions run_options(const tfrun::Options& o, const std::string& method,
-                            tfrun::Display& display, tfrun::ModuleLogs& logs) {
-  GraphRunOptions options = selection(o, method);
-  options.common.extra_args = o.terraform_args;
+GraphRunOptions run_options(GraphRunOptions options, const std::vector<std::string>& arguments,
+                            const std::string& method, tfrun::Display& display,
+                            tfrun::ModuleLogs& logs) {
+  options.common.extra_args = arguments;
   // What terraform prints goes to the display and the logs as it comes; keeping it all
   // in each module's result too would grow without bound (docs/tfrun.md, "Memory").
   options.common.keep_output = false;
@@ -102,8 +141,8 @@ void print_order(std::ostream& out, const std::vector<std::vector<std::string>>&
 }
 
 // On a terminal, before a command that changes state: the order, then a question.
-bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::string& method) {
-  const auto order = run_order(graph, selection(o, method));
+bool confirmed(const ModuleGraph& graph, const GraphRunOptions& chosen, const std::string& method) {
+  const auto order = run_order(graph, chosen);
   std::size_t modules = 0;
   for (const auto& level : order)
     modules += level.size();
@@ -116,16 +155,47 @@ bool confirmed(const ModuleGraph& graph, const tfrun::Options& o, const std::str
       "Run terraform " + method + " in these " + std::to_string(modules) + " module(s)?");
 }
 
+// --binary, else $TFRUN_BINARY, else terraform on PATH, else tofu on PATH (else
+// "terraform", for the error to name).
+std::string binary_of(const tfrun::Options& o) {
+  if (!o.binary.empty()) return o.binary;
+  if (const char* chosen = std::getenv("TFRUN_BINARY"); chosen && *chosen) return chosen;
+  const char* path = std::getenv("PATH");
+  for (const char* name : {"terraform", "tofu"}) {
+    std::string_view dirs = path ? path : "";
+    while (true) {
+      const auto end = dirs.find(':');
+      const std::string dir(dirs.substr(0, end));
+      if (::access(((dir.empty() ? "." : dir) + "/" + name).c_str(), X_OK) == 0) return name;
+      if (end == std::string_view::npos) break;
+      dirs.remove_prefix(end + 1);
+    }
+  }
+  return "terraform";
+}
+
 int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::ModuleLogs& logs) {
   const ModuleGraph graph = graph_of(o);
+  std::optional<tfrun::RetrySource> retry;
+  GraphRunOptions chosen;
   try {
-    run_order(graph, selection(o, method));
-  } catch (const Error& e) {
-    if (e.code() != errc::unknown_module) throw;
-    std::cerr << "tfrun: --include: " << e.what() << "\n";  // a selection of nothing
+    const auto root = std::filesystem::weakly_canonical(o.root).string();
+    if (!o.retry.empty()) retry = tfrun::read_retry_source(o.retry, root, method);
+    chosen = selection(o, method, graph, retry ? &*retry : nullptr);
+  } catch (const tfrun::RetryRefused& e) {
+    std::cerr << "tfrun: --retry " << o.retry.string() << ": " << e.what() << "\n";
+    return tfrun::kUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "tfrun: " << e.what() << "\n";
     return tfrun::kUsage;
   }
-  if (ask && !confirmed(graph, o, method)) {
+  // A retry runs with the arguments of the run it retries, unless given others.
+  const std::vector<std::string> arguments =
+      retry && o.terraform_args.empty() ? retry->arguments : o.terraform_args;
+  if (selected_modules(graph, chosen).empty()) {
+    std::cerr << "tfrun: no module is selected; nothing runs\n";
+  }
+  if (ask && !confirmed(graph, chosen, method)) {
     std::cerr << "tfrun: not confirmed; nothing ran\n";
     return 1;
   }
@@ -134,6 +204,7 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   pool_options.terraform.timeout = o.timeout;
   pool_options.terraform.stop_policy = o.stop_policy;
   pool_options.plugin_cache_dir = o.plugin_cache;
+  pool_options.terraform.terraform = binary_of(o);
   TerraformPool pool(pool_options);
 
   const bool live = o.progress == tfrun::Progress::live ||
@@ -145,17 +216,18 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   if (live) {
     display = std::make_unique<tfrun::LiveView>(STDOUT_FILENO, STDERR_FILENO, modules);
   } else {
-    display = std::make_unique<tfrun::LineDisplay>(STDOUT_FILENO, STDERR_FILENO);
+    display = std::make_unique<tfrun::LineDisplay>(STDOUT_FILENO, STDERR_FILENO, o.heartbeat);
   }
   logs.on_failure([&display](const std::string& failure) {
     display->message("tfrun: could not write " + failure + " (that log stops here)");
   });
 
-  GraphRun graph_run = start(pool, graph, method, run_options(o, method, *display, logs));
+  GraphRun graph_run =
+      start(pool, graph, method, run_options(std::move(chosen), arguments, method, *display, logs));
   interrupts.watch(graph_run, *display, o.stop_policy.escalation);
   std::atomic<bool> over{false};
-  std::thread ticker;
-  if (live) {
+  std::thread ticker;  // redraws the live view, or writes the heartbeat
+  if (live || o.heartbeat > std::chrono::milliseconds::zero()) {
     ticker = std::thread([&] {
       while (!over) {
         display->tick();
@@ -184,7 +256,10 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   // What tfrun writes counts: a report, page or log that could not be written makes
   // the exit code 1, as a failed module does.
   bool written = logs.failures().empty();
-  const auto json = tfrun::report_json(report, method);
+  const auto json =
+      tfrun::report_json(report, {.command = method,
+                                  .arguments = arguments,
+                                  .root = std::filesystem::weakly_canonical(o.root).string()});
   auto write = [&written](const char* flag, const std::filesystem::path& path,
                           const std::string& text) {
     if (path.empty()) return;
@@ -203,10 +278,12 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
 }
 
 // tfrun's, the library's and the terraform binary's, as it would run it.
-int print_versions() {
+int print_versions(const tfrun::Options& o) {
   std::cout << "tfrun " << TFRUN_VERSION << "\nlibterraform " << libterraform::version() << "\n";
   try {
-    const auto result = TerraformCommand(".").version({.check = true});
+    TerraformOptions options;
+    options.terraform = binary_of(o);
+    const auto result = TerraformCommand(".", options).version({.check = true});
     const bool parsed = result.value && result.value->is_object();
     std::cout << "terraform "
               << (parsed ? result.value->value("terraform_version", "(unknown)") : "(unknown)")
@@ -231,7 +308,7 @@ int main(int argc, char** argv) {
     std::cout << tfrun::report_schema();
     return 0;
   }
-  if (o.version) return print_versions();
+  if (o.version) return print_versions(o);
   const tfrun::CommandGuard guard = tfrun::guard_of(o.command);
   if (guard.guard == tfrun::Guard::unknown || guard.guard == tfrun::Guard::refuse) {
     std::cerr << "tfrun: " << guard.reason << "\n";

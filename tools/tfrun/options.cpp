@@ -42,6 +42,16 @@ Parsed parse(int argc, const char* const* argv) {
       ->allow_extra_args(false);
   app.add_option("--exclude", o.exclude, "Leave out modules whose name matches this glob")
       ->allow_extra_args(false);
+  app.add_flag("--include-dependencies", o.include_dependencies,
+               "Add every module the selected ones depend on (transitively)");
+  app.add_flag("--include-dependents", o.include_dependents,
+               "Add every module that depends on the selected ones (transitively)");
+  app.add_option("--changed-since", o.changed_since,
+                 "Only modules with a file changed since this git revision (committed, "
+                 "staged, unstaged or untracked), and their dependents");
+  app.add_option("--retry", o.retry,
+                 "Only the modules that did not succeed in this --report of an earlier run "
+                 "of the same command and tree");
   app.add_flag("--fail-fast", o.fail_fast, "After a failure, start no more modules");
   app.add_flag("--ignore-errors", o.ignore_errors, "Run a failed module's dependents anyway");
   app.add_flag("--dry-run", o.dry_run, "Print the order and run nothing");
@@ -50,7 +60,7 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
   app.add_option("--plugin-cache", o.plugin_cache,
                  "Share one provider cache between the inits, safely (docs/plugin-cache.md)");
-  std::string timeout, stop_grace, escalation = "interrupt", progress = "auto";
+  std::string timeout, stop_grace, escalation = "interrupt", progress = "auto", heartbeat;
   app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");
   app.add_option("--stop-escalation", escalation,
                  "What a second Ctrl-C sends to a terraform still stopping: interrupt (a "
@@ -61,6 +71,12 @@ Parsed parse(int argc, const char* const* argv) {
                  "second Ctrl-C)");
   app.add_option("--progress", progress, "auto, live (a terminal view) or lines")
       ->check(CLI::IsMember({"auto", "live", "lines"}));
+  app.add_option("--heartbeat", heartbeat,
+                 "Off a terminal, after this long with nothing printed, print which modules "
+                 "run (default 30s; 0 for never)");
+  app.add_option("--binary", o.binary,
+                 "The terraform or OpenTofu binary (default: $TFRUN_BINARY, else terraform "
+                 "on PATH, else tofu)");
   app.add_flag("-y,--yes", o.yes,
                "Go ahead with a command that changes state (apply, destroy, refresh) without "
                "asking; needed off a terminal");
@@ -93,6 +109,11 @@ Parsed parse(int argc, const char* const* argv) {
   if (!timeout.empty()) {
     o.timeout = parse_duration(timeout);
     if (!o.timeout) return bad_duration("--timeout", timeout);
+  }
+  if (!heartbeat.empty()) {
+    const auto every = parse_duration(heartbeat);
+    if (!every) return bad_duration("--heartbeat", heartbeat);
+    o.heartbeat = *every;
   }
   if (!stop_grace.empty()) {
     auto grace = parse_duration(stop_grace);

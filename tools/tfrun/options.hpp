@@ -25,6 +25,10 @@ struct Options {
   std::vector<std::filesystem::path> modules;  // --module: these directories instead
   unsigned parallelism = 0;                    // 0: the hardware's concurrency
   std::vector<std::string> include, exclude;
+  bool include_dependencies = false;  // add what the selected modules depend on
+  bool include_dependents = false;    // add what depends on them
+  std::string changed_since;          // --changed-since REF: modules a git change touches
+  std::filesystem::path retry;        // --retry REPORT.json: what did not succeed there
   bool fail_fast = false;
   bool ignore_errors = false;
   bool dry_run = false;
@@ -39,6 +43,10 @@ struct Options {
   libterraform::StopPolicy stop_policy{.grace_period = std::chrono::milliseconds::max(),
                                        .escalation = libterraform::Escalation::interrupt_again};
   Progress progress = Progress::automatic;
+  // Off a terminal: a line naming the running modules after this long with nothing
+  // printed; zero for none.
+  std::chrono::milliseconds heartbeat = std::chrono::seconds(30);
+  std::string binary;          // --binary, else $TFRUN_BINARY; empty: terraform, else tofu
   bool yes = false;            // --yes: a command that changes state goes ahead unasked
   bool version = false;        // --version: print the versions and exit
   bool report_schema = false;  // --report-schema: print the report's JSON Schema and exit

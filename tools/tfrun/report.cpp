@@ -134,7 +134,7 @@ std::string utf8_text(std::string_view bytes) {
   return text;
 }
 
-nlohmann::json report_json(const GraphRunReport& report, const std::string& command) {
+nlohmann::json report_json(const GraphRunReport& report, const RunRequest& request) {
   nlohmann::json modules = nlohmann::json::array();
   for (const auto& m : report.modules) {
     nlohmann::json diagnostics = nlohmann::json::array();
@@ -180,8 +180,13 @@ nlohmann::json report_json(const GraphRunReport& report, const std::string& comm
       names.push_back(utf8_text(name));
     order.push_back(std::move(names));
   }
+  nlohmann::json arguments = nlohmann::json::array();
+  for (const auto& argument : request.arguments)
+    arguments.push_back(utf8_text(argument));
   return {{"schema_version", kReportSchemaVersion},
-          {"command", utf8_text(command)},
+          {"command", utf8_text(request.command)},
+          {"arguments", arguments},
+          {"root", utf8_text(request.root)},
           {"started", iso8601(report.started)},
           {"ended", iso8601(report.ended)},
           {"exit_code", report.exit_code},

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tfrun {
 
@@ -16,8 +17,14 @@ namespace tfrun {
 std::string summary_table(const libterraform::GraphRunReport& report);
 
 // The report as JSON, following report_schema().
-inline constexpr int kReportSchemaVersion = 2;
-nlohmann::json report_json(const libterraform::GraphRunReport& report, const std::string& command);
+inline constexpr int kReportSchemaVersion = 3;
+// What the report records of how the run was asked for: a --retry checks them.
+struct RunRequest {
+  std::string command;                 // the command method
+  std::vector<std::string> arguments;  // terraform's, after `--`
+  std::string root;                    // the tree, absolute and canonical
+};
+nlohmann::json report_json(const libterraform::GraphRunReport& report, const RunRequest& request);
 // The report's JSON Schema (draft 2020-12): what `tfrun --report-schema` prints.
 const char* report_schema();
 

@@ -7,16 +7,22 @@ namespace tfrun {
 const char* report_schema() {
   return R"json({
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://github.com/libterraform-cpp/libterraform-cpp/tfrun-report-2.schema.json",
+  "$id": "https://github.com/libterraform-cpp/libterraform-cpp/tfrun-report-3.schema.json",
   "title": "tfrun report",
   "description": "One run of one terraform command across a tree of modules (tfrun --report).",
   "type": "object",
-  "required": ["schema_version", "command", "started", "ended", "exit_code", "cancelled",
+  "required": ["schema_version", "command", "arguments", "root", "started", "ended", "exit_code", "cancelled",
                "dry_run", "order", "modules"],
   "additionalProperties": false,
   "properties": {
-    "schema_version": {"const": 2},
+    "schema_version": {"const": 3},
     "command": {"type": "string", "description": "The command method run in each module."},
+    "arguments": {
+      "description": "The arguments passed to terraform after the command's own (tfrun ... -- ARGS).",
+      "type": "array",
+      "items": {"type": "string"}
+    },
+    "root": {"type": "string", "description": "The module tree's directory, absolute (--root, canonical)."},
     "started": {"$ref": "#/$defs/time"},
     "ended": {"$ref": "#/$defs/time"},
     "exit_code": {

@@ -1,4 +1,4 @@
-#include "graph/remote_state_scan.hpp"
+#include "graph/configuration_scan.hpp"
 
 #include <regex>
 
@@ -48,19 +48,27 @@ std::size_t block_end(const std::string& code, std::size_t open) {
   return std::string::npos;
 }
 
+// Each block opening with `header` (its regex ends at the opening brace), as text from
+// that brace to the one that closes it.
+std::vector<std::string> blocks(const std::string& code, const std::regex& header) {
+  std::vector<std::string> found;
+  for (std::sregex_iterator it(code.begin(), code.end(), header), end; it != end; ++it) {
+    const std::size_t open = it->position() + it->length() - 1;
+    const std::size_t close = block_end(code, open);
+    if (close == std::string::npos) break;
+    found.push_back(code.substr(open, close - open));
+  }
+  return found;
+}
+
 }  // namespace
 
 std::vector<std::string> local_remote_state_paths(std::string_view configuration) {
   static const std::regex header(R"re(\bdata\s+"terraform_remote_state"\s+"[^"]*"\s*\{)re");
   static const std::regex local_backend(R"re(\bbackend\s*=\s*"local")re");
   static const std::regex path_value(R"re(\bpath\s*=\s*"((?:[^"\\]|\\.)*)")re");
-  const std::string code = without_comments(configuration);
   std::vector<std::string> paths;
-  for (std::sregex_iterator it(code.begin(), code.end(), header), end; it != end; ++it) {
-    const std::size_t open = it->position() + it->length() - 1;
-    const std::size_t close = block_end(code, open);
-    if (close == std::string::npos) break;
-    const std::string block = code.substr(open, close - open);
+  for (const auto& block : blocks(without_comments(configuration), header)) {
     std::smatch path;
     if (!std::regex_search(block, local_backend) || !std::regex_search(block, path, path_value)) {
       continue;
@@ -72,6 +80,18 @@ std::vector<std::string> local_remote_state_paths(std::string_view configuration
     paths.push_back(std::move(value));
   }
   return paths;
+}
+
+std::vector<std::string> local_module_sources(std::string_view configuration) {
+  static const std::regex header(R"re(\bmodule\s+"[^"]*"\s*\{)re");
+  // A local source starts with ./ or ../ (terraform's rule); it holds no interpolation.
+  static const std::regex source_value(R"re(\bsource\s*=\s*"(\.\.?/[^"$]*)")re");
+  std::vector<std::string> sources;
+  for (const auto& block : blocks(without_comments(configuration), header)) {
+    std::smatch source;
+    if (std::regex_search(block, source, source_value)) sources.push_back(source[1]);
+  }
+  return sources;
 }
 
 }  // namespace libterraform::graph
