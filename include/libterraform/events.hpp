@@ -134,7 +134,7 @@ struct Event {
   std::string type_name;  // as terraform names it
   std::string level;      // "@level": "info", "warn", "error"
   std::string message;    // "@message": the human-readable line
-  std::string module;     // "@module"
+  std::string module;     // "@module": "terraform.ui", or "tofu.ui" from OpenTofu
   std::string timestamp;  // "@timestamp", RFC 3339
   nlohmann::json raw;     // the whole line
 
@@ -146,7 +146,7 @@ struct Event {
   std::optional<Hook> hook;                                   // apply_*, provision_*, refresh_*
   std::optional<TestProgress> test;                           // test_file, test_run
   std::optional<TestSummary> test_summary;                    // test_summary
-  std::string terraform_version;                              // version
+  std::string terraform_version;                              // version (terraform's or tofu's)
   std::string ui_version;                                     // version: "1.2"
   std::string message_code;                                   // init_output
 };

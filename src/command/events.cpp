@@ -119,7 +119,8 @@ Event to_event(const nlohmann::json& o) {
   event.timestamp = string_field(o, "@timestamp");
   switch (event.type) {
     case EventType::version:
-      event.terraform_version = string_field(o, "terraform");
+      // OpenTofu names the key after itself ("tofu").
+      event.terraform_version = string_field(o, o.contains("tofu") ? "tofu" : "terraform");
       event.ui_version = string_field(o, "ui");
       break;
     case EventType::diagnostic:

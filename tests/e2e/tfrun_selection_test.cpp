@@ -254,6 +254,21 @@ TEST_F(TfrunSelectionTest, OffATerminalAQuietRunSaysWhatRunsEveryHeartbeat) {
   EXPECT_EQ(errors.find("nothing printed"), std::string::npos) << errors;
 }
 
+// OpenTofu's stand-in (tests/data/tofu/tofu, see opentofu_test.cpp) over a tree of
+// *.tofu modules, picked by --binary.
+TEST_F(TfrunSelectionTest, TfrunRunsTheBinaryItIsGivenOverTofuModules) {
+  const fs::path tofu = fs::path(LIBTERRAFORM_TEST_DATA) / "tofu/tofu";
+  testing::write_file(tree / "network/main.tofu", "resource \"terraform_data\" \"a\" {}\n");
+  const fs::path calls = dir / "calls.log";
+  ASSERT_EQ(tfrun("--binary " + tofu.string() + " --progress lines" + report_flag() + "plan",
+                  "export FAKE_TOFU_LOG=" + calls.string()),
+            0)
+      << output << errors;
+  EXPECT_EQ(testing::read_file(calls).rfind("plan ", 0), 0u) << testing::read_file(calls);
+  EXPECT_NE(output.find("[network] Plan: 2 to add"), std::string::npos) << output;
+  EXPECT_EQ(report()["modules"][0]["changes"]["add"], 2);
+}
+
 TEST_F(TfrunSelectionTest, TheBinaryIsTheFlagsTheEnvironmentsTerraformOrElseTofu) {
   // A PATH holding no terraform but a tofu (here the real terraform under that name).
   const std::string terraform =

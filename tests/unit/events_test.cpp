@@ -103,6 +103,24 @@ TEST(Events, TestEvents) {
   EXPECT_EQ(run.test->progress, "starting");
 }
 
+// Written from OpenTofu's documented formats (tests/data/README.md): its version event
+// names the version under "tofu", and every event comes from "tofu.ui".
+TEST(Events, OpenTofusEventsReadAsTerraforms) {
+  const auto all = events("tofu/plan.jsonl");
+  const auto& version = first(all, EventType::version);
+  EXPECT_EQ(version.terraform_version, "1.9.0");
+  EXPECT_EQ(version.ui_version, "1.2");
+  EXPECT_EQ(version.module, "tofu.ui");
+  EXPECT_EQ(version.message, "OpenTofu 1.9.0");
+  const auto plan = PlanResult::from(all);
+  ASSERT_TRUE(plan.summary);
+  EXPECT_EQ(plan.summary->add, 2);
+  EXPECT_EQ(plan.changes.size(), 2u);
+  const auto test = events("tofu/test.jsonl");
+  EXPECT_EQ(first(test, EventType::test_summary).test_summary->failed, 1);
+  EXPECT_EQ(first(test, EventType::test_run).test->path, "tests/main.tofutest.hcl");
+}
+
 TEST(Events, InterruptedApply) {
   auto all = events("sigint_apply.jsonl");
   EXPECT_NE(first(all, EventType::log).message.find("Interrupt received"), std::string::npos);
