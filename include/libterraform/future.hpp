@@ -202,6 +202,13 @@ class Future {
   // with `check`, Error(errc::cancelled) for a cancelled task, ...). The reference
   // lives as long as any copy of this future.
   const T& get() const { return state_->value(); }
+  // Waits, then returns what get() would throw, or null when the task succeeded: its
+  // error read without try/catch, as concurrent.futures' exception() (a cancelled
+  // task's is Error(errc::cancelled)).
+  std::exception_ptr exception() const {
+    state_->wait();
+    return state_->error();
+  }
   void wait() const { state_->wait(); }
   template <class Rep, class Period>
   std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {

@@ -36,7 +36,7 @@ bool is_final(ModuleResult result) {
          result != ModuleResult::running;
 }
 
-// A callback that runs `first`, then `second`, either of which may be empty.
+// Per module: it runs (nothing left it out).
 std::vector<bool> selected(const std::vector<std::optional<std::string>>& left_out) {
   std::vector<bool> selected;
   for (const auto& reason : left_out)
@@ -44,6 +44,7 @@ std::vector<bool> selected(const std::vector<std::optional<std::string>>& left_o
   return selected;
 }
 
+// A callback that runs `first`, then `second`, either of which may be empty.
 template <class Callback>
 Callback chain(Callback first, Callback second) {
   if (!first) return second;

@@ -111,6 +111,32 @@ TEST(Future, ErrorIsRethrown) {
   }
 }
 
+TEST(Future, ExceptionGivesTheErrorWithoutThrowing) {
+  auto failed = make_future();
+  detail::Access::state(failed)->set_error(
+      task_error(std::make_exception_ptr(Error(errc::worker_died, "gone"))));
+  const auto error = failed.exception();
+  ASSERT_TRUE(error);
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), errc::worker_died);
+    EXPECT_STREQ(e.what(), "gone");
+  }
+
+  auto succeeded = make_future();
+  std::thread completes([&] { detail::Access::state(succeeded)->set_value(1); });
+  EXPECT_FALSE(succeeded.exception());  // waited for the value: no error
+  completes.join();
+
+  auto pool = std::make_shared<FakePool>();
+  auto cancelled = make_future();
+  detail::Access::state(cancelled)->set_canceller(pool);
+  ASSERT_TRUE(cancelled.cancel());
+  ASSERT_TRUE(cancelled.exception());
+  EXPECT_THROW(std::rethrow_exception(cancelled.exception()), Error);
+}
+
 TEST(Future, CancelDropsAPendingTaskAndInterruptsARunningOne) {
   using Ids = std::vector<std::uint64_t>;
   auto pool = std::make_shared<FakePool>();

@@ -176,10 +176,10 @@ std::string binary_of(const tfrun::Options& o) {
 
 int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::ModuleLogs& logs) {
   const ModuleGraph graph = graph_of(o);
+  const std::string root = std::filesystem::weakly_canonical(o.root).string();
   std::optional<tfrun::RetrySource> retry;
   GraphRunOptions chosen;
   try {
-    const auto root = std::filesystem::weakly_canonical(o.root).string();
     if (!o.retry.empty()) retry = tfrun::read_retry_source(o.retry, root, method);
     chosen = selection(o, method, graph, retry ? &*retry : nullptr);
   } catch (const tfrun::RetryRefused& e) {
@@ -257,9 +257,7 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   // the exit code 1, as a failed module does.
   bool written = logs.failures().empty();
   const auto json =
-      tfrun::report_json(report, {.command = method,
-                                  .arguments = arguments,
-                                  .root = std::filesystem::weakly_canonical(o.root).string()});
+      tfrun::report_json(report, {.command = method, .arguments = arguments, .root = root});
   auto write = [&written](const char* flag, const std::filesystem::path& path,
                           const std::string& text) {
     if (path.empty()) return;
@@ -277,7 +275,7 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
   return code;
 }
 
-// tfrun's, the library's and the terraform binary's, as it would run it.
+// tfrun's, the library's and the binary's (terraform or tofu), as it would run it.
 int print_versions(const tfrun::Options& o) {
   std::cout << "tfrun " << TFRUN_VERSION << "\nlibterraform " << libterraform::version() << "\n";
   try {
@@ -285,7 +283,7 @@ int print_versions(const tfrun::Options& o) {
     options.terraform = binary_of(o);
     const auto result = TerraformCommand(".", options).version({.check = true});
     const bool parsed = result.value && result.value->is_object();
-    std::cout << "terraform "
+    std::cout << std::filesystem::path(result.argv.front()).filename().string() << " "
               << (parsed ? result.value->value("terraform_version", "(unknown)") : "(unknown)")
               << " (" << result.argv.front() << ")\n";
     return 0;
