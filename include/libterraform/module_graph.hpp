@@ -64,8 +64,9 @@ class ModuleGraph {
   // Every directory under `root` holding a configuration file (*.tf, *.tf.json, *.tofu,
   // *.tofu.json), root included, directories whose name starts with '.' skipped (so
   // .terraform and .git are), named by its path relative to root ("." for root itself),
-  // with the dependencies `options` say where to read. Throws Error(directory_not_found) for a missing root, Error(unknown_module)
-  // for a dependency file naming a directory that is not a module of the tree,
+  // with the dependencies `options` say where to read. Throws
+  // Error(directory_not_found) for a missing root, Error(unknown_module) for a
+  // dependency file naming a directory that is not a module of the tree,
   // DependencyCycleError for a cycle. See docs/orchestration.md.
   static ModuleGraph discover(const std::filesystem::path& root,
                               const DiscoveryOptions& options = DiscoveryOptions());
