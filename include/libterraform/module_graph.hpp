@@ -48,8 +48,8 @@ class ModuleGraph {
   const std::vector<GraphModule>& modules() const noexcept { return modules_; }
   std::size_t size() const noexcept { return modules_.size(); }
   std::optional<std::size_t> find(std::string_view name) const;
-  // What `module` depends on, and what depends on it: the modules it runs after (and
-  // after), or that run after it. Indexes in the order added; `transitive`: every
+  // What `module` depends on (the modules it runs after), and what depends on it (the
+  // modules that run after it). Indexes in the order added; Reach::transitive: every
   // module reachable that way, not only the direct ones.
   std::vector<std::size_t> dependencies(std::size_t module, Reach reach = Reach::direct) const;
   std::vector<std::size_t> dependents(std::size_t module, Reach reach = Reach::direct) const;
