@@ -15,7 +15,18 @@ std::vector<std::size_t> marked(const std::vector<bool>& marks, std::size_t exce
   return found;
 }
 
+// "the module dependencies form a cycle: a -> b -> a"
+std::string cycle_message(const std::vector<std::string>& cycle) {
+  std::string path;
+  for (const auto& module : cycle)
+    path += (path.empty() ? "" : " -> ") + module;
+  return "the module dependencies form a cycle: " + path;
+}
+
 }  // namespace
+
+DependencyCycleError::DependencyCycleError(std::vector<std::string> cycle)
+    : Error(errc::dependency_cycle, cycle_message(cycle)), cycle_(std::move(cycle)) {}
 
 ModuleGraph& ModuleGraph::add(std::string name, std::filesystem::path directory) {
   if (name.empty()) throw Error(errc::invalid_option, "a module's name must not be empty");

@@ -207,5 +207,21 @@ TEST(ThrowError, MapsCodesBackToExceptionTypes) {
   }
 }
 
+TEST(ErrorCategory, EveryCodeHasItsNameAndMessage) {
+  EXPECT_STREQ(error_category().name(), "libterraform");
+  EXPECT_EQ(to_string(errc::command_failed), "command_failed");
+  EXPECT_EQ(to_string(errc::git_failed), "git_failed");
+  EXPECT_EQ(make_error_code(errc::worker_died).message(), "the pool worker running the task died");
+  for (int value = static_cast<int>(errc::command_failed);
+       value <= static_cast<int>(errc::git_failed); ++value) {
+    const auto code = static_cast<errc>(value);
+    EXPECT_NE(to_string(code), "unknown") << value;
+    EXPECT_NE(make_error_code(code).message(), "unknown libterraform error") << value;
+  }
+  EXPECT_EQ(to_string(static_cast<errc>(0)), "unknown");
+  EXPECT_EQ(to_string(static_cast<errc>(999)), "unknown");
+  EXPECT_EQ(make_error_code(static_cast<errc>(999)).message(), "unknown libterraform error");
+}
+
 }  // namespace
 }  // namespace libterraform::detail
