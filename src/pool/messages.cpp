@@ -1,5 +1,7 @@
 #include "pool/messages.hpp"
 
+#include "libterraform/errors.hpp"
+
 namespace libterraform::pool {
 namespace {
 
@@ -7,6 +9,27 @@ template <class Enum>
 Enum checked_enum(std::uint8_t value, Enum last) {
   if (value > static_cast<std::uint8_t>(last)) throw ProtocolError("enum value out of range");
   return static_cast<Enum>(value);
+}
+
+// An error code's category on the wire.
+enum class CategoryTag : std::uint8_t { library, generic, system };
+
+CategoryTag tag_of(const boost::system::error_category& category) {
+  if (category == error_category()) return CategoryTag::library;
+  if (category == boost::system::system_category()) return CategoryTag::system;
+  return CategoryTag::generic;
+}
+
+const boost::system::error_category& category_of(CategoryTag tag) {
+  switch (tag) {
+    case CategoryTag::library:
+      return error_category();
+    case CategoryTag::system:
+      return boost::system::system_category();
+    case CategoryTag::generic:
+      break;
+  }
+  return boost::system::generic_category();
 }
 
 }  // namespace
@@ -121,14 +144,20 @@ Finished decode_finished(std::string_view payload) {
 }
 
 std::string encode(const Failed& m) {
-  return PayloadWriter().u64(m.run_id).i32(m.code).string(m.message).take();
+  return PayloadWriter()
+      .u64(m.run_id)
+      .u8(static_cast<std::uint8_t>(tag_of(m.code.category())))
+      .i32(m.code.value())
+      .string(m.message)
+      .take();
 }
 
 Failed decode_failed(std::string_view payload) {
   PayloadReader in(payload);
   Failed m;
   m.run_id = in.u64();
-  m.code = in.i32();
+  const auto& category = category_of(checked_enum(in.u8(), CategoryTag::system));
+  m.code = boost::system::error_code(in.i32(), category);
   m.message = in.string();
   return m;
 }

@@ -6,6 +6,8 @@
 #include "pool/wire.hpp"
 #include "process/child_exit.hpp"
 
+#include <boost/system/error_code.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -36,10 +38,11 @@ struct Finished {
   process::ChildExit exit;
 };
 
-// The command could not be started: an Error's code and message.
+// The command could not be started: an Error's code, its category kept (the library's,
+// generic or system; a code of any other category arrives as generic), and its message.
 struct Failed {
   RunId run_id = 0;
-  std::int32_t code = 0;
+  boost::system::error_code code;
   std::string message;
 };
 

@@ -273,8 +273,8 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
       scheduler_.task_finished(worker);
       // Cancelled before terraform started (waiting for the plugin cache): cancelled, as
       // a task dropped from the queue is.
-      if (message.code == static_cast<std::int32_t>(errc::cancelled)) return cancelled(task);
-      return fail(task, detail::Outcome::failure(static_cast<errc>(message.code), message.message));
+      if (message.code == errc::cancelled) return cancelled(task);
+      return fail(task, detail::Outcome::failure(message.code, message.message));
     }
     default:
       throw ProtocolError("unexpected frame type from worker");

@@ -267,7 +267,7 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
     }
     child = process::launch(cache_launch ? *cache_launch : request.invocation.launch);
   } catch (const Error& e) {
-    channel.send(FrameType::failed, encode(Failed{request.run_id, e.code().value(), e.what()}));
+    channel.send(FrameType::failed, encode(Failed{request.run_id, e.code(), e.what()}));
     return;
   }
   const std::array<int, 3> fds{child.pidfd.get(), child.stdout_fd.get(), child.stderr_fd.get()};

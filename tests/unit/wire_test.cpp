@@ -1,10 +1,12 @@
 // The pool's frames and payloads, without I/O.
 
 #include "pool/wire.hpp"
+#include "libterraform/errors.hpp"
 #include "pool/messages.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace libterraform::pool {
@@ -117,9 +119,23 @@ TEST(Messages, WorkerMessagesRoundTrip) {
   EXPECT_EQ(finished.exit.stop_reason, process::StopReason::timed_out);
   EXPECT_EQ(finished.exit.duration, std::chrono::milliseconds(1234));
 
-  auto failed = decode_failed(encode(Failed{7, 5, "module directory /x"}));
-  EXPECT_EQ(failed.code, 5);
+  // An error code keeps its category: the library's, generic or system.
+  auto failed = decode_failed(
+      encode(Failed{7, make_error_code(errc::directory_not_found), "module directory /x"}));
+  EXPECT_EQ(failed.code, errc::directory_not_found);
+  EXPECT_EQ(failed.code.category(), error_category());
   EXPECT_EQ(failed.message, "module directory /x");
+  const boost::system::error_code no_entry(ENOENT, boost::system::generic_category());
+  EXPECT_EQ(decode_failed(encode(Failed{7, no_entry, "gone"})).code, no_entry);
+  const boost::system::error_code system(EMFILE, boost::system::system_category());
+  EXPECT_EQ(decode_failed(encode(Failed{7, system, "full"})).code, system);
+  // Not errc::directory_not_found (5) read back from a generic 5 (EIO), as a bare number
+  // would be.
+  EXPECT_NE(decode_failed(encode(Failed{7, {EIO, boost::system::generic_category()}, ""})).code,
+            errc::directory_not_found);
+  auto bad_tag = encode(Failed{7, no_entry, "gone"});
+  bad_tag[8] = 9;  // after the run id: a category tag no one writes
+  EXPECT_THROW(decode_failed(bad_tag), ProtocolError);
 
   auto started = decode_started(encode(Started{7, 4321}));
   EXPECT_EQ(started.pid, 4321);
