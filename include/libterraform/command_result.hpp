@@ -46,6 +46,9 @@ struct CommandResult {
   bool timed_out = false;
   // The timeout it ran under, if any.
   std::optional<std::chrono::milliseconds> timeout;
+  // Run with -detailed-exitcode (PlanOptions::detailed_exitcode, or in extra_args), and
+  // terraform exited 2: the plan succeeded and holds changes.
+  bool changes_present = false;
 
   // Diagnostics found in `value`, errors and warnings, in terraform's order.
   std::vector<Diagnostic> diagnostics() const;

@@ -152,6 +152,8 @@ CommandSpec ArgvBuilder::finish(const CommonOptions& common) {
   for (const auto& argument : common.extra_args) {
     require_no_nul("extra argument", argument);
     spec_.args.push_back(argument);
+    // Given raw, the flag still means what it means: exit code 2 is changes, not failure.
+    if (argument == "-detailed-exitcode") spec_.detailed_exitcode = true;
   }
   spec_.args.insert(spec_.args.end(), positionals_.begin(), positionals_.end());
   spec_.common = common;

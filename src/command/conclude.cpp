@@ -38,6 +38,7 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   result->timeout = raw.timeout;
   result->interrupted = raw.exit.stop_reason != process::StopReason::none;
   result->timed_out = raw.exit.stop_reason == process::StopReason::timed_out;
+  result->changes_present = spec.detailed_exitcode && result->retcode == 2;
   ParsedOutput parsed = parse_output(spec.format, raw.output);
   result->value = std::move(parsed.value);
   result->output = std::move(raw.output);

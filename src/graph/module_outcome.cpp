@@ -59,11 +59,6 @@ int combined_exit_code(const std::vector<ModuleReport>& modules) noexcept {
 namespace graph {
 namespace {
 
-bool ran_with_detailed_exitcode(const CommandResult& result) {
-  return std::find(result.argv.begin(), result.argv.end(), "-detailed-exitcode") !=
-         result.argv.end();
-}
-
 std::optional<ChangeSummary> last_summary(const CommandResult& result) {
   std::optional<ChangeSummary> summary;
   if (!result.value || !result.value->is_array()) return summary;
@@ -120,7 +115,7 @@ void conclude(ModuleReport& outcome, const CommandResult* result, const detail::
     outcome.error = failure ? failure->code : make_error_code(errc::command_failed);
   } else if (result->retcode == 0) {
     outcome.result = ModuleResult::succeeded;
-  } else if (result->retcode == 2 && ran_with_detailed_exitcode(*result)) {
+  } else if (result->changes_present) {
     outcome.result = ModuleResult::succeeded;
     outcome.changes = true;
   } else {

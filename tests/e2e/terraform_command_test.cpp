@@ -58,6 +58,12 @@ TEST_F(TerraformCommandTest, PlanApplyOutputShowRefreshDestroy) {
 
   auto detailed = cli->plan({.detailed_exitcode = true, .check = true});
   EXPECT_EQ(detailed.retcode, 2);
+  EXPECT_TRUE(detailed.changes_present);
+  EXPECT_FALSE(plan.changes_present);  // without the flag, 0 says nothing of changes
+  // The flag given raw among the extra arguments means the same: no failure for 2.
+  auto raw = cli->plan({.check = true, .extra_args = {"-detailed-exitcode"}});
+  EXPECT_EQ(raw.retcode, 2);
+  EXPECT_TRUE(raw.changes_present);
 
   auto apply = cli->apply({.check = true});
   EXPECT_TRUE(has_event(apply, "apply_complete"));

@@ -116,6 +116,14 @@ TEST(PlanArgv, EverythingSet) {
   EXPECT_TRUE(spec.detailed_exitcode);
 }
 
+// Given raw in extra_args, -detailed-exitcode still makes exit code 2 mean changes.
+TEST(PlanArgv, ADetailedExitCodeInExtraArgumentsCounts) {
+  auto spec = specs::plan({.extra_args = {"-lock=false", "-detailed-exitcode"}}, kDefaults);
+  EXPECT_TRUE(spec.detailed_exitcode);
+  EXPECT_EQ(spec.args.back(), "-detailed-exitcode");
+  EXPECT_FALSE(specs::plan({.extra_args = {"-lock=false"}}, kDefaults).detailed_exitcode);
+}
+
 TEST(PlanArgv, VarValuesReachTerraformIntact) {
   auto spec =
       specs::plan({.vars = {{"v", "a=b \"quoted\"\nnext line 'single' $HOME `x`"}}}, kDefaults);

@@ -357,6 +357,7 @@ TEST(ModuleConclusion, ExitCodesErrorsAndInterrupts) {
   CommandResult r;
   r.argv = {"terraform", "plan", "-detailed-exitcode"};
   r.retcode = 2;
+  r.changes_present = true;  // as conclude() sets it
   ModuleReport m;
   graph::conclude(m, &r, nullptr, false);
   EXPECT_EQ(m.result, ModuleResult::succeeded);
@@ -365,6 +366,7 @@ TEST(ModuleConclusion, ExitCodesErrorsAndInterrupts) {
   EXPECT_FALSE(m.error);
 
   r.argv = {"terraform", "plan"};  // 2 without -detailed-exitcode is a failure
+  r.changes_present = false;
   m = {};
   graph::conclude(m, &r, nullptr, false);
   EXPECT_EQ(m.result, ModuleResult::failed);

@@ -129,9 +129,13 @@ TEST(Conclude, CheckRaisesTerraformCommandErrorWithDiagnostics) {
 TEST(Conclude, DetailedExitCodeTwoIsSuccess) {
   auto spec = spec_of(OutputFormat::text, true);
   spec.detailed_exitcode = true;
-  EXPECT_FALSE(conclude(spec, finished(2, "")).failed());
+  const auto changes = conclude(spec, finished(2, ""));
+  EXPECT_FALSE(changes.failed());
+  EXPECT_TRUE(changes.result->changes_present);  // said once, where the code is read
+  EXPECT_FALSE(conclude(spec, finished(0, "")).result->changes_present);
   EXPECT_TRUE(conclude(spec, finished(1, "")).failed());
   EXPECT_TRUE(conclude(spec_of(OutputFormat::text, true), finished(2, "")).failed());
+  EXPECT_FALSE(conclude(spec_of(OutputFormat::text), finished(2, "")).result->changes_present);
 }
 
 TEST(Conclude, TimeoutAlwaysRaisesWithThePartialResult) {

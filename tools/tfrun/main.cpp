@@ -116,20 +116,6 @@ GraphRunOptions run_options(GraphRunOptions options, const std::vector<std::stri
   return options;
 }
 
-GraphRun start(TerraformPool& pool, const ModuleGraph& graph, const std::string& method,
-               GraphRunOptions options) {
-  if (method != "plan") return pool.run(graph, method, std::move(options));
-  // plan with -detailed-exitcode: a module with changes counts for exit code 2.
-  auto& extra = options.common.extra_args;
-  const auto flag = std::find(extra.begin(), extra.end(), "-detailed-exitcode");
-  const bool detailed = flag != extra.end();
-  if (detailed) extra.erase(flag);
-  auto plan = [detailed](const PoolCommand& m, CommonOptions common) {
-    return m.plan(with_common_options(PlanOptions{.detailed_exitcode = detailed}, common));
-  };
-  return pool.run(graph, ModuleCommand(plan), std::move(options));
-}
-
 void print_order(std::ostream& out, const std::vector<std::vector<std::string>>& order) {
   std::size_t level = 0;
   for (const auto& modules : order) {
@@ -222,8 +208,10 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
     display->message("tfrun: could not write " + failure + " (that log stops here)");
   });
 
+  // `plan -- -detailed-exitcode`: the library reads the flag among the arguments, and a
+  // module with changes counts for exit code 2.
   GraphRun graph_run =
-      start(pool, graph, method, run_options(std::move(chosen), arguments, method, *display, logs));
+      pool.run(graph, method, run_options(std::move(chosen), arguments, method, *display, logs));
   interrupts.watch(graph_run, *display, o.stop_policy.escalation);
   std::atomic<bool> over{false};
   std::thread ticker;  // redraws the live view, or writes the heartbeat
