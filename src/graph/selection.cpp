@@ -43,6 +43,29 @@ std::vector<bool> included(const ModuleGraph& graph, const GraphRunOptions& opti
   return chosen;
 }
 
+// The modules marked in `from`, and every module reached from them along "depends on"
+// edges (or, with `dependents`, "is depended on by"): one walk for all of them.
+std::vector<bool> reached(const ModuleGraph& graph, std::vector<bool> from, bool dependents) {
+  std::vector<std::vector<std::size_t>> next(graph.size());
+  for (std::size_t m = 0; m < graph.size(); ++m)
+    for (std::size_t d : graph.modules()[m].after)
+      dependents ? next[d].push_back(m) : next[m].push_back(d);
+  std::vector<std::size_t> pending;
+  for (std::size_t m = 0; m < graph.size(); ++m)
+    if (from[m]) pending.push_back(m);
+  while (!pending.empty()) {
+    const std::size_t m = pending.back();
+    pending.pop_back();
+    for (std::size_t n : next[m]) {
+      if (!from[n]) {
+        from[n] = true;
+        pending.push_back(n);
+      }
+    }
+  }
+  return from;
+}
+
 }  // namespace
 
 namespace graph {
@@ -50,16 +73,13 @@ namespace graph {
 std::vector<std::optional<std::string>> selection(const ModuleGraph& graph,
                                                   const GraphRunOptions& options) {
   const std::vector<bool> chosen = included(graph, options);
-  std::vector<bool> selected = chosen;
-  for (std::size_t m = 0; m < graph.size(); ++m) {  // step 2
-    if (!chosen[m]) continue;
-    if (options.include_dependencies)
-      for (std::size_t d : graph.dependencies(m, Reach::transitive))
-        selected[d] = true;
-    if (options.include_dependents)
-      for (std::size_t d : graph.dependents(m, Reach::transitive))
-        selected[d] = true;
-  }
+  std::vector<bool> selected = chosen;  // step 2
+  const auto add = [&selected](const std::vector<bool>& more) {
+    for (std::size_t m = 0; m < selected.size(); ++m)
+      if (more[m]) selected[m] = true;
+  };
+  if (options.include_dependencies) add(reached(graph, chosen, false));
+  if (options.include_dependents) add(reached(graph, chosen, true));
   std::vector<std::optional<std::string>> left_out(graph.size());
   for (std::size_t m = 0; m < graph.size(); ++m) {  // step 3
     if (!selected[m] || matches_any(options.exclude, graph.modules()[m].name))
@@ -108,15 +128,13 @@ std::vector<std::string> unselected_dependents(const ModuleGraph& graph, GraphRu
   // Modules left out by name (a retry's, which ran before) are not stranded by this run.
   options.left_out.clear();
   const auto left_out = graph::selection(graph, options);
-  std::vector<bool> stranded(graph.size(), false);
-  for (std::size_t m = 0; m < graph.size(); ++m) {
-    if (left_out[m]) continue;
-    for (std::size_t d : graph.dependents(m, Reach::transitive))
-      if (left_out[d]) stranded[d] = true;
-  }
+  std::vector<bool> selected(graph.size());
+  for (std::size_t m = 0; m < graph.size(); ++m)
+    selected[m] = !left_out[m];
+  const auto depending = reached(graph, selected, true);
   std::vector<std::string> names;
   for (std::size_t m = 0; m < graph.size(); ++m)
-    if (stranded[m]) names.push_back(graph.modules()[m].name);
+    if (depending[m] && left_out[m]) names.push_back(graph.modules()[m].name);
   return names;
 }
 

@@ -142,19 +142,18 @@ bool confirmed(const ModuleGraph& graph, const GraphRunOptions& chosen, const st
 }
 
 // --binary, else $TFRUN_BINARY, else terraform on PATH, else tofu on PATH (else
-// "terraform", for the error to name).
+// "terraform", for the error to name). PATH is searched by the library, as it runs it.
 std::string binary_of(const tfrun::Options& o) {
   if (!o.binary.empty()) return o.binary;
   if (const char* chosen = std::getenv("TFRUN_BINARY"); chosen && *chosen) return chosen;
-  const char* path = std::getenv("PATH");
   for (const char* name : {"terraform", "tofu"}) {
-    std::string_view dirs = path ? path : "";
-    while (true) {
-      const auto end = dirs.find(':');
-      const std::string dir(dirs.substr(0, end));
-      if (::access(((dir.empty() ? "." : dir) + "/" + name).c_str(), X_OK) == 0) return name;
-      if (end == std::string_view::npos) break;
-      dirs.remove_prefix(end + 1);
+    TerraformOptions options;
+    options.terraform = name;
+    try {
+      TerraformCommand(".", options);
+      return name;
+    } catch (const Error& e) {
+      if (e.code() != errc::binary_not_found) throw;
     }
   }
   return "terraform";
