@@ -42,6 +42,7 @@ void async_start_run(asio::any_io_executor executor, const AsyncRunOptions& opti
   try {
     target.executable = resolve_terraform(options.terraform);
   } catch (const Error& e) {
+    leave(slot, std::current_exception());
     Completion<RunResult>::complete_later(
         std::make_shared<Completion<RunResult>>(std::move(handler), executor), e.code());
     return;

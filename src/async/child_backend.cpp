@@ -16,7 +16,7 @@ void start_child(boost::asio::any_io_executor executor, const RunTarget& target,
   auto run =
       AsyncRun::start(executor, target, std::move(spec),
                       [completion, cancelled, slot = std::move(slot)](Outcome outcome) {
-                        leave(slot, outcome.callback_error);
+                        if (!*cancelled) leave(slot, outcome.exception());
                         CommandResult result = outcome.result ? *outcome.result : CommandResult{};
                         boost::system::error_code ec =
                             *cancelled ? boost::asio::error::operation_aborted : outcome.code;

@@ -95,9 +95,9 @@ inline bool interrupts_running(boost::asio::cancellation_type type) {
          cancellation_type::none;
 }
 
-// Leaves a callback's exception where the awaiting token looks for it.
-inline void leave(const ExceptionSlot& slot, const std::exception_ptr& callback_error) {
-  if (slot.error && callback_error) *slot.error = callback_error;
+// Leaves the operation's exception where with_errors looks for it.
+inline void leave(const ExceptionSlot& slot, const std::exception_ptr& error) {
+  if (slot.error && error) *slot.error = error;
 }
 
 }  // namespace libterraform::detail

@@ -73,6 +73,7 @@ class PoolOperation : public PoolOperationBase,
     try {
       future = submit();
     } catch (const Error& e) {
+      leave(slot_, std::current_exception());
       return Completion<Result>::complete_later(completion_, e.code());
     }
     future_ = future;
@@ -117,10 +118,10 @@ class PoolOperation : public PoolOperationBase,
     }
     if (f.cancelled()) return completion_->complete(asio::error::operation_aborted, {});
     if (auto failure = Access::state(f)->failure()) {
-      leave(slot_, failure->code == errc::callback_failed ? failure->exception : nullptr);
       CommandResult result = failure->result ? *failure->result : CommandResult{};
-      error_code ec =
-          cancelled_ && result.interrupted ? asio::error::operation_aborted : failure->code;
+      bool aborted = cancelled_ && result.interrupted;
+      if (!aborted) leave(slot_, failure->exception);
+      error_code ec = aborted ? asio::error::operation_aborted : failure->code;
       return completion_->complete(ec, as<Result>(std::move(result)));
     }
     completion_->complete(cancelled_ ? error_code(asio::error::operation_aborted) : error_code{},

@@ -1,23 +1,24 @@
 #pragma once
 
-// The completion signatures of the async API, and the completion tokens that raise
-// exceptions (use_awaitable, use_future) made to raise what the synchronous API
-// throws.
+// The completion signatures of the async API, and `with_errors(token)`: the adapter
+// that hands a token the exception the synchronous API would throw. The tokens that
+// raise exceptions by themselves (use_awaitable, use_future) go through it always.
 
 #include "libterraform/command_result.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/events.hpp"
 
-#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <concepts>
 #include <exception>
-#include <future>
 #include <memory>
 #include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace libterraform {
 
@@ -28,19 +29,40 @@ using RunSignature = void(boost::system::error_code, RunResult);
 // once with the run's error, if it has one.
 using EventSignature = void(boost::system::error_code, std::optional<Event>);
 
+// A completion token adapter: the operation completes `token` with
+// void(std::exception_ptr, R) instead of void(error_code, R), the exception being
+// what the synchronous API throws: the library's own with its whole message and the
+// result (TerraformCommandError, CommandTimeoutError, Error(worker_died) naming the
+// worker and its signal, ...), or a callback's own exception. For tokens that see only
+// a code otherwise: `co_await cli.apply(o, with_errors(asio::deferred))`,
+// `with_errors(yield)`, `with_errors(asio::experimental::use_promise)`.
+template <class Token>
+struct with_errors_t {
+  Token token;
+};
+
+template <class Token>
+with_errors_t<std::decay_t<Token>> with_errors(Token&& token) {
+  return {std::forward<Token>(token)};
+}
+
 }  // namespace libterraform
 
 namespace libterraform::detail {
 
-// Where an operation leaves the exception the synchronous API would throw when the
-// error code alone cannot rebuild it (a line or event callback's own exception, an
-// event stream's error), for the tokens that raise exceptions (use_awaitable,
-// use_future). Other tokens get the code only. Empty: nobody asks.
+// What the library's operations complete with, besides the error.
+template <class R>
+concept AsyncValue = std::same_as<R, CommandResult> || std::same_as<R, RunResult> ||
+    std::same_as<R, std::optional<Event>>;
+
+// Where an operation leaves the exception the synchronous API would throw, for
+// with_errors. Empty: nobody asks, and the operation completes with the code only.
 struct ExceptionSlot {
   std::shared_ptr<std::exception_ptr> error;
 };
 
-// The error a completion hands out as the exception the synchronous API would throw.
+// The error a completion hands out when the operation left no exception (a code
+// alone: operation_aborted, or an operation whose exception was not kept).
 std::exception_ptr completion_error(const boost::system::error_code& ec, CommandResult result);
 std::exception_ptr completion_error(const boost::system::error_code& ec, const RunResult& result);
 std::exception_ptr completion_error(const boost::system::error_code& ec,
@@ -61,78 +83,88 @@ std::exception_ptr raised_error(const boost::system::error_code& ec, Result resu
   return raised ? raised : completion_error(ec, std::move(result));
 }
 
-// The completion tokens that turn errors into exceptions (use_awaitable, use_future)
-// raise what the synchronous API throws: the library's own, carrying the result
-// (TerraformCommandError, CommandTimeoutError, ...), or a callback's own exception,
-// rather than a bare system_error.
-template <class Executor, class Result>
-struct AwaitableResult {
-  using return_type = boost::asio::awaitable<Result, Executor>;
+// The handler with_errors gives an operation: turns its code into the exception.
+template <class Handler, class Result>
+struct ErrorsHandler {
+  Handler handler;
+  std::shared_ptr<std::exception_ptr> raised;
 
-  template <class Initiation, class... Args>
-  static return_type initiate(Initiation initiation, boost::asio::use_awaitable_t<Executor>,
-                              Args... args) {
-    auto raised = std::make_shared<std::exception_ptr>();
-    (bind_error_slot(args, raised), ...);
-    auto token = boost::asio::as_tuple(boost::asio::use_awaitable_t<Executor>{});
-    auto [ec, result] =
-        co_await boost::asio::async_initiate<decltype(token),
-                                             void(boost::system::error_code, Result)>(
-            std::move(initiation), token, std::move(args)...);
-    if (ec) std::rethrow_exception(raised_error(ec, std::move(result), *raised));
-    co_return std::move(result);
-  }
-};
-
-template <class Result>
-struct FutureResult {
-  using return_type = std::future<Result>;
-
-  template <class Initiation, class Allocator, class... Args>
-  static return_type initiate(Initiation initiation, boost::asio::use_future_t<Allocator>,
-                              Args... args) {
-    auto promise = std::make_shared<std::promise<Result>>();
-    auto future = promise->get_future();
-    auto raised = std::make_shared<std::exception_ptr>();
-    (bind_error_slot(args, raised), ...);
-    std::move(initiation)(
-        [promise, raised](boost::system::error_code ec, Result result) {
-          if (ec) {
-            promise->set_exception(raised_error(ec, std::move(result), *raised));
-          } else {
-            promise->set_value(std::move(result));
-          }
-        },
-        std::move(args)...);
-    return future;
+  void operator()(boost::system::error_code ec, Result result) {
+    std::exception_ptr error = ec ? raised_error(ec, result, *raised) : nullptr;
+    std::move(handler)(std::move(error), std::move(result));
   }
 };
 
 }  // namespace libterraform::detail
 
-template <class Executor>
-class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
-                                libterraform::CommandSignature>
-    : public libterraform::detail::AwaitableResult<Executor, libterraform::CommandResult> {};
+namespace boost::asio {
 
-template <class Executor>
-class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>, libterraform::RunSignature>
-    : public libterraform::detail::AwaitableResult<Executor, libterraform::RunResult> {};
+template <class Token, libterraform::detail::AsyncValue Result>
+struct async_result<libterraform::with_errors_t<Token>, void(system::error_code, Result)>
+    : async_result<Token, void(std::exception_ptr, Result)> {
+  template <class Initiation>
+  struct Wrapped {
+    Initiation initiation;
+    std::shared_ptr<std::exception_ptr> raised;
 
-template <class Allocator>
-class boost::asio::async_result<boost::asio::use_future_t<Allocator>,
-                                libterraform::CommandSignature>
-    : public libterraform::detail::FutureResult<libterraform::CommandResult> {};
+    template <class Handler, class... Args>
+    void operator()(Handler&& handler, Args&&... args) {
+      using Adapted = libterraform::detail::ErrorsHandler<std::decay_t<Handler>, Result>;
+      std::move(initiation)(Adapted{std::forward<Handler>(handler), raised},
+                            std::forward<Args>(args)...);
+    }
+  };
 
-template <class Allocator>
-class boost::asio::async_result<boost::asio::use_future_t<Allocator>, libterraform::RunSignature>
-    : public libterraform::detail::FutureResult<libterraform::RunResult> {};
+  template <class Initiation, class RawToken, class... Args>
+  static auto initiate(Initiation&& initiation, RawToken&& token, Args... args) {
+    auto raised = std::make_shared<std::exception_ptr>();
+    (libterraform::detail::bind_error_slot(args, raised), ...);
+    return async_initiate<Token, void(std::exception_ptr, Result)>(
+        Wrapped<std::decay_t<Initiation>>{std::forward<Initiation>(initiation), raised},
+        token.token, std::move(args)...);
+  }
+};
 
-template <class Executor>
-class boost::asio::async_result<boost::asio::use_awaitable_t<Executor>,
-                                libterraform::EventSignature>
-    : public libterraform::detail::AwaitableResult<Executor, std::optional<libterraform::Event>> {};
+// The handler keeps the executor, cancellation slot and allocator of the one it wraps.
+template <template <class, class> class Associator, class Handler, class Result,
+          class DefaultCandidate>
+struct associator<Associator, libterraform::detail::ErrorsHandler<Handler, Result>,
+                  DefaultCandidate> : Associator<Handler, DefaultCandidate> {
+  static typename Associator<Handler, DefaultCandidate>::type get(
+      const libterraform::detail::ErrorsHandler<Handler, Result>& h) noexcept {
+    return Associator<Handler, DefaultCandidate>::get(h.handler);
+  }
+  static auto get(const libterraform::detail::ErrorsHandler<Handler, Result>& h,
+                  const DefaultCandidate& c) noexcept
+      -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c)) {
+    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  }
+};
 
-template <class Allocator>
-class boost::asio::async_result<boost::asio::use_future_t<Allocator>, libterraform::EventSignature>
-    : public libterraform::detail::FutureResult<std::optional<libterraform::Event>> {};
+// use_awaitable and use_future raise what the synchronous API throws, rather than a
+// bare system_error: they go through with_errors.
+template <class Executor, libterraform::detail::AsyncValue Result>
+struct async_result<use_awaitable_t<Executor>, void(system::error_code, Result)>
+    : async_result<libterraform::with_errors_t<use_awaitable_t<Executor>>,
+                   void(system::error_code, Result)> {
+  template <class Initiation, class... Args>
+  static auto initiate(Initiation&& initiation, use_awaitable_t<Executor> token, Args&&... args) {
+    auto adapted = libterraform::with_errors(token);
+    return async_initiate<decltype(adapted), void(system::error_code, Result)>(
+        std::forward<Initiation>(initiation), adapted, std::forward<Args>(args)...);
+  }
+};
+
+template <class Allocator, libterraform::detail::AsyncValue Result>
+struct async_result<use_future_t<Allocator>, void(system::error_code, Result)>
+    : async_result<libterraform::with_errors_t<use_future_t<Allocator>>,
+                   void(system::error_code, Result)> {
+  template <class Initiation, class... Args>
+  static auto initiate(Initiation&& initiation, use_future_t<Allocator> token, Args&&... args) {
+    auto adapted = libterraform::with_errors(token);
+    return async_initiate<decltype(adapted), void(system::error_code, Result)>(
+        std::forward<Initiation>(initiation), adapted, std::forward<Args>(args)...);
+  }
+};
+
+}  // namespace boost::asio
