@@ -427,13 +427,10 @@ TEST_P(AsyncTest, UseFutureRaisesTheLibrarysOwnErrors) {
   auto run = AsyncTerraformCommand::run(io.get_executor(), {"validate", "-no-color"}, run_options,
                                         asio::use_future);
   io.run();
-  try {
-    future.get();
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.command_result().working_dir.filename(), "broken");
-    EXPECT_FALSE(e.diagnostics().empty());
-  }
+  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] { future.get(); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->command_result().working_dir.filename(), "broken");
+  EXPECT_FALSE(e->diagnostics().empty());
   EXPECT_THROW(run.get(), TerraformCommandError);
 }
 

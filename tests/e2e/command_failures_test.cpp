@@ -29,46 +29,38 @@ TEST_F(CommandFailuresTest, InvalidConfiguration) {
   auto r = cli.validate();
   EXPECT_EQ(r.retcode, 1);
   EXPECT_FALSE(r.value->at("valid").get<bool>());
-  try {
-    cli.validate({.check = true});
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.code(), errc::command_failed);
-    ASSERT_FALSE(e.diagnostics().empty());
-    EXPECT_EQ(e.diagnostics()[0].summary, "Unsupported argument");
-    EXPECT_EQ(e.diagnostics()[0].filename, "main.tf");
-    EXPECT_NE(std::string(e.what()).find("Unsupported argument"), std::string::npos);
-  }
+  auto e = testing::expect_error<TerraformCommandError>(
+      errc::command_failed, "Unsupported argument", [&] { cli.validate({.check = true}); });
+  ASSERT_TRUE(e);
+  ASSERT_FALSE(e->diagnostics().empty());
+  EXPECT_EQ(e->diagnostics()[0].summary, "Unsupported argument");
+  EXPECT_EQ(e->diagnostics()[0].filename, "main.tf");
 }
 
 TEST_F(CommandFailuresTest, MessagesCarryNoColourEscapes) {
   // run() passes no -no-color: terraform colours its diagnostics.
   auto cli = initialized("invalid", testing::modules::kInvalid);
-  try {
-    cli.run("validate", {.check = true});
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find("Unsupported argument"), std::string::npos) << message;
-    EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
-    EXPECT_NE(e.error().find('\x1b'), std::string::npos) << "the raw output keeps them";
-  }
+  auto e = testing::expect_error<TerraformCommandError>(
+      std::nullopt, "Unsupported argument", [&] { cli.run("validate", {.check = true}); });
+  ASSERT_TRUE(e);
+  std::string message = e->what();
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+  EXPECT_NE(e->error().find('\x1b'), std::string::npos) << "the raw output keeps them";
 }
 
 TEST_F(CommandFailuresTest, MissingVariableAndSecretsStayOutOfMessages) {
   auto cli = initialized("required", testing::modules::kRequiredVariable);
-  try {
-    cli.plan({.vars = {{"password", "hunter2-secret"}}, .check = true});
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    ASSERT_FALSE(e.diagnostics().empty());
-    EXPECT_EQ(e.diagnostics()[0].summary, "No value for required variable");
-    std::string message = e.what();
-    EXPECT_NE(message.find("No value for required variable"), std::string::npos) << message;
-    EXPECT_EQ(message.find("hunter2-secret"), std::string::npos) << message;
-    EXPECT_EQ(e.command_result().command_line().find("hunter2-secret"), std::string::npos);
-    EXPECT_NE(e.argv().back().find("hunter2-secret"), std::string::npos);  // argv is whole
-  }
+  auto e = testing::expect_error<TerraformCommandError>(
+      std::nullopt, "No value for required variable", [&] {
+        cli.plan({.vars = {{"password", "hunter2-secret"}}, .check = true});
+      });
+  ASSERT_TRUE(e);
+  ASSERT_FALSE(e->diagnostics().empty());
+  EXPECT_EQ(e->diagnostics()[0].summary, "No value for required variable");
+  std::string message = e->what();
+  EXPECT_EQ(message.find("hunter2-secret"), std::string::npos) << message;
+  EXPECT_EQ(e->command_result().command_line().find("hunter2-secret"), std::string::npos);
+  EXPECT_NE(e->argv().back().find("hunter2-secret"), std::string::npos);  // argv is whole
 }
 
 TEST_F(CommandFailuresTest, VariableValuesReachTerraformIntact) {
@@ -82,25 +74,17 @@ TEST_F(CommandFailuresTest, VariableValuesReachTerraformIntact) {
 TEST_F(CommandFailuresTest, MissingBinaryIsATypedError) {
   auto options = testing::terraform_options();
   options.terraform = "/nonexistent/terraform";
-  try {
-    TerraformCommand cli(dir.path(), options);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::binary_not_found);
-    EXPECT_EQ(e.result(), nullptr);
-  }
+  auto e = testing::expect_error(errc::binary_not_found, "",
+                                 [&] { TerraformCommand cli(dir.path(), options); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->result(), nullptr);
   options.terraform = "no-such-terraform-binary";
   EXPECT_THROW(TerraformCommand(dir.path(), options), Error);
 }
 
 TEST_F(CommandFailuresTest, MissingDirectoryIsATypedError) {
   TerraformCommand cli(dir.path() / "does-not-exist", testing::terraform_options());
-  try {
-    cli.validate();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::directory_not_found);
-  }
+  testing::expect_error(errc::directory_not_found, "", [&] { cli.validate(); });
 }
 
 TEST_F(CommandFailuresTest, StateLockedByAConcurrentApply) {
@@ -151,7 +135,7 @@ TEST_F(CommandFailuresTest, StopTokenInterruptsASlowApplyGracefully) {
 TEST_F(CommandFailuresTest, CheckedInterruptIsItsOwnError) {
   auto cli = initialized("checked", testing::slow_resource(30));
   std::stop_source stop;
-  try {
+  auto e = testing::expect_error<CommandInterruptedError>(errc::interrupted, "", [&] {
     cli.apply({.check = true,
                .on_output =
                    [&](std::string_view line) {
@@ -160,24 +144,19 @@ TEST_F(CommandFailuresTest, CheckedInterruptIsItsOwnError) {
                      }
                    },
                .stop_token = stop.get_token()});
-    FAIL();
-  } catch (const CommandInterruptedError& e) {
-    EXPECT_EQ(e.code(), errc::interrupted);
-    EXPECT_TRUE(e.result()->interrupted);
-  }
+  });
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->result()->interrupted);
 }
 
 TEST_F(CommandFailuresTest, TimeoutInterruptsAndRaisesWithThePartialResult) {
   auto cli = initialized("timeout", testing::slow_resource(30));
-  try {
-    cli.apply({.timeout = 3s});
-    FAIL() << "expected CommandTimeoutError";
-  } catch (const CommandTimeoutError& e) {
-    EXPECT_EQ(e.code(), errc::timed_out);
-    ASSERT_NE(e.result(), nullptr);
-    EXPECT_TRUE(e.result()->timed_out);
-    EXPECT_NE(e.result()->output.find("apply_start"), std::string::npos);
-  }
+  auto e = testing::expect_error<CommandTimeoutError>(errc::timed_out, "",
+                                                      [&] { cli.apply({.timeout = 3s}); });
+  ASSERT_TRUE(e);
+  ASSERT_NE(e->result(), nullptr);
+  EXPECT_TRUE(e->result()->timed_out);
+  EXPECT_NE(e->result()->output.find("apply_start"), std::string::npos);
   EXPECT_TRUE(testing::state_is_clean(cli.working_dir()));
 }
 

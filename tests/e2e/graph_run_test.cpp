@@ -580,12 +580,7 @@ TEST_F(GraphRunTest, AModuleLeftWhenThePoolShutsDownFailsWithItsCode) {
 TEST_F(GraphRunTest, BadRunsAreRefusedUpFront) {
   TerraformPool pool(pool_options(1));
   auto graph = diamond();
-  try {
-    pool.run(graph, "no_such_command");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::unknown_command);
-  }
+  testing::expect_error(errc::unknown_command, "", [&] { pool.run(graph, "no_such_command"); });
   EXPECT_THROW(pool.run(graph, "workspace_new"), Error);  // it needs a name
   graph.add_dependency("base", "top");
   EXPECT_THROW(pool.run(graph, "init"), DependencyCycleError);

@@ -134,12 +134,7 @@ TEST_F(HostConditionsTest, ADeletedWorkingDirectoryIsATypedError) {
   }
   fs::current_path(before);
   ASSERT_TRUE(future) << "run() threw instead of failing its future";
-  try {
-    future->get();
-    FAIL() << "expected directory_not_found";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::directory_not_found);
-  }
+  testing::expect_error(errc::directory_not_found, "", [&] { future->get(); });
 }
 
 TEST_F(HostConditionsTest, DirectoriesBeyondPathMaxRunEverywhere) {
@@ -183,13 +178,8 @@ TEST_F(HostConditionsTest, NulBytesInPathsAndEnvironmentAreRefused) {
 TEST_F(HostConditionsTest, InputTooLargeForAPoolTaskIsATypedError) {
   auto options = fake("cat >/dev/null; exit 0");
   TerraformPool pool({.max_workers = 1, .terraform = options});
-  try {
-    pool.run("console", {.input = std::string((64 << 20) + 1, 'x')});
-    FAIL() << "expected invalid_option";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::invalid_option);
-    EXPECT_NE(std::string(e.what()).find("TerraformCommand"), std::string::npos) << e.what();
-  }
+  testing::expect_error(errc::invalid_option, "TerraformCommand",
+                        [&] { pool.run("console", {.input = std::string((64 << 20) + 1, 'x')}); });
   EXPECT_EQ(pool.run("console", {.input = std::string(1 << 20, 'x')}).get().retcode, 0);
 }
 

@@ -139,12 +139,7 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   EXPECT_FALSE(init.running());
   EXPECT_EQ(init.wait_for(300ms), std::future_status::timeout);
   init.cancel();
-  try {
-    init.get();
-    FAIL() << "the init ran";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::cancelled) << e.what();
-  }
+  testing::expect_error(errc::cancelled, "", [&] { init.get(); });
   EXPECT_TRUE(init.cancelled());  // never started: cancelled, as a task still queued is
   EXPECT_FALSE(init.started_at());
   EXPECT_FALSE(fs::exists(dirs[0] / ".terraform"));
@@ -168,14 +163,8 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   // Its timeout covers the wait: terraform never starts, the wait ends typed.
   const auto begun = std::chrono::steady_clock::now();
   auto timed = pool.command(dirs[0]).init({.input = false, .timeout = 1s});
-  try {
-    timed.get();
-    FAIL() << "the init ran";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::timed_out) << e.what();
-    EXPECT_NE(std::string(e.what()).find("waiting for the plugin cache's lock"), std::string::npos)
-        << e.what();
-  }
+  testing::expect_error(errc::timed_out, "waiting for the plugin cache's lock",
+                        [&] { timed.get(); });
   EXPECT_LT(std::chrono::steady_clock::now() - begun, 10s);
   EXPECT_FALSE(fs::exists(dirs[0] / ".terraform"));
 
@@ -190,12 +179,8 @@ TEST_F(PluginCacheTest, ACacheThatCannotBeCreatedFailsTheInitWithATypedError) {
   PoolOptions options = pool_options(1);
   options.plugin_cache_dir = tmp_ / "file/cache";
   TerraformPool pool(options);
-  try {
-    pool.command(dirs[0]).init({.input = false}).get();
-    FAIL() << "the init ran";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::plugin_cache_failed) << e.what();
-  }
+  testing::expect_error(errc::plugin_cache_failed, "",
+                        [&] { pool.command(dirs[0]).init({.input = false}).get(); });
   EXPECT_FALSE(fs::exists(dirs[0] / ".terraform"));
   // Other commands do not use the cache.
   EXPECT_EQ(pool.command(dirs[0]).version().get().retcode, 0);

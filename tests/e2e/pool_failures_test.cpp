@@ -175,15 +175,10 @@ TEST_F(PoolFailuresTest, KilledWorkerFailsOnlyItsTaskAndIsReplaced) {
   ASSERT_GT(worker, 0);
   ASSERT_EQ(::kill(worker, SIGKILL), 0);
 
-  try {
-    doomed.get();
-    FAIL() << "expected worker_died";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_died);
-    EXPECT_NE(std::string(e.what()).find("signal 9"), std::string::npos) << e.what();
-    ASSERT_NE(e.result(), nullptr);
-    EXPECT_NE(e.result()->output.find("provision_start"), std::string::npos);
-  }
+  auto e = testing::expect_error(errc::worker_died, "signal 9", [&] { doomed.get(); });
+  ASSERT_TRUE(e);
+  ASSERT_NE(e->result(), nullptr);
+  EXPECT_NE(e->result()->output.find("provision_start"), std::string::npos);
   EXPECT_EQ(fine.get().retcode, 0);
   // Its terraform was interrupted, not orphaned: the state is written, no lock is left.
   EXPECT_TRUE(testing::state_is_clean(victim));
@@ -212,15 +207,12 @@ TEST_F(PoolFailuresTest, TaskTimeoutRaisesWithThePartialResult) {
   auto options = pool_options(1);
   options.terraform.timeout = 3s;
   TerraformPool pool(options);
-  try {
-    pool.command(module).apply().get();
-    FAIL() << "expected CommandTimeoutError";
-  } catch (const CommandTimeoutError& e) {
-    EXPECT_EQ(e.code(), errc::timed_out);
-    ASSERT_NE(e.result(), nullptr);
-    EXPECT_TRUE(e.result()->timed_out);
-    EXPECT_NE(e.result()->output.find("apply_start"), std::string::npos);
-  }
+  auto e = testing::expect_error<CommandTimeoutError>(errc::timed_out, "",
+                                                      [&] { pool.command(module).apply().get(); });
+  ASSERT_TRUE(e);
+  ASSERT_NE(e->result(), nullptr);
+  EXPECT_TRUE(e->result()->timed_out);
+  EXPECT_NE(e->result()->output.find("apply_start"), std::string::npos);
   EXPECT_TRUE(testing::state_is_clean(module));
 }
 
@@ -240,12 +232,7 @@ TEST_F(PoolFailuresTest, ShutdownWaitsForPendingTasks) {
     EXPECT_EQ(f.get().retcode, 0);
   }
   EXPECT_TRUE(testing::child_processes().empty()) << "processes left after shutdown";
-  try {
-    pool.command(modules[0]).validate();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::pool_shut_down);
-  }
+  testing::expect_error(errc::pool_shut_down, "", [&] { pool.command(modules[0]).validate(); });
   pool.shutdown();  // again: harmless
 }
 
@@ -303,13 +290,8 @@ TEST_F(PoolFailuresTest, ThrowingInitializerBreaksThePoolWithATypedError) {
   auto options = pool_options(1);
   options.worker_initializer = [] { throw std::runtime_error("no credentials"); };
   TerraformPool pool(options);
-  try {
-    pool.run("version").get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_start_failed);
-    EXPECT_NE(std::string(e.what()).find("no credentials"), std::string::npos) << e.what();
-  }
+  testing::expect_error(errc::worker_start_failed, "no credentials",
+                        [&] { pool.run("version").get(); });
   EXPECT_THROW(pool.run("version"), Error);
 }
 

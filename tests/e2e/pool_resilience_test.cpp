@@ -156,12 +156,7 @@ TEST_F(PoolResilienceTest, AKilledSpawnerBreaksThePoolWithATypedError) {
   EXPECT_EQ(first.get().retcode, 0);  // running tasks finish
   ASSERT_TRUE(completes(second));
   EXPECT_TRUE(error_of(second) == errc{} || error_of(second) == errc::pool_broken);
-  try {
-    pool.run("x", {.cwd = directory("d")});
-    FAIL() << "a broken pool took a task";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::pool_broken);
-  }
+  testing::expect_error(errc::pool_broken, "", [&] { pool.run("x", {.cwd = directory("d")}); });
 }  // the destructor returns
 
 class SigchldTakenByTheHost : public PoolResilienceTest,
@@ -202,14 +197,11 @@ TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldATimeout) {
   ASSERT_TRUE(testing::started(running));
   Stopped stopped(*testing::pool_workers().begin());
   ASSERT_TRUE(completes(f));
-  try {
-    f.get();
-    FAIL() << "expected CommandTimeoutError";
-  } catch (const CommandTimeoutError& e) {
-    ASSERT_NE(e.result(), nullptr);
-    EXPECT_TRUE(e.result()->timed_out);
-    EXPECT_NE(e.result()->output.find("started"), std::string::npos);
-  }
+  auto e = testing::expect_error<CommandTimeoutError>(std::nullopt, "", [&] { f.get(); });
+  ASSERT_TRUE(e);
+  ASSERT_NE(e->result(), nullptr);
+  EXPECT_TRUE(e->result()->timed_out);
+  EXPECT_NE(e->result()->output.find("started"), std::string::npos);
 }
 
 TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldACancel) {
@@ -220,13 +212,7 @@ TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldACancel) {
   Stopped stopped(*testing::pool_workers().begin());
   EXPECT_FALSE(f.cancel());  // running: it is interrupted
   ASSERT_TRUE(completes(f));
-  try {
-    f.get();
-    FAIL() << "expected worker_died";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_died);
-    EXPECT_NE(std::string(e.what()).find("did not answer"), std::string::npos) << e.what();
-  }
+  testing::expect_error(errc::worker_died, "did not answer", [&] { f.get(); });
 }
 
 TEST_F(PoolResilienceTest, AStoppedWorkerCannotHoldShutdown) {

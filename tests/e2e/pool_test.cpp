@@ -93,14 +93,11 @@ TEST_F(PoolTest, MapRethrowsTheFirstErrorReached) {
   auto it = results.begin();
   EXPECT_TRUE((*it).value->at("valid").get<bool>());
   ++it;
-  try {
-    *it;
-    FAIL() << "expected the bad module's error";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.retcode(), 1);
-    ASSERT_FALSE(e.diagnostics().empty());
-    EXPECT_EQ(e.diagnostics()[0].summary, "Unsupported argument");
-  }
+  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] { *it; });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->retcode(), 1);
+  ASSERT_FALSE(e->diagnostics().empty());
+  EXPECT_EQ(e->diagnostics()[0].summary, "Unsupported argument");
 
   std::vector<bool> ok;
   for (const auto& outcome :
@@ -140,18 +137,9 @@ TEST_F(PoolTest, SubmitAndRun) {
   EXPECT_NE(listed.get().output.find("staging"), std::string::npos);
   EXPECT_NE(validated.run_id(), version.run_id());
 
-  try {
-    pool.submit(module, "no_such_method");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::unknown_command);
-  }
-  try {
-    pool.submit(dir.path() / "missing", "validate").get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::directory_not_found);
-  }
+  testing::expect_error(errc::unknown_command, "", [&] { pool.submit(module, "no_such_method"); });
+  testing::expect_error(errc::directory_not_found, "",
+                        [&] { pool.submit(dir.path() / "missing", "validate").get(); });
 }
 
 TEST_F(PoolTest, CancelBeforeStart) {
@@ -170,12 +158,7 @@ TEST_F(PoolTest, CancelBeforeStart) {
   EXPECT_TRUE(queued.done());
   EXPECT_TRUE(queued.cancel());  // twice: harmless
   EXPECT_EQ(callbacks, 1);
-  try {
-    queued.get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::cancelled);
-  }
+  testing::expect_error(errc::cancelled, "", [&] { queued.get(); });
   EXPECT_EQ(running.get().retcode, 0);  // the running task was not touched
   EXPECT_FALSE(running.cancel());       // finished: nothing to cancel
 }
@@ -307,12 +290,10 @@ TEST_F(PoolTest, ResultsAndCheckErrorsArriveUnchanged) {
   EXPECT_EQ(pooled.value->size(), direct.value->size());
   EXPECT_EQ(pooled.error, direct.error);
 
-  try {
-    pool.command(module).plan({.check = true}).get();
-    FAIL();
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.diagnostics()[0].summary, "No value for required variable");
-  }
+  auto e = testing::expect_error<TerraformCommandError>(
+      std::nullopt, "", [&] { pool.command(module).plan({.check = true}).get(); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->diagnostics()[0].summary, "No value for required variable");
 }
 
 TEST_F(PoolTest, StopTokenCancelsAPoolTask) {

@@ -227,20 +227,10 @@ TEST_F(ProcessTest, LeftoversInTheGroupAreEndedAndNeverAwaited) {
 TEST_F(ProcessTest, MissingBinaryAndDirectoryAreTypedErrors) {
   auto spec = helper({"pwd"});
   spec.executable = "/nonexistent/terraform";
-  try {
-    launch(spec);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::binary_not_found);
-  }
+  testing::expect_error(errc::binary_not_found, "", [&] { launch(spec); });
   spec = helper({"pwd"});
   spec.working_dir = "/nonexistent/module";
-  try {
-    launch(spec);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::directory_not_found);
-  }
+  testing::expect_error(errc::directory_not_found, "", [&] { launch(spec); });
 }
 
 }  // namespace

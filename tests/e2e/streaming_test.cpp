@@ -123,13 +123,12 @@ TEST_F(StreamingTest, EventStreamRaisesTheCheckErrorAtTheEnd) {
   auto module = initialized("required", testing::modules::kRequiredVariable);
   auto stream = cli(module).plan_stream({.check = true});
   std::vector<EventType> seen;
-  try {
+  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] {
     while (auto event = stream.next())
       seen.push_back(event->type);
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.diagnostics().at(0).summary, "No value for required variable");
-  }
+  });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->diagnostics().at(0).summary, "No value for required variable");
   EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::diagnostic), seen.end());
   EXPECT_FALSE(stream.next());  // the error comes once
 }
@@ -168,12 +167,8 @@ TEST_F(StreamingTest, CancelFromAnotherThreadWhileTheStreamEnds) {
 
 TEST_F(StreamingTest, AStreamNeedsJsonOutput) {
   auto module = testing::make_module(dir.path(), "plain", testing::modules::kMinimal);
-  try {
-    cli(module).plan_stream({.json = false});
-    FAIL() << "expected Error(invalid_option)";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::invalid_option) << e.what();
-  }
+  testing::expect_error(errc::invalid_option, "",
+                        [&] { cli(module).plan_stream({.json = false}); });
 }
 
 TEST_F(StreamingTest, SummariesMatchWhatTerraformDid) {
@@ -364,13 +359,12 @@ TEST_F(PoolStreamingTest, TheCheckErrorComesOnceAtTheEnd) {
   auto stream = in_pool(module).plan_stream({.check = true});
   EXPECT_THROW(stream.result(), std::logic_error);  // not ended yet
   std::vector<EventType> seen;
-  try {
+  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] {
     while (auto event = stream.next())
       seen.push_back(event->type);
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.diagnostics().at(0).summary, "No value for required variable");
-  }
+  });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->diagnostics().at(0).summary, "No value for required variable");
   EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::diagnostic), seen.end());
   EXPECT_FALSE(stream.next());
   EXPECT_TRUE(stream.done());
@@ -519,12 +513,7 @@ TEST_P(AsyncStreamingTest, AStreamNeedsJsonOutput) {
   auto module = testing::make_module(dir.path(), "plain", testing::modules::kMinimal);
   asio::io_context io;
   auto cli = async_cli(io, module);
-  try {
-    cli.plan_stream({.json = false});
-    FAIL() << "expected Error(invalid_option)";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::invalid_option) << e.what();
-  }
+  testing::expect_error(errc::invalid_option, "", [&] { cli.plan_stream({.json = false}); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AsyncStreamingTest, ::testing::Bool(),

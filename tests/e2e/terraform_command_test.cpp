@@ -187,13 +187,11 @@ TEST_F(TerraformCommandTest, Workspaces) {
 TEST_F(TerraformCommandTest, ForceUnlockReportsTerraformsAnswer) {
   // The local backend's locks are released with their process: there is never a stuck
   // lock to remove, and terraform says so.
-  try {
-    cli->force_unlock("no-such-lock", {.check = true});
-    FAIL() << "expected TerraformCommandError";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.retcode(), 1);
-    EXPECT_NE(e.error().find("LocalState not locked"), std::string::npos);
-  }
+  auto e = testing::expect_error<TerraformCommandError>(
+      std::nullopt, "", [&] { cli->force_unlock("no-such-lock", {.check = true}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->retcode(), 1);
+  EXPECT_NE(e->error().find("LocalState not locked"), std::string::npos);
 }
 
 TEST_F(TerraformCommandTest, GenericRun) {

@@ -716,17 +716,19 @@ TEST_F(TfrunTest, EachModuleHasALogOfItsOwn) {
   EXPECT_EQ(files, (std::set<std::string>{"%2E.log", "root.log", "a%2Fb.log", "a__b.log"}));
 }
 
-// A report, page or log that cannot be written is said on stderr and makes the exit code
-// 1; a path that can be seen to be wrong stops tfrun before anything runs.
-TEST_F(TfrunTest, OutputsThatCannotBeWrittenAreSaidAndCount) {
-  testing::write_file(tree / "chatty/main.tf", R"(
+// A module that prints some 4,000 lines when it is created.
+constexpr const char* kChatty = R"(
 resource "terraform_data" "chatty" {
   provisioner "local-exec" {
     command = "seq 1 4000"
   }
 }
-)");
-  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
+)";
+
+// A report or page path that can be seen to be wrong stops tfrun before anything runs:
+// tfrun checks them before it looks at the tree, so the module needs no init.
+TEST_F(TfrunTest, AnOutputPathSeenToBeWrongStopsTfrunBeforeAnythingRuns) {
+  testing::write_file(tree / "chatty/main.tf", kChatty);
   EXPECT_EQ(tfrun("--progress lines --report " + (dir / "missing/r.json").string() + " validate"),
             64);
   EXPECT_NE(errors.find("--report"), std::string::npos) << errors;
@@ -734,7 +736,13 @@ resource "terraform_data" "chatty" {
   EXPECT_EQ(output, "");  // nothing ran
   EXPECT_EQ(tfrun("--progress lines --html " + dir.path().string() + " validate"), 64);
   EXPECT_NE(errors.find("is a directory"), std::string::npos) << errors;
+}
 
+// A report or page that cannot be written when the run ends is said on stderr and makes
+// the exit code 1, as a failed module does.
+TEST_F(TfrunTest, AReportOrPageThatCannotBeWrittenMakesTheExitCodeOne) {
+  testing::write_file(tree / "chatty/main.tf", kChatty);
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
   EXPECT_EQ(tfrun("--progress lines --report /dev/full validate"), 1);
   EXPECT_NE(errors.find("--report /dev/full could not be written: No space left on device"),
             std::string::npos)
@@ -745,7 +753,13 @@ resource "terraform_data" "chatty" {
     EXPECT_NE(errors.find("--html /proc/version could not be written"), std::string::npos)
         << errors;
   }
+}
 
+// A log that cannot be written is said on stderr and makes the exit code 1; the run
+// goes on.
+TEST_F(TfrunTest, ALogDirectoryThatFillsUpIsSaidAndTheRunGoesOn) {
+  testing::write_file(tree / "chatty/main.tf", kChatty);
+  ASSERT_EQ(tfrun("--progress lines init"), 0) << output;
   // A log directory on a full disk: 16 KiB of tmpfs for some 4,000 lines.
   const fs::path full = dir / "full";
   fs::create_directories(full);

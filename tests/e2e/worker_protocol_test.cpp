@@ -266,13 +266,7 @@ TEST_F(WorkerProtocolTest, ParentReportsAWorkerThatSendsATruncatedFrame) {
     ::_exit(0);
   };
   TerraformPool pool(options);
-  try {
-    pool.run("version").get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_start_failed);
-    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
-  }
+  testing::expect_error(errc::worker_start_failed, "truncated", [&] { pool.run("version").get(); });
 }
 
 TEST_F(WorkerProtocolTest, ParentReportsAWorkerThatSendsGarbage) {
@@ -282,13 +276,8 @@ TEST_F(WorkerProtocolTest, ParentReportsAWorkerThatSendsGarbage) {
     [[maybe_unused]] auto n = ::write(3, garbage.data(), garbage.size());
   };
   TerraformPool pool(options);
-  try {
-    pool.run("version").get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_start_failed);
-    EXPECT_NE(std::string(e.what()).find("protocol error"), std::string::npos) << e.what();
-  }
+  testing::expect_error(errc::worker_start_failed, "protocol error",
+                        [&] { pool.run("version").get(); });
 }
 
 }  // namespace

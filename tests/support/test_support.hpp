@@ -1,18 +1,25 @@
 #pragma once
 
+#include "libterraform/errors.hpp"
 #include "libterraform/terraform_options.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <boost/core/demangle.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
+#include <source_location>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeinfo>
 
 namespace libterraform::testing {
 
@@ -151,6 +158,57 @@ void reap_every_child(int);
 
 // True if the state file parses and no lock info is left next to it.
 ::testing::AssertionResult state_is_clean(const fs::path& module);
+
+// A code as expect_error's reports name it: the library's by their enum name
+// ("timed_out"), others by category and value.
+inline std::string error_code_name(const boost::system::error_code& code) {
+  if (code.category() == error_category())
+    return std::string(to_string(static_cast<errc>(code.value())));
+  return std::string(code.category().name()) + ":" + std::to_string(code.value()) + " (" +
+         code.message() + ")";
+}
+
+// Runs fn; records a failure at the caller's line unless fn throws an E (Error by default)
+// whose code is `code` (when given) and whose what() holds `substring`. Returns the
+// exception so that a test can check the rest (result(), diagnostics()); empty when fn threw
+// nothing or something else.
+template <class E = Error>
+std::optional<E> expect_error(std::optional<errc> code, std::string_view substring,
+                              const std::function<void()>& fn,
+                              std::source_location at = std::source_location::current()) {
+  static_assert(std::is_base_of_v<Error, E>, "expect_error expects one of the library's errors");
+  const std::string expected =
+      boost::core::demangle(typeid(E).name()) +
+      (code ? " with code " + std::string(to_string(*code)) : std::string()) +
+      (substring.empty() ? std::string() : " holding \"" + std::string(substring) + "\"");
+  try {
+    fn();
+  } catch (const E& e) {
+    if (code && e.code() != make_error_code(*code))
+      ADD_FAILURE_AT(at.file_name(), at.line())
+          << "expected " << expected << "; its code is " << error_code_name(e.code())
+          << " instead of " << to_string(*code) << ": " << e.what();
+    if (std::string_view(e.what()).find(substring) == std::string_view::npos)
+      ADD_FAILURE_AT(at.file_name(), at.line())
+          << "expected " << expected << "; its message does not hold \"" << substring
+          << "\": " << e.what();
+    return e;
+  } catch (const std::exception& e) {
+    const auto* error = dynamic_cast<const Error*>(&e);
+    ADD_FAILURE_AT(at.file_name(), at.line())
+        << "expected " << expected
+        << "; another exception was thrown: " << boost::core::demangle(typeid(e).name())
+        << (error ? " with code " + error_code_name(error->code()) : std::string()) << ": "
+        << e.what();
+    return std::nullopt;
+  } catch (...) {
+    ADD_FAILURE_AT(at.file_name(), at.line())
+        << "expected " << expected << "; something that is not a std::exception was thrown";
+    return std::nullopt;
+  }
+  ADD_FAILURE_AT(at.file_name(), at.line()) << "expected " << expected << "; nothing was thrown";
+  return std::nullopt;
+}
 
 }  // namespace libterraform::testing
 

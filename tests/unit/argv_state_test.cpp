@@ -3,6 +3,7 @@
 
 #include "libterraform/detail/command_spec.hpp"
 #include "libterraform/errors.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,18 +178,10 @@ TEST(SpecByName, BuildsTheSameSpecAsTheMethod) {
 }
 
 TEST(SpecByName, UnknownNamesAndWrongArgumentCountsAreTypedErrors) {
-  try {
-    spec_by_name("frobnicate", {}, {}, kDefaults);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::unknown_command);
-  }
-  try {
-    spec_by_name("workspace_new", {}, {}, kDefaults);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::invalid_option);
-  }
+  testing::expect_error(errc::unknown_command, "",
+                        [] { spec_by_name("frobnicate", {}, {}, kDefaults); });
+  testing::expect_error(errc::invalid_option, "",
+                        [] { spec_by_name("workspace_new", {}, {}, kDefaults); });
 }
 
 TEST(RunSpec, PassesArgumentsAsTheyAre) {

@@ -4,6 +4,7 @@
 #include "libterraform/events.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/structured_results.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -163,25 +164,19 @@ TEST(Events, ResourceDriftHasTheShapeOfAChange) {
 
 TEST(Events, UnknownUiMajorVersionIsRejected) {
   EXPECT_TRUE(parse_event(R"({"type":"version","terraform":"1.11.4","ui":"1.9"})"));
-  try {
+  testing::expect_error(errc::unsupported_ui_version, "", [] {
     parse_event(R"({"type":"version","terraform":"9.0.0","ui":"2.0"})");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::unsupported_ui_version);
-  }
+  });
   EXPECT_THROW(parse_event(R"({"type":"version"})"), Error);
 }
 
 TEST(Events, NonJsonAndBrokenLines) {
   EXPECT_FALSE(parse_event("Successfully configured the backend"));
   EXPECT_FALSE(parse_event(""));
-  try {
-    parse_event(R"({"type":"log","@message":"secret-value)");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::invalid_json);
-    EXPECT_EQ(std::string(e.what()).find("secret-value"), std::string::npos);
-  }
+  auto e = testing::expect_error(errc::invalid_json, "",
+                                 [] { parse_event(R"({"type":"log","@message":"secret-value)"); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(std::string(e->what()).find("secret-value"), std::string::npos);
 }
 
 TEST(StructuredResults, PlanOfCreate) {

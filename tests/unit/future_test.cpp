@@ -1,6 +1,7 @@
 // Futures, as_completed and wait, without a pool.
 
 #include "libterraform/future.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,12 +104,7 @@ TEST(Future, ErrorIsRethrown) {
   auto f = make_future();
   detail::Access::state(f)->set_error(
       task_error(std::make_exception_ptr(Error(errc::worker_died, "gone"))));
-  try {
-    f.get();
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_died);
-  }
+  testing::expect_error(errc::worker_died, "", [&] { f.get(); });
 }
 
 TEST(Future, ExceptionGivesTheErrorWithoutThrowing) {

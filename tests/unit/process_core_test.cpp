@@ -5,6 +5,7 @@
 #include "process/environment.hpp"
 #include "process/line_splitter.hpp"
 #include "process/supervisor.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -265,12 +266,8 @@ TEST(Environment, OverlayOnTopOfTheInheritedEnvironment) {
 TEST(Environment, FindExecutableSearchesPath) {
   EXPECT_EQ(find_executable("sh", {"PATH=/nonexistent:/bin:/usr/bin"}), "/bin/sh");
   EXPECT_EQ(find_executable("/bin/sh", {}), "/bin/sh");
-  try {
-    find_executable("definitely-not-a-binary", {"PATH=/bin:/usr/bin"});
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::binary_not_found);
-  }
+  testing::expect_error(errc::binary_not_found, "",
+                        [] { find_executable("definitely-not-a-binary", {"PATH=/bin:/usr/bin"}); });
   EXPECT_THROW(find_executable("sh", {}), Error);  // no PATH: nothing to search
   EXPECT_THROW(find_executable("/etc/passwd", {}), Error);
 }

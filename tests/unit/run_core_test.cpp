@@ -2,6 +2,7 @@
 
 #include "command/run_core.hpp"
 #include "libterraform/errors.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -108,13 +109,9 @@ TEST(RunCore, AnEventStreamOfAnotherUiMajorStopsTheRun) {
   Outcome outcome = core.finish(exited(0));
   EXPECT_EQ(outcome.code, errc::unsupported_ui_version);
   ASSERT_TRUE(outcome.result);
-  try {
-    outcome.get();
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::unsupported_ui_version);
-    ASSERT_NE(e.result(), nullptr);
-  }
+  auto e = testing::expect_error(errc::unsupported_ui_version, "", [&] { outcome.get(); });
+  ASSERT_TRUE(e);
+  ASSERT_NE(e->result(), nullptr);
 }
 
 TEST(RunCore, ACheckedFailureIsTheTypedErrorWithTheResult) {
@@ -124,13 +121,10 @@ TEST(RunCore, ACheckedFailureIsTheTypedErrorWithTheResult) {
   core.on_output(OutputStream::err, "Error: bad things\n");
   Outcome outcome = core.finish(exited(1));
   EXPECT_EQ(outcome.code, errc::command_failed);
-  try {
-    outcome.get();
-    FAIL() << "no error";
-  } catch (const TerraformCommandError& e) {
-    EXPECT_EQ(e.retcode(), 1);
-    EXPECT_NE(std::string(e.what()).find("bad things"), std::string::npos);
-  }
+  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "bad things",
+                                                        [&] { outcome.get(); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->retcode(), 1);
 }
 
 TEST(RunCore, AnAbandonedRunKeepsWhatTerraformPrinted) {
@@ -148,13 +142,9 @@ TEST(RunCore, AnAbandonedRunKeepsWhatTerraformPrinted) {
 
   auto died = core_of(spec_of(OutputFormat::text)).abandon(errc::worker_died, "killed", {});
   EXPECT_FALSE(died.result->timed_out);
-  try {
-    died.get();
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), errc::worker_died);
-    EXPECT_STREQ(e.what(), "killed");
-  }
+  auto e = testing::expect_error(errc::worker_died, "", [&] { died.get(); });
+  ASSERT_TRUE(e);
+  EXPECT_STREQ(e->what(), "killed");
 }
 
 TEST(Outcome, SuccessHasNoException) {
