@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <stdexcept>
 #include <thread>
 
@@ -432,6 +433,82 @@ TEST_P(AsyncTest, UseFutureRaisesTheLibrarysOwnErrors) {
   EXPECT_EQ(e->command_result().working_dir.filename(), "broken");
   EXPECT_FALSE(e->diagnostics().empty());
   EXPECT_THROW(run.get(), TerraformCommandError);
+}
+
+// An operation refused before terraform starts raises its own message too.
+TEST_P(AsyncTest, AMissingBinaryRaisesItsMessage) {
+  if (pool) GTEST_SKIP() << "a pool's workers run the pool's terraform";
+  asio::io_context io;
+  AsyncRunOptions options{.terraform = testing::terraform_options()};
+  options.terraform.terraform = "no-such-terraform";
+  auto future = AsyncTerraformCommand::run(io.get_executor(), "version", options, asio::use_future);
+  io.run();
+  testing::expect_error(errc::binary_not_found, "no executable named no-such-terraform",
+                        [&] { future.get(); });
+}
+
+// The pool's own words for a worker that died reach every token whole: the code, the
+// worker and its signal, and what it was running.
+TEST_P(AsyncTest, AWorkerThatDiesRaisesItsMessageAndType) {
+  if (!pool) GTEST_SKIP() << "only a pool task has a worker to lose";
+  auto module = initialized("victim", testing::slow_resource(30));
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  auto cli = command(io.get_executor(), module);
+  // Starts the apply through `await` (which returns how to wait for its error), kills
+  // the worker once the provisioner runs, and checks the error that comes.
+  auto expect_worker_died = [&](std::string_view token, auto await) {
+    SCOPED_TRACE(token);
+    std::atomic<bool> provisioning{false};
+    ApplyOptions options{.on_output = flag_on(provisioning, "provision_start")};
+    auto error = await(options);
+    ASSERT_TRUE(testing::started(provisioning));
+    pid_t worker = testing::pool_worker_running_in(module);
+    ASSERT_GT(worker, 0);
+    ASSERT_EQ(::kill(worker, SIGKILL), 0);
+    auto e = testing::expect_error(errc::worker_died, "signal 9",
+                                   [&] { std::rethrow_exception(error.get()); });
+    ASSERT_TRUE(e);
+    EXPECT_NE(std::string(e->what()).find("while running terraform apply"), std::string::npos)
+        << e->what();
+    ASSERT_NE(e->result(), nullptr);
+    EXPECT_NE(e->result()->output.find("provision_start"), std::string::npos);
+  };
+  // Each form hands its error to a std::future of the exception.
+  expect_worker_died("use_awaitable", [&](ApplyOptions options) {
+    return asio::co_spawn(
+        io,
+        [&, options]() -> asio::awaitable<std::exception_ptr> {
+          try {
+            co_await cli.apply(options);
+          } catch (...) {
+            co_return std::current_exception();
+          }
+          co_return nullptr;
+        },
+        asio::use_future);
+  });
+  expect_worker_died("use_future", [&](ApplyOptions options) {
+    return std::async(std::launch::deferred,
+                      [future = cli.apply(options, asio::use_future)]() mutable {
+                        try {
+                          future.get();
+                        } catch (...) {
+                          return std::current_exception();
+                        }
+                        return std::exception_ptr();
+                      });
+  });
+  expect_worker_died("with_errors(deferred)", [&](ApplyOptions options) {
+    auto promise = std::make_shared<std::promise<std::exception_ptr>>();
+    cli.apply(options, with_errors(asio::deferred))(
+        [promise](std::exception_ptr error, CommandResult) { promise->set_value(error); });
+    return promise->get_future();
+  });
+  work.reset();
+  runner.join();
+  EXPECT_TRUE(testing::state_is_clean(module));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AsyncTest, ::testing::Values(Backend::child, Backend::pool),
