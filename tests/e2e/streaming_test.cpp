@@ -85,66 +85,6 @@ TEST_F(StreamingTest, EventCallbackSeesEventsWhileTerraformRuns) {
   EXPECT_EQ(arrivals.order.size(), events_of(result).size());
 }
 
-TEST_F(StreamingTest, EventStreamYieldsEventsAsTheyArrive) {
-  auto module = initialized("slow", kSlowApply);
-  auto stream = cli(module).apply_stream();
-  Arrivals arrivals;
-  std::size_t count = 0;
-  for (const auto& event : stream) {
-    arrivals(event);
-    ++count;
-  }
-  EXPECT_TRUE(arrivals.spread());
-  EXPECT_TRUE(stream.done());
-  EXPECT_EQ(stream.result().retcode, 0);
-  EXPECT_EQ(count, events_of(stream.result()).size());
-  EXPECT_EQ(ApplyResult::from(stream.result()).summary->add, 2);
-}
-
-TEST_F(StreamingTest, EventStreamCancelWindsTerraformDown) {
-  auto module = initialized("slow", testing::slow_resource(30));
-  auto stream = cli(module).apply_stream();
-  std::vector<EventType> after_cancel;
-  bool cancelled = false;
-  while (auto event = stream.next()) {
-    if (cancelled) after_cancel.push_back(event->type);
-    if (event->type == EventType::provision_start) {
-      stream.cancel();
-      cancelled = true;
-    }
-  }
-  EXPECT_TRUE(stream.result().interrupted);
-  EXPECT_NE(std::find(after_cancel.begin(), after_cancel.end(), EventType::apply_errored),
-            after_cancel.end());
-  EXPECT_TRUE(testing::state_is_clean(module));
-}
-
-TEST_F(StreamingTest, EventStreamRaisesTheCheckErrorAtTheEnd) {
-  auto module = initialized("required", testing::modules::kRequiredVariable);
-  auto stream = cli(module).plan_stream({.check = true});
-  std::vector<EventType> seen;
-  auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] {
-    while (auto event = stream.next())
-      seen.push_back(event->type);
-  });
-  ASSERT_TRUE(e);
-  EXPECT_EQ(e->diagnostics().at(0).summary, "No value for required variable");
-  EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::diagnostic), seen.end());
-  EXPECT_FALSE(stream.next());  // the error comes once
-}
-
-TEST_F(StreamingTest, DroppingAStreamInterruptsTerraform) {
-  auto module = initialized("slow", testing::slow_resource(30));
-  {
-    auto stream = cli(module).apply_stream();
-    while (auto event = stream.next()) {
-      if (event->type == EventType::provision_start) break;
-    }
-  }  // interrupted and reaped here
-  EXPECT_TRUE(testing::state_is_clean(module));
-  EXPECT_TRUE(provisioner_interrupted(module));
-}
-
 TEST_F(StreamingTest, CancelFromAnotherThreadWhileTheStreamEnds) {
   auto module = initialized("quick", testing::modules::kMinimal);
   auto stream = cli(module).plan_stream();
@@ -321,26 +261,38 @@ resource "terraform_data" "many" {
   EXPECT_LT(result.duration, std::chrono::milliseconds(200) * events / 2);
 }
 
-// --- from Asio ------------------------------------------------------------------------
+// --- an EventStream from each blocking backend --------------------------------------
 
-// A pool's proxy streams the same way: an EventStream over a pool task.
-class PoolStreamingTest : public StreamingTest {
+enum class Backend { command, pool };
+
+// The same tests for TerraformCommand's stream (terraform runs on the calling thread)
+// and PoolCommand's (an EventStream over a pool task).
+class StreamBackendTest : public StreamingTest, public ::testing::WithParamInterface<Backend> {
  protected:
+  void SetUp() override {
+    StreamingTest::SetUp();
+    if (GetParam() == Backend::pool) {
+      pool.emplace(PoolOptions{.max_workers = 2, .terraform = testing::terraform_options()});
+    }
+  }
   void TearDown() override {
     pool.reset();
     StreamingTest::TearDown();
   }
-  PoolCommand in_pool(const fs::path& module) {
-    if (!pool)
-      pool.emplace(PoolOptions{.max_workers = 2, .terraform = testing::terraform_options()});
-    return pool->command(module);
+  EventStream apply_stream(const fs::path& module, ApplyOptions options = ApplyOptions()) {
+    if (pool) return pool->command(module).apply_stream(std::move(options));
+    return cli(module).apply_stream(std::move(options));
+  }
+  EventStream plan_stream(const fs::path& module, PlanOptions options = PlanOptions()) {
+    if (pool) return pool->command(module).plan_stream(std::move(options));
+    return cli(module).plan_stream(std::move(options));
   }
   std::optional<TerraformPool> pool;
 };
 
-TEST_F(PoolStreamingTest, EventsArriveWhileTheTaskRuns) {
+TEST_P(StreamBackendTest, EventsArriveWhileTerraformRuns) {
   auto module = initialized("slow", kSlowApply);
-  auto stream = in_pool(module).apply_stream();
+  auto stream = apply_stream(module);
   Arrivals arrivals;
   std::size_t count = 0;
   for (const auto& event : stream) {
@@ -354,9 +306,9 @@ TEST_F(PoolStreamingTest, EventsArriveWhileTheTaskRuns) {
   EXPECT_EQ(ApplyResult::from(stream.result()).summary->add, 2);
 }
 
-TEST_F(PoolStreamingTest, TheCheckErrorComesOnceAtTheEnd) {
+TEST_P(StreamBackendTest, TheCheckErrorComesOnceAtTheEnd) {
   auto module = initialized("required", testing::modules::kRequiredVariable);
-  auto stream = in_pool(module).plan_stream({.check = true});
+  auto stream = plan_stream(module, {.check = true});
   EXPECT_THROW(stream.result(), std::logic_error);  // not ended yet
   std::vector<EventType> seen;
   auto e = testing::expect_error<TerraformCommandError>(std::nullopt, "", [&] {
@@ -366,15 +318,15 @@ TEST_F(PoolStreamingTest, TheCheckErrorComesOnceAtTheEnd) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->diagnostics().at(0).summary, "No value for required variable");
   EXPECT_NE(std::find(seen.begin(), seen.end(), EventType::diagnostic), seen.end());
-  EXPECT_FALSE(stream.next());
+  EXPECT_FALSE(stream.next());  // the error comes once
   EXPECT_TRUE(stream.done());
   EXPECT_EQ(stream.result().retcode, 1);
 }
 
-TEST_F(PoolStreamingTest, CancelAndDropInterruptTheTask) {
+TEST_P(StreamBackendTest, CancelAndDropInterruptTerraform) {
   auto cancelled = initialized("cancelled", testing::slow_resource(30));
   auto dropped = initialized("dropped", testing::slow_resource(30));
-  auto stream = in_pool(cancelled).apply_stream();
+  auto stream = apply_stream(cancelled);
   std::vector<EventType> after_cancel;
   bool cancel_sent = false;
   while (auto event = stream.next()) {
@@ -388,7 +340,7 @@ TEST_F(PoolStreamingTest, CancelAndDropInterruptTheTask) {
   EXPECT_NE(std::find(after_cancel.begin(), after_cancel.end(), EventType::apply_errored),
             after_cancel.end());
   {
-    auto leaving = in_pool(dropped).apply_stream();
+    auto leaving = apply_stream(dropped);
     while (auto event = leaving.next()) {
       if (event->type == EventType::provision_start) break;
     }
@@ -398,6 +350,13 @@ TEST_F(PoolStreamingTest, CancelAndDropInterruptTheTask) {
     EXPECT_TRUE(provisioner_interrupted(module)) << module;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StreamBackendTest,
+                         ::testing::Values(Backend::command, Backend::pool), [](const auto& info) {
+                           return info.param == Backend::pool ? "Pool" : "Command";
+                         });
+
+// --- from Asio ------------------------------------------------------------------------
 
 class AsyncStreamingTest : public StreamingTest, public ::testing::WithParamInterface<bool> {
  protected:
