@@ -38,6 +38,7 @@ struct CommandResult {
   // The full argv, starting with the terraform binary. Holds -var values: use
   // command_line() for anything that gets logged.
   std::vector<std::string> argv;
+  // Where terraform ran, as module_path() gives it (the real path), on every backend.
   std::filesystem::path working_dir;
   std::chrono::milliseconds duration{0};
   // An interrupt was sent (stop token, cancel, timeout, pool shutdown).

@@ -12,6 +12,7 @@
 #include "libterraform/future.hpp"
 #include "libterraform/graph_run.hpp"
 #include "libterraform/module_graph.hpp"
+#include "libterraform/module_path.hpp"
 #include "libterraform/stop_policy.hpp"
 #include "libterraform/structured_results.hpp"
 #include "libterraform/terraform_command.hpp"

@@ -70,7 +70,8 @@ std::shared_ptr<AsyncRun> AsyncRun::start(boost::asio::any_io_executor executor,
   std::optional<Invocation> invocation;
   process::Child child;
   try {
-    invocation = prepare(spec, target.options, target.executable, target.module_dir);
+    invocation =
+        prepare(spec, target.options, target.executable, working_dir_of(spec, target.module_dir));
     child = process::launch(invocation->launch);
   } catch (const Error& e) {
     boost::asio::post(executor, [done = std::move(done),

@@ -1,6 +1,7 @@
 #include "command/invocation.hpp"
 
 #include "libterraform/errors.hpp"
+#include "libterraform/module_path.hpp"
 #include "process/environment.hpp"
 
 namespace libterraform::detail {
@@ -36,8 +37,16 @@ process::EnvironmentBlock base_environment(const TerraformOptions& options) {
   return process::shared_environment(overlay(options, nullptr), options.replace_env);
 }
 
+std::filesystem::path working_dir_of(const CommandSpec& spec,
+                                     const std::filesystem::path& module_dir) {
+  std::filesystem::path directory = spec.cwd.empty() ? module_dir : spec.cwd;
+  if (directory.empty()) directory = ".";
+  require_valid_directory("the working directory", directory);
+  return module_path(directory);
+}
+
 Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
-                   const std::string& executable, const std::filesystem::path& module_dir,
+                   const std::string& executable, const std::filesystem::path& working_dir,
                    process::EnvironmentBlock environment) {
   Invocation invocation;
   auto& launch = invocation.launch;
@@ -45,7 +54,7 @@ Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
   launch.argv.reserve(spec.args.size() + 1);
   launch.argv.push_back(executable);
   launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
-  launch.working_dir = spec.cwd.empty() ? module_dir : spec.cwd;
+  launch.working_dir = working_dir;
   require_valid_directory("the working directory", launch.working_dir);
   launch.environment =
       environment && spec.common.env.empty()

@@ -18,12 +18,19 @@ struct Invocation {
   process::SupervisionOptions supervision;
 };
 
-// Everything about where and how the spec runs: argv, working directory (the spec's
-// own, else `module_dir`, else the caller's), the environment (TF_IN_AUTOMATION=1,
-// then the options' env, then the spec's), timeout and stop policy. `environment`, if
-// given, is the environment of specs without an env of their own (read once, shared).
+// Where the spec runs: its own directory, else `module_dir`, else the caller's, as
+// its real path (module_path), the same form on every backend. Throws
+// Error(invalid_option) for a path with a NUL byte, Error(directory_not_found) for a
+// missing directory.
+std::filesystem::path working_dir_of(const CommandSpec& spec,
+                                     const std::filesystem::path& module_dir);
+
+// Everything about how the spec runs in `working_dir`: argv, the environment
+// (TF_IN_AUTOMATION=1, then the options' env, then the spec's), timeout and stop
+// policy. `environment`, if given, is the environment of specs without an env of their
+// own (read once, shared).
 Invocation prepare(const CommandSpec& spec, const TerraformOptions& options,
-                   const std::string& executable, const std::filesystem::path& module_dir,
+                   const std::string& executable, const std::filesystem::path& working_dir,
                    process::EnvironmentBlock environment = nullptr);
 
 // Throws Error(invalid_option) for a directory path with a NUL byte, which the system

@@ -16,7 +16,8 @@ RunResult TerraformCommand::run(Arguments args, RunOptions options) const {
 }
 
 CommandResult TerraformCommand::execute(detail::CommandSpec spec) const {
-  auto invocation = detail::prepare(spec, options_, executable_, working_dir_);
+  auto invocation =
+      detail::prepare(spec, options_, executable_, detail::working_dir_of(spec, working_dir_));
   detail::BlockingRun run(std::move(spec), std::move(invocation));
   while (run.step()) {
   }
@@ -25,7 +26,8 @@ CommandResult TerraformCommand::execute(detail::CommandSpec spec) const {
 
 EventStream TerraformCommand::stream(detail::CommandSpec spec) const {
   detail::require_event_output(spec);
-  auto invocation = detail::prepare(spec, options_, executable_, working_dir_);
+  auto invocation =
+      detail::prepare(spec, options_, executable_, detail::working_dir_of(spec, working_dir_));
   return EventStream(detail::open_event_stream(std::move(spec), std::move(invocation)));
 }
 

@@ -5,6 +5,7 @@
 #include "graph/tree_files.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/module_graph.hpp"
+#include "libterraform/module_path.hpp"
 
 #include <algorithm>
 #include <map>
@@ -36,25 +37,27 @@ std::vector<std::string> listed_directories(const fs::path& file) {
 class Discovery {
  public:
   Discovery(const fs::path& root, const DiscoveryOptions& options)
-      : root_(root.empty() ? root : fs::weakly_canonical(root)), options_(options) {}
+      : root_(root), options_(options) {}
 
   ModuleGraph under_root() {
     std::error_code ec;
     if (!fs::is_directory(root_, ec)) {
-      throw Error(errc::directory_not_found,
-                  "module tree root " + root_.string() + " is not a directory");
+      throw Error(
+          errc::directory_not_found,
+          "module tree root " + fs::weakly_canonical(root_).string() + " is not a directory");
     }
+    root_ = module_path(root_);
     find_modules();
     return finish();
   }
 
   ModuleGraph of(const std::vector<fs::path>& directories) {
     for (const auto& given : directories) {
-      const fs::path directory = fs::weakly_canonical(given);
       std::error_code ec;
-      if (!fs::is_directory(directory, ec)) {
+      if (!fs::is_directory(given, ec)) {
         throw Error(errc::directory_not_found, "module " + given.string() + " is not a directory");
       }
+      const fs::path directory = module_path(given);
       std::string name = given.lexically_normal().generic_string();
       while (name.size() > 1 && name.back() == '/')
         name.pop_back();
@@ -104,7 +107,9 @@ class Discovery {
     if (module) found.push_back(directory);
   }
 
-  // The module whose directory holds `path` (the nearest one), if any.
+  // The module whose directory holds `path` (the nearest one), if any. Paths looked up
+  // here may not exist, so they are made weakly_canonical: for a directory that does,
+  // that is the form module_path gives.
   const std::string* module_holding(fs::path path) const {
     for (; !path.empty(); path = path.parent_path()) {
       auto found = by_directory_.find(path);

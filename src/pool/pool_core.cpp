@@ -48,7 +48,7 @@ std::filesystem::path module_of(const std::filesystem::path& directory, std::str
                                 std::optional<detail::Outcome>& error) {
   detail::require_valid_directory(what, directory);
   try {
-    return process::real_directory(directory, what);
+    return process::real_directory(directory, what);  // module_path's form
   } catch (const Error& e) {
     error = detail::Outcome::failure(e.code(), e.what());
     return directory;

@@ -86,3 +86,11 @@ std::filesystem::path real_directory(const std::filesystem::path& directory,
 }
 
 }  // namespace libterraform::process
+
+namespace libterraform {
+
+std::filesystem::path module_path(const std::filesystem::path& directory) {
+  return process::real_directory(directory, "module directory");
+}
+
+}  // namespace libterraform

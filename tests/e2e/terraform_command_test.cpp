@@ -46,9 +46,21 @@ TEST_F(TerraformCommandTest, ValidateReturnsTheDocument) {
   auto r = cli->validate({.check = true});
   EXPECT_EQ(r.retcode, 0);
   EXPECT_TRUE(r.value->at("valid").get<bool>());
-  EXPECT_EQ(r.working_dir, module);
+  EXPECT_EQ(r.working_dir, std::filesystem::canonical(module));
   EXPECT_EQ(r.argv.front(), cli->executable());
   EXPECT_EQ(r.argv[1], "validate");
+}
+
+// A module reached through a symbolic link and dot components runs, and is named, at
+// its real path (module_path), as a pool names it.
+TEST_F(TerraformCommandTest, TheResultNamesTheModulesRealPath) {
+  std::filesystem::create_directory_symlink(module, dir.path() / "link");
+  TerraformCommand linked(dir.path() / "link" / "." / "child" / "..", testing::terraform_options());
+  auto r = linked.validate({.check = true});
+  EXPECT_EQ(r.working_dir, std::filesystem::canonical(module));
+  EXPECT_EQ(r.working_dir, module_path(dir.path() / "link"));
+  testing::expect_error(errc::directory_not_found, "does not exist",
+                        [&] { module_path(dir.path() / "missing"); });
 }
 
 TEST_F(TerraformCommandTest, PlanApplyOutputShowRefreshDestroy) {

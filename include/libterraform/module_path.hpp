@@ -1,0 +1,14 @@
+#pragma once
+
+#include <filesystem>
+
+namespace libterraform {
+
+// The one form of a module's path across the library: its real path (absolute, with
+// symbolic links and dot components resolved), also when that is longer than
+// PATH_MAX. CommandResult::working_dir, a pool's module ownership, a graph's module
+// directories and error messages all use it, on every backend. Throws
+// Error(directory_not_found) when `directory` is not an existing directory.
+std::filesystem::path module_path(const std::filesystem::path& directory);
+
+}  // namespace libterraform
