@@ -8,7 +8,7 @@
 // and plans a different number of resources (1 to 40; every seventh plans --heavy),
 // so that plans take unequal times, as in a tree with a few large modules. The
 // same `plan` work runs three ways, alternating, each round:
-//   graph   TerraformPool::run over the ModuleGraph (a module starts when its
+//   graph   run_graph over the ModuleGraph (a module starts when its
 //           dependencies are done and a worker is free)
 //   levels  pool.map level by level: a level starts when the whole previous one is done
 //   tfrun   the tfrun binary over the tree (its own pool, start-up included), if given,
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   const ModuleGraph graph = ModuleGraph::discover(root);  // the edges, as tfrun reads them
 
   TerraformPool pool({.max_workers = s.workers});
-  if (pool.run(graph, "init").get().exit_code != 0) {
+  if (run_graph(pool, graph, "init").get().exit_code != 0) {
     std::cerr << "init failed\n";
     return 1;
   }
@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
       [&] { level_times.push_back(timed([&] { level_by_level(pool); })); },
       [&] {
         graph_times.push_back(timed([&] {
-          if (pool.run(graph, "plan").get().exit_code != 0) std::cerr << "graph plan failed\n";
+          if (run_graph(pool, graph, "plan").get().exit_code != 0)
+            std::cerr << "graph plan failed\n";
         }));
       }};
   if (!s.tfrun.empty()) {
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
       "%d rounds\n",
       s.levels * s.width, s.levels, s.width, s.heavy, s.workers, s.rounds);
   std::printf("  level by level (pool.map)   %.3f s median\n", median(level_times));
-  std::printf("  graph (TerraformPool::run)  %.3f s median\n", median(graph_times));
+  std::printf("  graph (run_graph)          %.3f s median\n", median(graph_times));
   std::printf("  graph / levels = %.3f median of rounds (%.3f to %.3f)   (target <= 1.0)\n",
               median(ratios), *std::min_element(ratios.begin(), ratios.end()),
               *std::max_element(ratios.begin(), ratios.end()));

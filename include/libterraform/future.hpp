@@ -39,6 +39,8 @@ class TaskCanceller {
 // callback, a future's completion): what it would wait for may be queued behind it.
 void forbid_waiting_in_delivery();
 
+}  // namespace detail
+
 // How a task failed, as values: its code, what terraform produced (null when it never
 // ran) and the exception get() throws (a callback's own, or the library's error).
 struct TaskError {
@@ -49,6 +51,10 @@ struct TaskError {
   std::exception_ptr exception;
   std::shared_ptr<const CommandResult> result;
 };
+
+namespace detail {
+
+using libterraform::TaskError;
 
 // The state a Future shares with the pool, minus the value.
 class FutureStateBase {
@@ -170,6 +176,47 @@ template <class T, class Callback>
 std::function<void()> with_future(const Future<T>& future, Callback callback);
 }  // namespace detail
 
+// A result that another party completes (a graph run's report, a module's outcome in
+// it), read-only: there is nothing to cancel here; cancel what produces it
+// (GraphRun::cancel). A handle: copies share one state, and every member is
+// thread-safe. Future, a pool task's result, is one too.
+template <class T>
+class SharedResult {
+ public:
+  SharedResult() = default;
+  explicit SharedResult(std::shared_ptr<detail::FutureState<T>> state) : state_(std::move(state)) {}
+
+  bool valid() const noexcept { return state_ != nullptr; }
+  // Waits, then returns the result or rethrows its error. The reference lives as long
+  // as any copy of this handle.
+  const T& get() const { return state_->value(); }
+  // Waits, then returns what get() would throw, or null: the error read without
+  // try/catch, as concurrent.futures' exception().
+  std::exception_ptr exception() const {
+    state_->wait();
+    return state_->error();
+  }
+  void wait() const { state_->wait(); }
+  template <class Rep, class Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return state_->wait_until(std::chrono::steady_clock::now() + timeout)
+               ? std::future_status::ready
+               : std::future_status::timeout;
+  }
+  bool done() const { return state_->done(); }
+  // Calls `callback(result)` once it is done: right away if it already is, otherwise on
+  // the thread that completes it (keep it short).
+  template <class Callback>
+  void add_done_callback(Callback callback) const {
+    state_->on_done([weak = std::weak_ptr(state_), callback = std::move(callback)]() mutable {
+      if (auto alive = weak.lock()) callback(SharedResult(std::move(alive)));
+    });
+  }
+
+ protected:
+  std::shared_ptr<detail::FutureState<T>> state_;
+};
+
 // The result of a command submitted to a TerraformPool. A handle: copies share one
 // state, and every member is thread-safe.
 //
@@ -177,6 +224,9 @@ std::function<void()> with_future(const Future<T>& future, Callback callback);
 // future not done yet, from one of the pool's callbacks, throws Error(would_deadlock):
 // the deliveries of one worker come in order, so what it waits for may come only after
 // the callback returns.
+//
+// get() rethrows the task's error (TerraformCommandError with `check`,
+// Error(errc::cancelled) for a cancelled task, ...); exception() returns it.
 //
 // cancel() follows concurrent.futures: a task still queued in the pool is cancelled and
 // never runs (true); one a worker holds gets SIGINT through that worker, and the future
@@ -192,31 +242,12 @@ std::function<void()> with_future(const Future<T>& future, Callback callback);
 // SIGTERM or SIGKILL; nothing more with Escalation::none, the default). terraform
 // stopped that way may leave its state unwritten and its lock held.
 template <class T>
-class Future {
+class Future : public SharedResult<T> {
  public:
   Future() = default;
-  explicit Future(std::shared_ptr<detail::FutureState<T>> state) : state_(std::move(state)) {}
+  explicit Future(std::shared_ptr<detail::FutureState<T>> state)
+      : SharedResult<T>(std::move(state)) {}
 
-  bool valid() const noexcept { return state_ != nullptr; }
-  // Waits, then returns the result or rethrows the task's error (TerraformCommandError
-  // with `check`, Error(errc::cancelled) for a cancelled task, ...). The reference
-  // lives as long as any copy of this future.
-  const T& get() const { return state_->value(); }
-  // Waits, then returns what get() would throw, or null when the task succeeded: its
-  // error read without try/catch, as concurrent.futures' exception() (a cancelled
-  // task's is Error(errc::cancelled)).
-  std::exception_ptr exception() const {
-    state_->wait();
-    return state_->error();
-  }
-  void wait() const { state_->wait(); }
-  template <class Rep, class Period>
-  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
-    return state_->wait_until(std::chrono::steady_clock::now() + timeout)
-               ? std::future_status::ready
-               : std::future_status::timeout;
-  }
-  bool done() const { return state_->done(); }
   // terraform has started for it and it is not done.
   bool running() const { return state_->running(); }
   // When terraform started for it (the pool's clock); empty while it waits, and for a
@@ -232,6 +263,13 @@ class Future {
   bool cancelled() const { return status() == Status::cancelled; }
   bool cancel() const { return state_->cancel(); }
   bool escalate() const { return state_->escalate(); }
+  // Takes a task back that has not started: dropped from the queue, or from a worker
+  // that holds it ahead of time (it then ends cancelled). A task whose terraform runs
+  // or is starting goes on: withdraw() never interrupts. True if it was taken back.
+  bool withdraw() const { return state_->withdraw(); }
+  // How it failed, as values (code, result, exception); empty until it is done, and
+  // after a success. A cancelled task's code is errc::cancelled.
+  std::optional<TaskError> failure() const { return state_->failure(); }
   // The id the pool gave this submission.
   std::uint64_t run_id() const { return state_->run_id(); }
   // Calls `callback(future)` once it is done: right away if it already is, otherwise
@@ -252,9 +290,9 @@ class Future {
 
  private:
   friend struct detail::Access;
+  using SharedResult<T>::state_;
   using Status = detail::FutureStateBase::Status;
   Status status() const { return state_->status(); }
-  std::shared_ptr<detail::FutureState<T>> state_;
 };
 
 namespace detail {

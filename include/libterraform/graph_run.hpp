@@ -1,14 +1,16 @@
 #pragma once
 
-// Runs over a graph of modules (TerraformPool::run with a ModuleGraph): each module
-// starts once everything it depends on has succeeded and a worker is free. See
-// docs/orchestration.md.
+// Runs over a graph of modules (run_graph): each module starts once everything it
+// depends on has succeeded and a worker is free. The graph sits above the pool and
+// uses only its public API: a run hands each module to a ModuleRunner, which
+// run_graph(pool, ...) makes from a TerraformPool. See docs/orchestration.md.
 
 #include "libterraform/command_result.hpp"
 #include "libterraform/events.hpp"
 #include "libterraform/future.hpp"
 #include "libterraform/module_graph.hpp"
 #include "libterraform/options/common.hpp"
+#include "libterraform/terraform_pool.hpp"
 
 #include <chrono>
 #include <exception>
@@ -20,8 +22,6 @@
 #include <vector>
 
 namespace libterraform {
-
-class PoolCommand;
 
 enum class ModuleResult {
   pending,    // waiting for the modules it depends on (or forever: a dry run)
@@ -108,6 +108,13 @@ struct ModuleLine {
 using ModuleCommand =
     std::function<Future<CommandResult>(const PoolCommand& module, CommonOptions common)>;
 
+// What runs each module, whatever runs it: a Future of its result. run_graph(pool, ...)
+// makes one that submits to the pool; a runner of your own may run modules elsewhere
+// (or, in tests, nowhere). The run cancels a module through its future (cancel,
+// escalate, withdraw) and reads its end there (failure, started_at, ended_at).
+using ModuleRunner =
+    std::function<Future<CommandResult>(const GraphModule& module, CommonOptions common)>;
+
 // A module a run leaves out by name, and why (the reason its report gives).
 struct LeftOut {
   std::string module;
@@ -178,19 +185,23 @@ namespace detail {
 class GraphRunState;
 }
 
-// A run over a graph, returned by TerraformPool::run. A handle: copies share one run,
-// and every member is thread-safe. Callbacks run on the pool's threads, possibly at
-// once for different modules; each module's in order; the run completes after the last
-// of them has returned. The pool must outlive the run.
+// A run over a graph, returned by run_graph. A handle: copies share one run, and every
+// member is thread-safe. Callbacks run on the pool's threads, possibly at once for
+// different modules; each module's in order; the run completes after the last of them
+// has returned. The pool must outlive the run.
 class GraphRun {
  public:
-  // Waits, then returns (a copy of) the report: `pool.run(graph, "plan").get()` is safe.
+  explicit GraphRun(std::shared_ptr<detail::GraphRunState> state) : state_(std::move(state)) {}
+
+  // Waits, then returns (a copy of) the report: `run_graph(pool, graph, "plan").get()`
+  // is safe.
   GraphRunReport get() const;
   void wait() const;
   bool done() const;
-  Future<GraphRunReport> future() const;
+  // The report, as a handle to wait on with others (cancel the run with cancel()).
+  SharedResult<GraphRunReport> future() const;
   // A module's outcome, once it is final. Throws Error(unknown_module).
-  Future<ModuleReport> module(std::string_view name) const;
+  SharedResult<ModuleReport> module(std::string_view name) const;
   // Starts no more modules and interrupts each running terraform once (SIGINT; the
   // stop policy decides any escalation): state is written and unlocked. Harmless twice.
   void cancel() const;
@@ -200,9 +211,22 @@ class GraphRun {
   void escalate() const;
 
  private:
-  friend class TerraformPool;
-  explicit GraphRun(std::shared_ptr<detail::GraphRunState> state) : state_(std::move(state)) {}
   std::shared_ptr<detail::GraphRunState> state_;
 };
+
+// Runs the graph, each module through `runner`: each module starts once every module
+// it depends on has succeeded. Returns at once. Throws DependencyCycleError,
+// Error(unknown_module) for a selection naming no module, Error(invalid_option) without
+// a runner.
+GraphRun run_graph(const ModuleGraph& graph, ModuleRunner runner,
+                   GraphRunOptions options = GraphRunOptions());
+// Runs `method` (a command method's name) in each module, through the pool, once a
+// worker is free; reversed for "destroy" unless options.reverse says otherwise. Throws
+// Error(unknown_command), and Error(invalid_option) for a method that takes arguments.
+GraphRun run_graph(const TerraformPool& pool, const ModuleGraph& graph, std::string_view method,
+                   GraphRunOptions options = GraphRunOptions());
+// The same with a command of your own for each module (typed options).
+GraphRun run_graph(const TerraformPool& pool, const ModuleGraph& graph, ModuleCommand command,
+                   GraphRunOptions options = GraphRunOptions());
 
 }  // namespace libterraform

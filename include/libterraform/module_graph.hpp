@@ -29,7 +29,7 @@ struct DiscoveryOptions {
   bool remote_state = true;
 };
 
-// Modules and "runs after" edges between them, as TerraformPool::run over a graph
+// Modules and "runs after" edges between them, as run_graph
 // takes them. Modules are kept in the order added; every query is by name or index.
 //
 //   ModuleGraph graph;

@@ -5,7 +5,6 @@
 #include "libterraform/event_stream.hpp"
 #include "libterraform/events.hpp"
 #include "libterraform/future.hpp"
-#include "libterraform/graph_run.hpp"
 #include "libterraform/stream_methods.hpp"
 #include "libterraform/terraform_options.hpp"
 
@@ -215,16 +214,6 @@ class TerraformPool {
 
   // Mirrors TerraformCommand::run: resolves to {retcode, output, error}.
   Future<RunResult> run(Arguments args, RunOptions options = RunOptions()) const;
-
-  // Runs `method` (a command method's name) over a graph of modules: each module starts
-  // once every module it depends on has succeeded and a worker is free; reversed for
-  // "destroy". Returns at once. Throws Error(unknown_command), DependencyCycleError.
-  // See graph_run.hpp and docs/orchestration.md.
-  GraphRun run(const ModuleGraph& graph, std::string_view method,
-               GraphRunOptions options = GraphRunOptions()) const;
-  // The same with a command of your own for each module (typed options).
-  GraphRun run(const ModuleGraph& graph, ModuleCommand command,
-               GraphRunOptions options = GraphRunOptions()) const;
 
   // Runs `method` in every directory at once (up to max_workers) and yields the results
   // in input order; iterating rethrows the first error reached.

@@ -56,13 +56,11 @@ Callback chain(Callback first, Callback second) {
 
 }  // namespace
 
-GraphRunState::GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets,
-                             ModuleCommand command, GraphRunOptions options, bool reverse,
-                             std::vector<std::optional<std::string>> left_out,
+GraphRunState::GraphRunState(ModuleGraph graph, ModuleRunner runner, GraphRunOptions options,
+                             bool reverse, std::vector<std::optional<std::string>> left_out,
                              std::vector<std::vector<std::string>> order)
     : graph_(std::move(graph)),
-      targets_(std::move(targets)),
-      command_(std::move(command)),
+      runner_(std::move(runner)),
       options_(std::move(options)),
       schedule_(waits_for(graph_, reverse), selected(left_out),
                 {.fail_fast = options_.fail_fast, .ignore_errors = options_.ignore_errors}),
@@ -174,7 +172,7 @@ CommonOptions GraphRunState::options_for(std::size_t m) {
 void GraphRunState::launch(std::size_t m) {
   Future<CommandResult> task;
   try {
-    task = command_(targets_[m], options_for(m));
+    task = runner_(graph_.modules()[m], options_for(m));
     if (!task.valid()) {
       throw Error(errc::invalid_option, "the run's module command returned no future");
     }
@@ -195,7 +193,7 @@ void GraphRunState::launch(std::size_t m) {
   if (cancelled) {
     task.cancel();
   } else if (stopped) {
-    Access::state(task)->withdraw();
+    task.withdraw();
   }
   task.add_done_callback(
       [self = shared_from_this(), m](const Future<CommandResult>& done) { self->ended(m, done); });
@@ -243,7 +241,7 @@ void GraphRunState::ended(std::size_t m, const Future<CommandResult>& task) {
              StoppedBy::dependency_cancelled, changes);
       }
     } else {
-      const auto failure = Access::state(task)->failure();
+      const auto failure = task.failure();
       std::shared_ptr<const CommandResult> result =
           failure ? failure->result : std::make_shared<CommandResult>(task.get());
       graph::conclude(outcome, result.get(), failure ? &*failure : nullptr, cancelled_);
@@ -416,7 +414,7 @@ void GraphRunState::apply(Changes changes) {
     for (auto& [m, outcome] : final_outcomes)
       modules_[m]->set_value(std::move(outcome));
     for (auto& task : changes.withdraw)
-      Access::state(task)->withdraw();  // only one not started yet: running ones finish
+      task.withdraw();  // only one not started yet: running ones finish
     for (auto& task : changes.interrupt)
       task.cancel();  // queued: dropped; running: one SIGINT
     for (std::size_t m : changes.to_start)

@@ -2,22 +2,21 @@
 
 #include "graph/graph_schedule.hpp"
 #include "libterraform/graph_run.hpp"
-#include "libterraform/terraform_pool.hpp"
 
 #include <mutex>
 #include <stop_token>
 
 namespace libterraform::detail {
 
-// One run over a graph: the schedule, each module's outcome and task, the futures.
-// Pool callbacks drive it (a task ended); it submits the modules the schedule lets
-// start. Calls into the pool and into user callbacks are made without its lock.
+// One run over a graph: the schedule, each module's outcome and task, the results.
+// The tasks' callbacks drive it (a task started, ended); it hands the modules the
+// schedule lets start to the runner. Calls into the runner, the tasks and user
+// callbacks are made without its lock.
 class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
  public:
   // `left_out[m]`: why m does not run (graph::selection); empty when it is selected. `order`: the
   // report's levels.
-  GraphRunState(ModuleGraph graph, std::vector<PoolCommand> targets, ModuleCommand command,
-                GraphRunOptions options, bool reverse,
+  GraphRunState(ModuleGraph graph, ModuleRunner runner, GraphRunOptions options, bool reverse,
                 std::vector<std::optional<std::string>> left_out,
                 std::vector<std::vector<std::string>> order);
 
@@ -68,8 +67,7 @@ class GraphRunState : public std::enable_shared_from_this<GraphRunState> {
   CommonOptions options_for(std::size_t module);
 
   const ModuleGraph graph_;
-  const std::vector<PoolCommand> targets_;
-  const ModuleCommand command_;
+  const ModuleRunner runner_;
   const GraphRunOptions options_;
 
   std::mutex mutex_;

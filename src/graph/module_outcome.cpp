@@ -87,7 +87,7 @@ std::string message_of(const std::exception_ptr& error) {
   }
 }
 
-void conclude(ModuleReport& outcome, const CommandResult* result, const detail::TaskError* failure,
+void conclude(ModuleReport& outcome, const CommandResult* result, const TaskError* failure,
               bool run_cancelled) {
   if (result) {
     outcome.exit_code = result->retcode;

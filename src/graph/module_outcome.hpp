@@ -11,7 +11,7 @@ namespace libterraform::graph {
 // What an exception says: its what(), or a word for one that is no std::exception.
 std::string message_of(const std::exception_ptr& error);
 
-void conclude(ModuleReport& outcome, const CommandResult* result, const detail::TaskError* failure,
+void conclude(ModuleReport& outcome, const CommandResult* result, const TaskError* failure,
               bool run_cancelled);
 
 }  // namespace libterraform::graph

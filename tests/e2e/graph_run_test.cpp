@@ -77,7 +77,7 @@ class GraphRunTest : public testing::LeakCheck {
     return g;
   }
   void init(TerraformPool& pool, const ModuleGraph& graph) {
-    ASSERT_EQ(pool.run(graph, "init").get().exit_code, 0);
+    ASSERT_EQ(run_graph(pool, graph, "init").get().exit_code, 0);
   }
   ModuleGraph two_slow_and_a_dependent(TerraformPool& pool);
   void expect_cancelled_mid_run(const GraphRunReport& report);
@@ -94,7 +94,7 @@ TEST_F(GraphRunTest, ADiamondAppliesInDependencyOrderAndDestroysInReverse) {
   auto graph = diamond();
   init(pool, graph);
 
-  const auto& applied = pool.run(graph, apply).get();
+  const auto& applied = run_graph(pool, graph, apply).get();
   EXPECT_EQ(applied.exit_code, 0);
   for (const auto& m : applied.modules) {
     EXPECT_EQ(m.result, ModuleResult::succeeded) << m.module << ": " << m.reason;
@@ -115,7 +115,7 @@ TEST_F(GraphRunTest, ADiamondAppliesInDependencyOrderAndDestroysInReverse) {
   EXPECT_EQ(applied.order,
             (std::vector<std::vector<std::string>>{{"base"}, {"left", "right"}, {"top"}}));
 
-  const auto& destroyed = pool.run(graph, "destroy").get();
+  const auto& destroyed = run_graph(pool, graph, "destroy").get();
   EXPECT_EQ(destroyed.exit_code, 0);
   auto reverse = lines_of(dir / "destroyed.log");
   ASSERT_EQ(reverse.size(), 4u);
@@ -137,7 +137,7 @@ TEST_F(GraphRunTest, AFailureSkipsItsDependentsWithTheCauseAndOthersGoOn) {
   g.add_dependency("last", "after_broken");
   init(pool, g);
 
-  auto run = pool.run(g, apply);
+  auto run = run_graph(pool, g, apply);
   const auto& report = run.get();
   EXPECT_EQ(report.exit_code, 1);
   EXPECT_EQ(report_of(report, "base").result, ModuleResult::succeeded);
@@ -176,7 +176,7 @@ resource "terraform_data" "step" {
   g.add("other", module("other", step("other")));
   g.add_dependency("flaky", "base").add_dependency("after", "flaky");
   init(pool, g);
-  const GraphRunReport first = pool.run(g, apply).get();
+  const GraphRunReport first = run_graph(pool, g, apply).get();
   ASSERT_EQ(report_of(first, "flaky").result, ModuleResult::failed);
   ASSERT_EQ(report_of(first, "after").result, ModuleResult::skipped);
 
@@ -185,7 +185,7 @@ resource "terraform_data" "step" {
   GraphRunOptions retry{.include = {"after"}};
   retry.include_dependencies = true;  // would add base back: the retry's left_out wins
   retry.left_out = retry_left_out(g, first);
-  const GraphRunReport second = pool.run(g, apply, retry).get();
+  const GraphRunReport second = run_graph(pool, g, apply, retry).get();
   EXPECT_EQ(second.exit_code, 0);
   EXPECT_EQ(second.order, (std::vector<std::vector<std::string>>{{"flaky"}, {"after"}}));
   EXPECT_EQ(lines_of(dir / "applied.log"), (std::vector<std::string>{"flaky", "after"}));
@@ -205,7 +205,7 @@ TEST_F(GraphRunTest, IgnoreErrorsRunsTheDependentsOfAFailedModule) {
   g.add("after", module("after", step("after")));
   g.add_dependency("after", "broken");
   init(pool, g);
-  const auto& report = pool.run(g, apply, {.ignore_errors = true}).get();
+  const auto& report = run_graph(pool, g, apply, {.ignore_errors = true}).get();
   EXPECT_EQ(report_of(report, "after").result, ModuleResult::succeeded);
   EXPECT_EQ(report.exit_code, 1);
 }
@@ -218,7 +218,7 @@ TEST_F(GraphRunTest, FailFastStartsNoMoreModulesAndLetsRunningOnesFinish) {
   g.add("after_slow", module("after_slow", step("after_slow")));
   g.add_dependency("after_slow", "slow");
   init(pool, g);
-  const auto& report = pool.run(g, apply, {.fail_fast = true}).get();
+  const auto& report = run_graph(pool, g, apply, {.fail_fast = true}).get();
   EXPECT_EQ(report.exit_code, 1);
   EXPECT_EQ(report_of(report, "broken").result, ModuleResult::failed);
   EXPECT_EQ(report_of(report, "slow").result, ModuleResult::succeeded);  // it was running
@@ -264,7 +264,7 @@ TEST_F(GraphRunTest, CancelInterruptsRunningTerraformOnceAndStartsNoMore) {
   TerraformPool pool(pool_options(2));
   auto g = two_slow_and_a_dependent(pool);
   std::atomic<int> provisioning{0};
-  auto run = pool.run(g, apply, {.on_event = count_provision_starts(provisioning)});
+  auto run = run_graph(pool, g, apply, {.on_event = count_provision_starts(provisioning)});
   ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
   run.cancel();
   run.cancel();  // harmless
@@ -285,7 +285,7 @@ TEST_F(GraphRunTest, FailFastAlsoWithdrawsAModuleABusyWorkerHolds) {
   for (const char* name : {"x", "y", "z"})
     g.add(name, module(name, step(name)));
   init(pool, g);
-  const auto& report = pool.run(g, apply, {.fail_fast = true}).get();
+  const auto& report = run_graph(pool, g, apply, {.fail_fast = true}).get();
   EXPECT_EQ(report_of(report, "slow").result, ModuleResult::succeeded);
   EXPECT_EQ(report_of(report, "broken").result, ModuleResult::failed);
   for (const char* name : {"x", "z"}) {
@@ -317,7 +317,7 @@ TEST_F(GraphRunTest, ACallbackThatThrowsFailsItsModuleAndTheRunCompletes) {
       throw std::domain_error(m.module + " refused");
     }
   };
-  auto run = pool.run(g, apply, {.on_change = throwing});
+  auto run = run_graph(pool, g, apply, {.on_change = throwing});
   ASSERT_EQ(run.future().wait_for(60s), std::future_status::ready) << "the run never completed";
   const auto& report = run.get();
   EXPECT_EQ(report.exit_code, 1);
@@ -357,24 +357,24 @@ TEST_F(GraphRunTest, ThePlanExitCodeCombinesFailuresAndChanges) {
   auto plan = [](const PoolCommand& m, CommonOptions common) {
     return m.plan(with_common_options(PlanOptions{.detailed_exitcode = true}, common));
   };
-  const auto& with_changes = pool.run(g, plan).get();
+  const auto& with_changes = run_graph(pool, g, plan).get();
   EXPECT_EQ(with_changes.exit_code, 2);
   EXPECT_FALSE(report_of(with_changes, "applied").changes);
   EXPECT_TRUE(report_of(with_changes, "pending").changes);
   EXPECT_EQ(report_of(with_changes, "pending").result, ModuleResult::succeeded);
 
-  const auto& unchanged = pool.run(g, plan, {.include = {"app*"}}).get();
+  const auto& unchanged = run_graph(pool, g, plan, {.include = {"app*"}}).get();
   EXPECT_EQ(unchanged.exit_code, 0);
   EXPECT_EQ(report_of(unchanged, "pending").result, ModuleResult::excluded);
 
   g.add("broken", module("broken", std::string(testing::modules::kInvalid)));
-  EXPECT_EQ(pool.run(g, plan).get().exit_code, 1);
+  EXPECT_EQ(run_graph(pool, g, plan).get().exit_code, 1);
 }
 
 TEST_F(GraphRunTest, ADryRunListsTheOrderAndRunsNothing) {
   TerraformPool pool(pool_options(2));
   auto graph = diamond();
-  const auto& report = pool.run(graph, "init", {.exclude = {"left"}, .dry_run = true}).get();
+  const auto& report = run_graph(pool, graph, "init", {.exclude = {"left"}, .dry_run = true}).get();
   EXPECT_TRUE(report.dry_run);
   EXPECT_EQ(report.order, (std::vector<std::vector<std::string>>{{"base"}, {"right"}, {"top"}}));
   EXPECT_EQ(report_of(report, "left").result, ModuleResult::excluded);
@@ -398,7 +398,7 @@ TEST_F(GraphRunTest, TheOrderOfASelectionIsTheOrderItRuns) {
   EXPECT_EQ(run_order(graph, {.include = {"top", "left"}}),
             (std::vector<std::vector<std::string>>{{"left"}, {"top"}}));
   init(pool, graph);
-  const auto& report = pool.run(graph, apply, options).get();
+  const auto& report = run_graph(pool, graph, apply, options).get();
   EXPECT_EQ(report.order, together);
   const auto& base = report_of(report, "base");
   const auto& top = report_of(report, "top");
@@ -441,8 +441,8 @@ TEST_F(GraphRunTest, AModuleRunsWhenItsTerraformRunsAndItsTimesAreTerraforms) {
   std::mutex mutex;
   std::map<std::string, std::vector<ModuleResult>> seen;
   int running = 0, most_running = 0;
-  auto run = pool.run(
-      g, apply, {.on_change = [&](const ModuleReport& m) {
+  auto run = run_graph(
+      pool, g, apply, {.on_change = [&](const ModuleReport& m) {
         std::lock_guard lock(mutex);
         if (m.result == ModuleResult::running) {
           most_running = std::max(most_running, ++running);
@@ -487,13 +487,13 @@ TEST_F(GraphRunTest, AStopTokenCancelsTheRun) {
   std::atomic<int> provisioning{0};
   GraphRunOptions options{.on_event = count_provision_starts(provisioning)};
   options.common.stop_token = stop.get_token();
-  auto run = pool.run(g, apply, options);
+  auto run = run_graph(pool, g, apply, options);
   ASSERT_TRUE(testing::eventually([&] { return provisioning.load() == 2; }));
   stop.request_stop();
   expect_cancelled_mid_run(run.get());
 
   // Asked before the run: nothing starts.
-  const auto& never = pool.run(g, apply, options).get();
+  const auto& never = run_graph(pool, g, apply, options).get();
   EXPECT_TRUE(never.cancelled);
   for (const auto& m : never.modules) {
     EXPECT_EQ(m.result, ModuleResult::cancelled) << m.module;
@@ -514,11 +514,11 @@ TEST_F(GraphRunTest, AFailedModuleKeepsItsErrorCodeAndException) {
   };
   std::atomic<bool> killed_provisions{false};
   auto run =
-      pool.run(g, command, {.on_event = [&](const ModuleEvent& e) {
-                 if (e.module.name == "killed" && e.event.type == EventType::provision_start) {
-                   killed_provisions = true;
-                 }
-               }});
+      run_graph(pool, g, command, {.on_event = [&](const ModuleEvent& e) {
+                  if (e.module.name == "killed" && e.event.type == EventType::provision_start) {
+                    killed_provisions = true;
+                  }
+                }});
   ASSERT_TRUE(testing::eventually([&] { return killed_provisions.load(); }));
   const pid_t worker = testing::pool_worker_running_in(dir / "killed");
   ASSERT_GT(worker, 0);
@@ -558,9 +558,9 @@ TEST_F(GraphRunTest, AModuleLeftWhenThePoolShutsDownFailsWithItsCode) {
   g.add_dependency("second", "first");
   init(pool, g);
   std::atomic<bool> first_runs{false};
-  auto run = pool.run(g, apply, {.on_change = [&](const ModuleReport& m) {
-                        if (m.result == ModuleResult::running) first_runs = true;
-                      }});
+  auto run = run_graph(pool, g, apply, {.on_change = [&](const ModuleReport& m) {
+                         if (m.result == ModuleResult::running) first_runs = true;
+                       }});
   ASSERT_TRUE(testing::eventually([&] { return first_runs.load(); }));
   pool.shutdown({.wait = false});
   const auto& report = run.get();
@@ -580,10 +580,11 @@ TEST_F(GraphRunTest, AModuleLeftWhenThePoolShutsDownFailsWithItsCode) {
 TEST_F(GraphRunTest, BadRunsAreRefusedUpFront) {
   TerraformPool pool(pool_options(1));
   auto graph = diamond();
-  testing::expect_error(errc::unknown_command, "", [&] { pool.run(graph, "no_such_command"); });
-  EXPECT_THROW(pool.run(graph, "workspace_new"), Error);  // it needs a name
+  testing::expect_error(errc::unknown_command, "",
+                        [&] { run_graph(pool, graph, "no_such_command"); });
+  EXPECT_THROW(run_graph(pool, graph, "workspace_new"), Error);  // it needs a name
   graph.add_dependency("base", "top");
-  EXPECT_THROW(pool.run(graph, "init"), DependencyCycleError);
+  EXPECT_THROW(run_graph(pool, graph, "init"), DependencyCycleError);
 }
 
 }  // namespace

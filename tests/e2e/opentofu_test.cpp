@@ -81,7 +81,7 @@ TEST(OpenTofu, APoolRunsAGraphOfTofuModulesFoundByTheirFileNames) {
   EXPECT_EQ(graph.levels(), (std::vector<std::vector<std::string>>{{"json", "network"}, {"app"}}));
 
   TerraformPool pool({.max_workers = 2, .terraform = tofu_options()});
-  const auto report = pool.run(graph, "plan").get();
+  const auto report = run_graph(pool, graph, "plan").get();
   EXPECT_EQ(report.exit_code, 0);
   for (const auto& m : report.modules) {
     EXPECT_EQ(m.result, ModuleResult::succeeded) << m.module << ": " << m.reason;

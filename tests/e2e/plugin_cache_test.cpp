@@ -148,9 +148,9 @@ TEST_F(PluginCacheTest, ACancelWhileWaitingForThePackageLockNeverStartsTerraform
   ModuleGraph graph;
   graph.add("module", dirs[0]);
   std::atomic<bool> queued{false};
-  auto run = pool.run(graph, "init", {.on_change = [&](const ModuleReport& m) {
-                        if (m.result == ModuleResult::queued) queued = true;
-                      }});
+  auto run = run_graph(pool, graph, "init", {.on_change = [&](const ModuleReport& m) {
+                         if (m.result == ModuleResult::queued) queued = true;
+                       }});
   ASSERT_TRUE(testing::eventually([&] { return queued.load(); }));
   std::this_thread::sleep_for(1s);  // its worker has taken it, and waits for the lock
   run.cancel();

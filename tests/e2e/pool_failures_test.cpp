@@ -97,7 +97,7 @@ TEST_F(PoolFailuresTest, DescriptorsRunningOutFailTasksTypedAndThePoolRecovers) 
         std::vector<Future<RunResult>> runs;
         for (int i = 0; i < 20; ++i)
           runs.push_back(pool.run("version"));
-        auto run = pool.run(graph, "validate");
+        auto run = run_graph(pool, graph, "validate");
         for (auto& r : runs) {
           if (r.wait_for(60s) != std::future_status::ready) {
             out << "pending\n";

@@ -1,6 +1,7 @@
 // Futures, as_completed and wait, without a pool.
 
 #include "libterraform/future.hpp"
+#include "fake_tasks.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -15,13 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct FakePool : detail::TaskCanceller {
-  std::vector<std::uint64_t> dropped_tasks, interrupted_tasks, escalated_tasks, withdrawn_tasks;
-  void dropped(std::uint64_t task) override { dropped_tasks.push_back(task); }
-  void interrupt(std::uint64_t task) override { interrupted_tasks.push_back(task); }
-  void escalate(std::uint64_t task) override { escalated_tasks.push_back(task); }
-  void withdraw(std::uint64_t task) override { withdrawn_tasks.push_back(task); }
-};
+using testing::FakePool;
 
 // What a pool sets when a task fails with `error`.
 detail::TaskError task_error(std::exception_ptr error, errc code = errc::worker_died) {

@@ -209,8 +209,8 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
 
   // `plan -- -detailed-exitcode`: the library reads the flag among the arguments, and a
   // module with changes counts for exit code 2.
-  GraphRun graph_run =
-      pool.run(graph, method, run_options(std::move(chosen), arguments, method, *display, logs));
+  GraphRun graph_run = run_graph(pool, graph, method,
+                                 run_options(std::move(chosen), arguments, method, *display, logs));
   interrupts.watch(graph_run, *display, o.stop_policy.escalation);
   std::atomic<bool> over{false};
   std::thread ticker;  // redraws the live view, or writes the heartbeat
