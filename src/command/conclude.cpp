@@ -7,22 +7,6 @@
 namespace libterraform::detail {
 namespace {
 
-// An event stream this library cannot read: its version event names another UI major.
-std::optional<std::string> unreadable_stream(const CommandSpec& spec, const CommandResult& result) {
-  if (spec.format != OutputFormat::json_lines || !result.value) return std::nullopt;
-  for (const auto& object : *result.value) {
-    Event event = to_event(object);
-    if (event.type != EventType::version) continue;
-    try {
-      check_ui_version(event);
-    } catch (const Error& e) {
-      return e.what();
-    }
-    break;
-  }
-  return std::nullopt;
-}
-
 bool failed(const CommandSpec& spec, int retcode) {
   return retcode != 0 && !(spec.detailed_exitcode && retcode == 2);
 }
@@ -39,7 +23,7 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
   result->interrupted = raw.exit.stop_reason != process::StopReason::none;
   result->timed_out = raw.exit.stop_reason == process::StopReason::timed_out;
   result->changes_present = spec.detailed_exitcode && result->retcode == 2;
-  ParsedOutput parsed = parse_output(spec.format, raw.output);
+  ParsedOutput parsed = raw.parsed ? std::move(*raw.parsed) : parse_output(spec.format, raw.output);
   result->value = std::move(parsed.value);
   result->output = std::move(raw.output);
   result->error = std::move(raw.error);
@@ -60,8 +44,8 @@ Outcome conclude(const CommandSpec& spec, RawRun raw) {
     return Outcome::failure(result->interrupted ? errc::interrupted : errc::command_failed, {},
                             result);
   }
-  if (auto unreadable = unreadable_stream(spec, *result)) {
-    return Outcome::failure(errc::unsupported_ui_version, *unreadable, result);
+  if (parsed.unreadable) {
+    return Outcome::failure(errc::unsupported_ui_version, *parsed.unreadable, result);
   }
   if (parsed.failure && !failing) {
     return Outcome::failure(errc::invalid_json,

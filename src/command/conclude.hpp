@@ -1,6 +1,7 @@
 #pragma once
 
 #include "command/outcome.hpp"
+#include "command/output_parser.hpp"
 #include "libterraform/detail/command_spec.hpp"
 #include "process/child_exit.hpp"
 
@@ -14,6 +15,8 @@ struct RawRun {
   process::ChildExit exit;
   std::string output;
   std::string error;
+  // stdout already parsed as it came (a -json stream); else conclude parses `output`.
+  std::optional<ParsedOutput> parsed = std::nullopt;
 };
 
 // Turns a finished run into what every front end reports. The code is timed_out after

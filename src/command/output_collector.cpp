@@ -8,6 +8,8 @@ OutputCollector::OutputCollector(const CommonOptions& common, OutputFormat forma
       also_on_event_(std::move(also_on_event)),
       events_(format == OutputFormat::json_lines && (common_.on_event || also_on_event_)),
       keep_output_(common_.keep_output || format == OutputFormat::json),
+      parse_lines_(format == OutputFormat::json_lines && (events_ || keep_output_)),
+      lines_(keep_output_),
       output_lines_([this](std::string_view line, std::size_t cut) { on_output_line(line, cut); },
                     common_.keep_output ? 0 : kLongestLine),
       error_lines_([this](std::string_view line, std::size_t) { call(common_.on_error, line); },
@@ -17,7 +19,7 @@ bool OutputCollector::add(process::OutputStream stream, std::string_view chunk) 
   const bool failed_before = failed();
   if (stream == process::OutputStream::out) {
     if (keep_output_) output_.append(chunk);
-    if (common_.on_output || events_) output_lines_.feed(chunk);
+    if (common_.on_output || parse_lines_) output_lines_.feed(chunk);
   } else {
     if (common_.keep_output) error_.append(chunk);
     if (common_.on_error) error_lines_.feed(chunk);
@@ -37,17 +39,33 @@ void OutputCollector::finish() {
 
 void OutputCollector::on_output_line(std::string_view line, std::size_t cut) {
   call(common_.on_output, line);
-  if (!events_ || failed() || cut > 0) return;  // a cut line is no event that parses
-  std::optional<Event> event;
+  if (!parse_lines_ || cut > 0) return;  // a cut line is no event that parses
+  std::optional<nlohmann::json> object;
   try {
-    event = parse_event(line);
-  } catch (const Error& e) {
-    stream_error_.emplace(e);
+    object = lines_.line(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    // With a listener, a stream it cannot follow stops terraform; otherwise the result
+    // says so once terraform has exited (conclude).
+    if (events_ && !failed()) {
+      stream_error_.emplace(errc::invalid_json,
+                            "terraform printed an event line that is not valid JSON (byte " +
+                                std::to_string(e.byte) + ")");
+    }
     return;
   }
-  if (!event) return;
-  call(common_.on_event, *event);
-  call(also_on_event_, *event);
+  if (!object || !events_ || failed()) return;
+  if (lines_.unreadable()) {
+    stream_error_.emplace(errc::unsupported_ui_version, *lines_.unreadable());
+    return;
+  }
+  const Event event = to_event(*object);
+  call(common_.on_event, event);
+  call(also_on_event_, event);
+}
+
+std::optional<ParsedOutput> OutputCollector::parsed() {
+  if (!parse_lines_) return std::nullopt;
+  return lines_.finish();
 }
 
 template <class Callback, class Argument>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "command/outcome.hpp"
+#include "command/output_parser.hpp"
 #include "libterraform/detail/command_spec.hpp"
 #include "libterraform/events.hpp"
 #include "process/child_exit.hpp"
@@ -15,6 +16,8 @@ namespace libterraform::detail {
 // Gathers a command's stdout and stderr from chunks of any size, hands complete lines
 // to the caller's line callbacks and, for a -json stream, each parsed event to the
 // event callbacks: the options' on_event, then `also_on_event` (a pool-wide callback).
+// Each line of a -json stream is parsed once, here, for the callbacks and the result
+// alike (parsed()).
 //
 // A callback that throws is not called again; its exception is kept, for the front end
 // to carry to the caller once terraform has been stopped. An event stream this library
@@ -36,6 +39,9 @@ class OutputCollector {
 
   std::string& output() { return output_; }
   std::string& error() { return error_; }
+  // A -json stream as parse_output would give it, parsed as it came; nothing for other
+  // formats (a document is parsed whole, at the end).
+  std::optional<ParsedOutput> parsed();
   // What the run counts as because of its output: a callback's exception, or the
   // stream's error; empty while neither happened.
   Outcome failure(std::shared_ptr<const CommandResult> result) const;
@@ -53,6 +59,8 @@ class OutputCollector {
   EventCallback also_on_event_;
   bool events_;       // stdout is a -json stream someone listens to
   bool keep_output_;  // into the result (a JSON document always: it is parsed whole)
+  bool parse_lines_;  // a -json stream whose events someone needs: a listener, the result
+  EventLineParser lines_;
   std::string output_;
   std::string error_;
   process::LineSplitter output_lines_;

@@ -1,6 +1,8 @@
 #include "command/output_parser.hpp"
 
 #include "command/json_fields.hpp"
+#include "libterraform/errors.hpp"
+#include "libterraform/events.hpp"
 
 namespace libterraform::detail {
 namespace {
@@ -12,12 +14,42 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(spaces) - first + 1);
 }
 
-// Position only: the parser's own message quotes the text, which may hold secrets.
+}  // namespace
+
 std::string describe(const nlohmann::json::parse_error& e) {
   return "invalid JSON at byte " + std::to_string(e.byte);
 }
 
-}  // namespace
+std::optional<nlohmann::json> EventLineParser::line(std::string_view text) {
+  ++line_number_;
+  std::string_view line = trim(text);
+  if (line.empty()) return std::nullopt;
+  any_text_ = true;
+  if (line.front() != '{') return std::nullopt;
+  nlohmann::json object;
+  try {
+    object = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    if (!parsed_.failure)
+      parsed_.failure = "line " + std::to_string(line_number_) + ", " + describe(e);
+    throw;
+  }
+  if (!version_seen_ && string_field(object, "type") == "version") {
+    version_seen_ = true;
+    try {
+      check_ui_version(to_event(object));
+    } catch (const Error& e) {
+      parsed_.unreadable = e.what();
+    }
+  }
+  if (keep_) objects_.push_back(object);
+  return object;
+}
+
+ParsedOutput EventLineParser::finish() {
+  if (keep_ && any_text_) parsed_.value = std::move(objects_);
+  return std::move(parsed_);
+}
 
 Diagnostic to_diagnostic(const nlohmann::json& d) {
   const auto& range = object_field(d, "range");
@@ -42,23 +74,18 @@ ParsedOutput parse_output(OutputFormat format, std::string_view text) {
     return parsed;
   }
 
-  nlohmann::json events = nlohmann::json::array();
-  std::size_t line_number = 0;
+  EventLineParser lines(true);
   while (!text.empty()) {
-    ++line_number;
     auto newline = text.find('\n');
-    std::string_view line = trim(text.substr(0, newline));
+    std::string_view line = text.substr(0, newline);
     text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    if (line.empty() || line.front() != '{') continue;
     try {
-      events.push_back(nlohmann::json::parse(line));
-    } catch (const nlohmann::json::parse_error& e) {
-      if (!parsed.failure)
-        parsed.failure = "line " + std::to_string(line_number) + ", " + describe(e);
+      lines.line(line);
+    } catch (const nlohmann::json::parse_error&) {
+      // recorded; the events around it are kept
     }
   }
-  parsed.value = std::move(events);
-  return parsed;
+  return lines.finish();
 }
 
 std::vector<Diagnostic> find_diagnostics(const nlohmann::json& value) {

@@ -14,12 +14,43 @@ struct ParsedOutput {
   std::optional<nlohmann::json> value;
   // Why (part of) the output could not be parsed, if it could not.
   std::optional<std::string> failure;
+  // An event stream of a UI version this library cannot read: what its version event
+  // says (the first version event decides).
+  std::optional<std::string> unreadable;
 };
 
 // Parses stdout as `format` says. JSON lines that are not objects (terraform prints a
 // few plain-text lines among init's events) are skipped; an object that does not
 // parse is a failure, and the events around it are kept.
 ParsedOutput parse_output(OutputFormat format, std::string_view text);
+
+// The lines of a -json event stream, parsed one at a time as they come, into what
+// parse_output gives for the whole stream. Each line is parsed once.
+class EventLineParser {
+ public:
+  // `keep`: keep the objects, for the result's value.
+  explicit EventLineParser(bool keep) : keep_(keep) {}
+
+  // The next line (without its newline). Returns its object, or nothing for a line
+  // that is no JSON object; a line that does not parse is recorded (failure) and
+  // rethrown as the parser's error. The first version event is checked (unreadable).
+  std::optional<nlohmann::json> line(std::string_view line);
+  const std::optional<std::string>& unreadable() const { return parsed_.unreadable; }
+
+  ParsedOutput finish();
+
+ private:
+  bool keep_;
+  bool any_text_ = false;
+  bool version_seen_ = false;
+  std::size_t line_number_ = 0;
+  nlohmann::json objects_ = nlohmann::json::array();
+  ParsedOutput parsed_;
+};
+
+// "invalid JSON at byte B": the position only, since the parser's own message quotes
+// the text, which may hold secrets.
+std::string describe(const nlohmann::json::parse_error& e);
 
 // One diagnostic object as terraform prints it.
 Diagnostic to_diagnostic(const nlohmann::json& diagnostic);

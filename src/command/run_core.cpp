@@ -15,9 +15,9 @@ bool RunCore::on_output(process::OutputStream stream, std::string_view chunk) {
 
 Outcome RunCore::finish(const process::ChildExit& exit) {
   collector_.finish();
-  Outcome outcome =
-      conclude(spec_, {std::move(argv_), std::move(working_dir_), timeout_, exit,
-                       std::move(collector_.output()), std::move(collector_.error())});
+  Outcome outcome = conclude(
+      spec_, {std::move(argv_), std::move(working_dir_), timeout_, exit,
+              std::move(collector_.output()), std::move(collector_.error()), collector_.parsed()});
   // A failed callback or an unreadable stream is what stopped terraform: it comes first.
   if (Outcome failure = collector_.failure(outcome.result); failure.failed()) return failure;
   return outcome;

@@ -59,14 +59,6 @@ int combined_exit_code(const std::vector<ModuleReport>& modules) noexcept {
 namespace graph {
 namespace {
 
-std::optional<ChangeSummary> last_summary(const CommandResult& result) {
-  std::optional<ChangeSummary> summary;
-  if (!result.value || !result.value->is_array()) return summary;
-  for (const auto& event : events_of(result))
-    if (event.summary) summary = event.summary;
-  return summary;
-}
-
 std::string failure_reason(const CommandResult& result,
                            const std::vector<Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics)
@@ -91,8 +83,8 @@ void conclude(ModuleReport& outcome, const CommandResult* result, const TaskErro
               bool run_cancelled) {
   if (result) {
     outcome.exit_code = result->retcode;
-    // Taken from the events as they came, when the run saw them; else from the result.
-    if (!outcome.summary) outcome.summary = last_summary(*result);
+    // The summary and a stream's diagnostics come from the events as they came (the
+    // run's on_event); a document's diagnostics (validate) only from the result.
     if (outcome.diagnostics.empty()) outcome.diagnostics = result->diagnostics();
   }
   if (failure) outcome.exception = failure->exception;

@@ -3,6 +3,7 @@
 // throw, and what the report takes from each task. No process runs.
 
 #include "fake_tasks.hpp"
+#include "graphs.hpp"
 #include "libterraform/graph_run.hpp"
 #include "test_support.hpp"
 
@@ -20,21 +21,8 @@ namespace {
 using testing::FakeRunner;
 using Strings = std::vector<std::string>;
 
-// a <- b, a <- c, {b, c} <- d: b and c run after a, d after both.
-ModuleGraph diamond() {
-  ModuleGraph graph;
-  graph.add("a", "/m/a").add("b", "/m/b").add("c", "/m/c").add("d", "/m/d");
-  graph.add_dependency("b", "a").add_dependency("c", "a");
-  graph.add_dependency("d", "b").add_dependency("d", "c");
-  return graph;
-}
-
-ModuleGraph independent(const Strings& names) {
-  ModuleGraph graph;
-  for (const auto& name : names)
-    graph.add(name, "/m/" + name);
-  return graph;
-}
+using testing::diamond;
+using testing::independent;
 
 const ModuleReport& report_of(const GraphRunReport& report, std::string_view name) {
   auto found = std::find_if(report.modules.begin(), report.modules.end(),
@@ -48,53 +36,53 @@ TEST(GraphRunState, EachModuleStartsOnceItsDependenciesSucceeded) {
   auto run = run_graph(diamond(), tasks.runner(), {.on_change = [&](const ModuleReport& m) {
                          told.push_back(m.module + ":" + std::string(to_string(m.result)));
                        }});
-  EXPECT_EQ(tasks.submitted, Strings({"a"}));
-  tasks.start("a");
-  tasks.end("a", 0);
-  EXPECT_EQ(tasks.submitted, Strings({"a", "b", "c"}));
-  tasks.start("b");
-  tasks.end("b", 0);
-  EXPECT_EQ(tasks.submitted.size(), 3u) << "d waits for c too";
-  tasks.start("c");
-  tasks.end("c", 0);
-  EXPECT_EQ(tasks.submitted, Strings({"a", "b", "c", "d"}));
+  EXPECT_EQ(tasks.submitted, Strings({"base"}));
+  tasks.start("base");
+  tasks.end("base", 0);
+  EXPECT_EQ(tasks.submitted, Strings({"base", "left", "right"}));
+  tasks.start("left");
+  tasks.end("left", 0);
+  EXPECT_EQ(tasks.submitted.size(), 3u) << "top waits for right too";
+  tasks.start("right");
+  tasks.end("right", 0);
+  EXPECT_EQ(tasks.submitted, Strings({"base", "left", "right", "top"}));
   EXPECT_FALSE(run.done());
-  tasks.start("d");
-  tasks.end("d", 0);
+  tasks.start("top");
+  tasks.end("top", 0);
   ASSERT_TRUE(run.done());
   const auto report = run.get();
   EXPECT_EQ(report.exit_code, 0);
   for (const auto& m : report.modules)
     EXPECT_EQ(m.result, ModuleResult::succeeded) << m.module;
-  // a's end is told before b is handed to the runner.
+  // base's end is told before left is handed to the runner.
   auto at = [&](const std::string& entry) {
     return std::find(told.begin(), told.end(), entry) - told.begin();
   };
-  EXPECT_LT(at("a:queued"), at("a:running"));
-  EXPECT_LT(at("a:running"), at("a:succeeded"));
-  EXPECT_LT(at("a:succeeded"), at("b:queued"));
-  EXPECT_LT(at("c:succeeded"), at("d:queued"));
+  EXPECT_LT(at("base:queued"), at("base:running"));
+  EXPECT_LT(at("base:running"), at("base:succeeded"));
+  EXPECT_LT(at("base:succeeded"), at("left:queued"));
+  EXPECT_LT(at("right:succeeded"), at("top:queued"));
 }
 
 TEST(GraphRunState, AFailureSkipsWhatDependsOnItWithItsCause) {
   FakeRunner tasks;
   auto run = run_graph(diamond(), tasks.runner());
-  tasks.start("a");
-  tasks.end("a", 1);
+  tasks.start("base");
+  tasks.end("base", 1);
   ASSERT_TRUE(run.done());
   const auto report = run.get();
   EXPECT_EQ(report.exit_code, 1);
-  const auto& a = report_of(report, "a");
-  EXPECT_EQ(a.result, ModuleResult::failed);
-  EXPECT_EQ(a.error, errc::command_failed);
-  EXPECT_EQ(a.reason, "terraform exited with code 1");
-  for (const char* skipped : {"b", "c", "d"}) {
+  const auto& base = report_of(report, "base");
+  EXPECT_EQ(base.result, ModuleResult::failed);
+  EXPECT_EQ(base.error, errc::command_failed);
+  EXPECT_EQ(base.reason, "terraform exited with code 1");
+  for (const char* skipped : {"left", "right", "top"}) {
     const auto& m = report_of(report, skipped);
     EXPECT_EQ(m.result, ModuleResult::skipped) << skipped;
     EXPECT_EQ(m.stopped_by, StoppedBy::dependency_failed) << skipped;
-    EXPECT_EQ(m.cause, "a") << skipped;
+    EXPECT_EQ(m.cause, "base") << skipped;
   }
-  EXPECT_EQ(tasks.submitted, Strings({"a"}));
+  EXPECT_EQ(tasks.submitted, Strings({"base"}));
 }
 
 TEST(GraphRunState, FailFastWithdrawsTheTasksNotStarted) {
@@ -159,19 +147,19 @@ TEST(GraphRunState, AStopRequestCancelsTheRun) {
 TEST(GraphRunState, AnOnChangeThatThrowsFailsItsModuleAndTheRunEnds) {
   FakeRunner tasks;
   auto run = run_graph(diamond(), tasks.runner(), {.on_change = [](const ModuleReport& m) {
-                         if (m.module == "a" && m.result == ModuleResult::succeeded)
+                         if (m.module == "base" && m.result == ModuleResult::succeeded)
                            throw std::runtime_error("display broke");
                        }});
-  tasks.start("a");
-  tasks.end("a", 0);
+  tasks.start("base");
+  tasks.end("base", 0);
   ASSERT_TRUE(run.done());
   const auto report = run.get();
-  const auto& a = report_of(report, "a");
-  EXPECT_EQ(a.result, ModuleResult::failed);
-  EXPECT_EQ(a.error, errc::callback_failed);
-  EXPECT_NE(a.reason.find("display broke"), std::string::npos) << a.reason;
-  EXPECT_EQ(report_of(report, "b").result, ModuleResult::skipped);
-  EXPECT_EQ(tasks.submitted, Strings({"a"})) << "nothing starts after a module it failed";
+  const auto& base = report_of(report, "base");
+  EXPECT_EQ(base.result, ModuleResult::failed);
+  EXPECT_EQ(base.error, errc::callback_failed);
+  EXPECT_NE(base.reason.find("display broke"), std::string::npos) << base.reason;
+  EXPECT_EQ(report_of(report, "left").result, ModuleResult::skipped);
+  EXPECT_EQ(tasks.submitted, Strings({"base"})) << "nothing starts after a module it failed";
 }
 
 TEST(GraphRunState, ARunnerThatThrowsFailsTheModuleWithItsCode) {

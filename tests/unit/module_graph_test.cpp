@@ -6,6 +6,7 @@
 #include "graph/configuration_scan.hpp"
 #include "graph/module_outcome.hpp"
 #include "graph/tree_files.hpp"
+#include "graphs.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/graph_run.hpp"
 #include "test_support.hpp"
@@ -18,13 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using Levels = std::vector<std::vector<std::string>>;
 
-ModuleGraph diamond() {
-  ModuleGraph g;
-  g.add("base", "/m/base").add("left", "/m/left").add("right", "/m/right").add("top", "/m/top");
-  g.add_dependency("left", "base").add_dependency("right", "base");
-  g.add_dependency("top", "left").add_dependency("top", "right");
-  return g;
-}
+using testing::diamond;
 
 TEST(ModuleGraph, LevelsFollowDependenciesAndReverseForDestroy) {
   auto g = diamond();

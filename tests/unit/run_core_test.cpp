@@ -1,6 +1,9 @@
 // The run core without a process: output in, "stop?" and the outcome out.
 
 #include "command/run_core.hpp"
+#include "command/conclude.hpp"
+#include "command/output_collector.hpp"
+#include "command/output_parser.hpp"
 #include "libterraform/errors.hpp"
 #include "test_support.hpp"
 
@@ -112,6 +115,66 @@ TEST(RunCore, AnEventStreamOfAnotherUiMajorStopsTheRun) {
   auto e = testing::expect_error(errc::unsupported_ui_version, "", [&] { outcome.get(); });
   ASSERT_TRUE(e);
   ASSERT_NE(e->result(), nullptr);
+}
+
+// Without a listener the stream is still parsed as it comes, once: the result holds
+// what parse_output makes of the whole text, and what it says after the run.
+TEST(RunCore, AStreamNobodyListensToIsParsedAsItComesIntoTheResult) {
+  const std::string text = std::string(kVersion) + "plain text among the events\n" + kLog + "  " +
+                           kLog;  // leading blanks, and no newline at the end
+  CommonOptions keep;
+  keep.keep_output = true;
+  auto core = core_of(spec_of(OutputFormat::json_lines, keep));
+  EXPECT_FALSE(core.has_callbacks());
+  for (char c : text)  // chunks of one byte: lines come whole all the same
+    EXPECT_TRUE(core.on_output(OutputStream::out, std::string_view(&c, 1)));
+  Outcome outcome = core.finish(exited(0));
+  ASSERT_FALSE(outcome.failed());
+  ASSERT_TRUE(outcome.result->value);
+  EXPECT_EQ(*outcome.result->value, *parse_output(OutputFormat::json_lines, text).value);
+  EXPECT_EQ(outcome.result->value->size(), 3u);
+  EXPECT_EQ(outcome.result->output, text);
+}
+
+TEST(RunCore, AStreamNobodyListensToReportsWhatDidNotParseAfterTheRun) {
+  CommonOptions keep;
+  keep.keep_output = true;
+  auto broken = core_of(spec_of(OutputFormat::json_lines, keep));
+  EXPECT_TRUE(broken.on_output(OutputStream::out, std::string(kVersion) + "{\"type\": nope}\n"));
+  Outcome outcome = broken.finish(exited(0));
+  EXPECT_EQ(outcome.code, errc::invalid_json);
+  EXPECT_EQ(outcome.message, "terraform plan printed line 2, invalid JSON at byte 11");
+  ASSERT_TRUE(outcome.result && outcome.result->value);
+  EXPECT_EQ(outcome.result->value->size(), 1u) << "the events around it are kept";
+
+  auto newer = core_of(spec_of(OutputFormat::json_lines, keep));
+  EXPECT_TRUE(newer.on_output(OutputStream::out,
+                              R"({"@message":"Terraform 2.0.0","type":"version","ui":"2.0"})"
+                              "\n"));
+  EXPECT_EQ(newer.finish(exited(0)).code, errc::unsupported_ui_version);
+}
+
+// The collector parses the stream; conclude takes what it parsed rather than parsing
+// the text again.
+TEST(RunCore, TheStreamIsParsedByTheCollectorAndConcludeTakesIt) {
+  CommonOptions keep;
+  keep.keep_output = true;
+  OutputCollector collector(keep, OutputFormat::json_lines);
+  collector.add(OutputStream::out, std::string(kVersion) + kLog);
+  collector.finish();
+  auto parsed = collector.parsed();
+  ASSERT_TRUE(parsed && parsed->value);
+  EXPECT_EQ(parsed->value->size(), 2u);
+
+  RawRun raw;
+  raw.exit = exited(0);
+  raw.output = "not parsed again";
+  raw.parsed = std::move(parsed);
+  Outcome outcome = conclude(spec_of(OutputFormat::json_lines, keep), std::move(raw));
+  ASSERT_FALSE(outcome.failed());
+  EXPECT_EQ(outcome.result->value->size(), 2u);
+  EXPECT_EQ(OutputCollector(keep, OutputFormat::json).parsed(), std::nullopt)
+      << "a document is parsed whole, at the end";
 }
 
 TEST(RunCore, ACheckedFailureIsTheTypedErrorWithTheResult) {
