@@ -121,7 +121,8 @@ std::set<pid_t> children_of(pid_t parent) {
     std::istringstream fields(line.substr(close + 1));
     std::string state, ppid;
     fields >> state >> ppid;
-    if (ppid == self && state != "Z") children.insert(std::stoi(entry->d_name));
+    // Zombies (Z) and the dead being released (X) are gone.
+    if (ppid == self && state != "Z" && state != "X") children.insert(std::stoi(entry->d_name));
   }
   ::closedir(proc);
   return children;

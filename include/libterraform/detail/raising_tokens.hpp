@@ -141,30 +141,34 @@ struct associator<Associator, libterraform::detail::ErrorsHandler<Handler, Resul
   }
 };
 
-// use_awaitable and use_future raise what the synchronous API throws, rather than a
-// bare system_error: they go through with_errors.
-template <class Executor, libterraform::detail::AsyncValue Result>
-struct async_result<use_awaitable_t<Executor>, void(system::error_code, Result)>
-    : async_result<libterraform::with_errors_t<use_awaitable_t<Executor>>,
-                   void(system::error_code, Result)> {
+}  // namespace boost::asio
+
+namespace libterraform::detail {
+
+// The async_result of a token that raises exceptions by itself: through with_errors.
+template <class Token, class Result>
+struct RaisingResult
+    : boost::asio::async_result<with_errors_t<Token>, void(boost::system::error_code, Result)> {
   template <class Initiation, class... Args>
-  static auto initiate(Initiation&& initiation, use_awaitable_t<Executor> token, Args&&... args) {
-    auto adapted = libterraform::with_errors(token);
-    return async_initiate<decltype(adapted), void(system::error_code, Result)>(
+  static auto initiate(Initiation&& initiation, Token token, Args&&... args) {
+    auto adapted = with_errors(token);
+    return boost::asio::async_initiate<decltype(adapted), void(boost::system::error_code, Result)>(
         std::forward<Initiation>(initiation), adapted, std::forward<Args>(args)...);
   }
 };
 
+}  // namespace libterraform::detail
+
+namespace boost::asio {
+
+// use_awaitable and use_future raise what the synchronous API throws, rather than a
+// bare system_error.
+template <class Executor, libterraform::detail::AsyncValue Result>
+struct async_result<use_awaitable_t<Executor>, void(system::error_code, Result)>
+    : libterraform::detail::RaisingResult<use_awaitable_t<Executor>, Result> {};
+
 template <class Allocator, libterraform::detail::AsyncValue Result>
 struct async_result<use_future_t<Allocator>, void(system::error_code, Result)>
-    : async_result<libterraform::with_errors_t<use_future_t<Allocator>>,
-                   void(system::error_code, Result)> {
-  template <class Initiation, class... Args>
-  static auto initiate(Initiation&& initiation, use_future_t<Allocator> token, Args&&... args) {
-    auto adapted = libterraform::with_errors(token);
-    return async_initiate<decltype(adapted), void(system::error_code, Result)>(
-        std::forward<Initiation>(initiation), adapted, std::forward<Args>(args)...);
-  }
-};
+    : libterraform::detail::RaisingResult<use_future_t<Allocator>, Result> {};
 
 }  // namespace boost::asio
