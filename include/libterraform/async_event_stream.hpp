@@ -36,10 +36,11 @@ void async_next(std::shared_ptr<AsyncStreamState> state,
 // next(): handler void(error_code, std::optional<Event>); never completes inside the
 // call; one next() at a time (a second one completes with errc::invalid_option).
 // Cancelling a waiting next() (terminal or partial) asks terraform to stop, as
-// cancel() does, and the events it prints while winding down still come; total
-// cancellation is not honoured (terraform runs). Destroying the stream (leaving the
-// loop early, an exception) interrupts terraform too, as EventStream's destructor
-// does; the run then winds down on the stream's executor, since it cannot block.
+// cancel() does, and the events it prints while winding down still come; cancelling
+// a waiting next() again escalates, as escalate() does; total cancellation is not
+// honoured (terraform runs). Destroying the stream (leaving the loop early, an
+// exception) interrupts terraform too, as EventStream's destructor does; the run then
+// winds down on the stream's executor, since it cannot block.
 class AsyncEventStream {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -60,8 +61,14 @@ class AsyncEventStream {
         },
         token, state_, detail::ExceptionSlot{});
   }
-  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
+  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe; once is enough
+  // (terraform gets one SIGINT however often it is called).
   void cancel();
+  // A second Ctrl-C: cancel(), then the stop policy's escalation at once instead of
+  // after its grace period (a second SIGINT, SIGTERM or SIGKILL; nothing more with
+  // Escalation::none), as Future::escalate does. Thread-safe. The events terraform
+  // prints still come, then the end of an interrupted run, as after cancel().
+  void escalate();
   // terraform has exited, every event has been taken, and next() has completed with
   // the run's error, if it has one.
   bool done() const;

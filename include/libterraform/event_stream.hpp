@@ -32,9 +32,15 @@ class EventStream {
 
   // The next event, waiting for it.
   std::optional<Event> next();
-  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe. The events it
-  // prints while winding down still come.
+  // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe; once is enough
+  // (terraform gets one SIGINT however often it is called). The events it prints while
+  // winding down still come.
   void cancel();
+  // A second Ctrl-C: cancel(), then the stop policy's escalation at once instead of
+  // after its grace period (a second SIGINT, SIGTERM or SIGKILL; nothing more with
+  // Escalation::none), as Future::escalate does. Thread-safe. terraform stopped that
+  // way may leave its state unwritten and its lock held.
+  void escalate();
   // terraform has exited, every event has been handed out, and next() has thrown the
   // run's error, if it has one.
   bool done() const;

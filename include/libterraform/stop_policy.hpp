@@ -22,7 +22,8 @@ enum class Escalation {
 struct StopPolicy {
   // How long to wait after the first SIGINT before escalating. With
   // std::chrono::milliseconds::max() the escalation waits for an explicit request
-  // (Future::escalate, GraphRun::escalate: tfrun's second Ctrl-C).
+  // (Future::escalate, GraphRun::escalate: tfrun's second Ctrl-C; a stream's
+  // escalate(); a second cancellation of an async operation).
   std::chrono::milliseconds grace_period = std::chrono::seconds{30};
   Escalation escalation = Escalation::none;
 };

@@ -43,7 +43,7 @@ void async_start_run(asio::any_io_executor executor, const AsyncRunOptions& opti
     target.executable = resolve_terraform(options.terraform);
   } catch (const Error& e) {
     leave(slot, std::current_exception());
-    Completion<RunResult>::complete_later(
+    Completion<RunResult>::complete_posted(
         std::make_shared<Completion<RunResult>>(std::move(handler), executor), e.code());
     return;
   }

@@ -2,103 +2,40 @@
 
 #include "async/async_target.hpp"
 #include "async/completion.hpp"
+#include "command/event_queue.hpp"
 #include "command/stream_format.hpp"
+#include "libterraform/detail/stop_ladder.hpp"
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
-
-#include <deque>
-#include <mutex>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <stop_token>
 
 namespace libterraform::detail {
 
 namespace asio = boost::asio;
-using Handler = asio::any_completion_handler<EventSignature>;
+using NextCompletion = Completion<std::optional<Event>>;
 
-// What a next() completes with: an event, or the end (with the run's error, if any).
-struct Item {
-  boost::system::error_code code;
-  std::exception_ptr exception;  // what the raising tokens throw for `code`
-  std::optional<Event> event;
-};
-
-namespace {
-
-// Completes a next() on its handler's executor, never inline: neither inside the
-// initiating call nor inside the event callback that woke it (where the handler's
-// exceptions would count as the callback's). Through the stream's executor first.
-void complete_next(const asio::any_io_executor& io, asio::any_completion_executor executor,
-                   Handler handler, const ExceptionSlot& slot, Item item) {
-  if (slot.error && item.exception) *slot.error = item.exception;
-  asio::post(io, [executor = std::move(executor), handler = std::move(handler),
-                  item = std::move(item)]() mutable {
-    asio::dispatch(executor, [handler = std::move(handler), item = std::move(item)]() mutable {
-      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
-        slot.clear();
-      }
-      std::move(handler)(item.code, std::move(item.event));
-    });
-  });
-}
-
-}  // namespace
-
-struct AsyncStreamState : std::enable_shared_from_this<AsyncStreamState> {
+struct AsyncStreamState {
   asio::any_io_executor io;
-  std::mutex mutex;
-  std::deque<Event> events;
-  bool ended = false;
-  std::optional<Item> error;  // handed out once, at the end
-  std::optional<CommandResult> result;
-  std::optional<Handler> waiting;  // a next() with nothing to take yet
-  asio::any_completion_executor waiting_executor;
-  ExceptionSlot waiting_slot;
-  std::stop_source stop;
+  EventQueue queue;
+  std::stop_source stop;        // asks terraform to stop
+  std::stop_source escalation;  // and escalates its stop at once
+  StopLadder cancelled_next;    // the cancellations of waiting next()s
   std::optional<std::stop_callback<std::function<void()>>> caller_stop;
 
-  // What the next next() completes with, if it can complete now. Called locked.
-  std::optional<Item> take() {
-    if (!events.empty()) {
-      Event event = std::move(events.front());
-      events.pop_front();
-      return Item{{}, nullptr, std::move(event)};
-    }
-    if (!ended) return std::nullopt;
-    if (error) return std::exchange(error, std::nullopt);
-    return Item{};
+  void cancel() { stop.request_stop(); }
+  void escalate() {
+    stop.request_stop();
+    escalation.request_stop();
   }
-
-  // Something arrived: complete a waiting next(), if there is one.
-  void wake() {
-    std::optional<Handler> handler;
-    asio::any_completion_executor executor;
-    ExceptionSlot slot;
-    std::optional<Item> item;
-    {
-      std::lock_guard lock(mutex);
-      if (!waiting || !(item = take())) return;
-      handler.emplace(std::move(*waiting));
-      waiting.reset();
-      executor = std::move(waiting_executor);
-      slot = std::move(waiting_slot);
+  // A waiting next() was cancelled: the first time as cancel(), then as escalate().
+  void next_cancelled() {
+    if (cancelled_next.next() == StopLadder::Step::interrupt) {
+      cancel();
+    } else {
+      escalate();
     }
-    complete_next(io, std::move(executor), std::move(*handler), slot, std::move(*item));
-  }
-
-  // Destroys a waiting next() without completing it, with the work it holds on its
-  // executor: now, while that executor's context is still there (the state itself may
-  // go last on a pool thread, after the context).
-  void drop_waiting() {
-    std::optional<Handler> dropped;  // destroyed unlocked: it may own the stream
-    asio::any_completion_executor executor;
-    std::lock_guard lock(mutex);
-    dropped.swap(waiting);
-    executor = std::move(waiting_executor);
   }
 };
 
@@ -112,18 +49,14 @@ class RunEnd {
       : state_(std::move(state)), callback_error_(std::move(callback_error)) {}
   RunEnd(RunEnd&&) noexcept = default;
   ~RunEnd() {
-    if (state_) state_->drop_waiting();
+    if (state_) state_->queue.drop_waiting();
   }
 
   void operator()(boost::system::error_code ec, CommandResult result) {
     auto state = std::move(state_);
-    {
-      std::lock_guard lock(state->mutex);
-      state->ended = true;
-      if (ec) state->error = Item{ec, raised_error(ec, result, *callback_error_), std::nullopt};
-      state->result = std::move(result);
-    }
-    state->wake();
+    std::exception_ptr error = ec ? raised_error(ec, result, *callback_error_) : nullptr;
+    state->queue.end(std::make_shared<const CommandResult>(std::move(result)), ec,
+                     std::move(error));
   }
 
  private:
@@ -131,32 +64,26 @@ class RunEnd {
   std::shared_ptr<std::exception_ptr> callback_error_;
 };
 
-void async_next(std::shared_ptr<AsyncStreamState> state, Handler handler, ExceptionSlot slot) {
-  auto executor = asio::prefer(asio::get_associated_executor(handler, state->io),
-                               asio::execution::outstanding_work.tracked);
-  std::optional<Item> item;
-  {
-    std::lock_guard lock(state->mutex);
-    if (state->waiting) {
-      const char* message = "another next() is already waiting";
-      item = Item{make_error_code(errc::invalid_option),
-                  std::make_exception_ptr(Error(errc::invalid_option, message)), std::nullopt};
-    } else if (!(item = state->take())) {
-      // Cancelling the wait (terminal, partial) asks terraform to stop; the wait goes on
-      // for what it prints.
-      if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
-        slot.assign([weak = std::weak_ptr(state)](asio::cancellation_type type) {
-          if (!interrupts_running(type)) return;  // terraform runs: total cannot be honoured
-          if (auto s = weak.lock()) s->stop.request_stop();
-        });
-      }
-      state->waiting.emplace(std::move(handler));
-      state->waiting_executor = std::move(executor);
-      state->waiting_slot = std::move(slot);
-      return;
-    }
-  }
-  complete_next(state->io, std::move(executor), std::move(handler), slot, std::move(*item));
+void async_next(std::shared_ptr<AsyncStreamState> state,
+                asio::any_completion_handler<EventSignature> handler, ExceptionSlot slot) {
+  auto completion = std::make_shared<NextCompletion>(std::move(handler), state->io);
+  // Completed through the stream's executor: never inside this call, nor inside the
+  // event callback that brought the event.
+  state->queue.async_pop(
+      [completion, slot = std::move(slot)](EventQueue::Item item) {
+        leave(slot, item.error);
+        NextCompletion::complete_posted(completion, item.code, std::move(item.event));
+      },
+      [&] {
+        // Cancelling the wait (terminal, partial) asks terraform to stop, and escalates
+        // when repeated; the wait goes on for what it prints.
+        if (auto cancellation = completion->slot(); cancellation.is_connected()) {
+          cancellation.assign([weak = std::weak_ptr(state)](asio::cancellation_type type) {
+            if (!interrupts_running(type)) return;  // terraform runs: total cannot be honoured
+            if (auto s = weak.lock()) s->next_cancelled();
+          });
+        }
+      });
 }
 
 AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, CommandSpec spec) {
@@ -168,16 +95,11 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
                                [stop = state->stop]() mutable { stop.request_stop(); });
   }
   spec.common.stop_token = state->stop.get_token();
+  spec.escalation = state->escalation.get_token();
   spec.common.on_event = [caller = std::move(spec.common.on_event),
                           weak = std::weak_ptr(state)](const Event& event) {
     if (caller) caller(event);
-    if (auto s = weak.lock()) {
-      {
-        std::lock_guard lock(s->mutex);
-        s->events.push_back(event);
-      }
-      s->wake();
-    }
+    if (auto s = weak.lock()) s->queue.push(event);
   };
   auto callback_error = std::make_shared<std::exception_ptr>();
   async_start(std::move(target), std::move(spec), RunEnd(state, callback_error),
@@ -196,29 +118,32 @@ namespace libterraform {
 
 AsyncEventStream& AsyncEventStream::operator=(AsyncEventStream&& other) noexcept {
   if (this != &other) {
-    if (state_) state_->stop.request_stop();
+    if (state_) state_->cancel();
     state_ = std::move(other.state_);
   }
   return *this;
 }
 
 AsyncEventStream::~AsyncEventStream() {
-  if (state_) state_->stop.request_stop();
+  if (state_) state_->cancel();
 }
 
 void AsyncEventStream::cancel() {
-  if (state_) state_->stop.request_stop();
+  if (state_) state_->cancel();
+}
+
+void AsyncEventStream::escalate() {
+  if (state_) state_->escalate();
 }
 
 bool AsyncEventStream::done() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->ended && state_->events.empty() && !state_->error;
+  return state_->queue.done();
 }
 
 const CommandResult& AsyncEventStream::result() const {
-  std::lock_guard lock(state_->mutex);
-  if (!state_->ended) throw std::logic_error("the event stream has not ended yet");
-  return *state_->result;
+  const CommandResult* result = state_->queue.result();
+  if (!result) throw std::logic_error("the event stream has not ended yet");
+  return *result;
 }
 
 }  // namespace libterraform

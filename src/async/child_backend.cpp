@@ -1,10 +1,9 @@
 // AsyncTerraformCommand's default backend: an AsyncRun on the command's executor.
 
 #include "async/backends.hpp"
+#include "libterraform/detail/stop_ladder.hpp"
 
 #include <boost/asio/error.hpp>
-
-#include <atomic>
 
 namespace libterraform::detail {
 
@@ -12,30 +11,30 @@ template <class Result>
 void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
                  typename Completion<Result>::Handler handler, ExceptionSlot slot) {
   auto completion = std::make_shared<Completion<Result>>(std::move(handler), executor);
-  auto cancelled = std::make_shared<std::atomic<bool>>(false);
-  auto run =
-      AsyncRun::start(executor, target, std::move(spec),
-                      [completion, cancelled, slot = std::move(slot)](Outcome outcome) {
-                        if (!*cancelled) leave(slot, outcome.exception());
-                        CommandResult result = outcome.result ? *outcome.result : CommandResult{};
-                        boost::system::error_code ec =
-                            *cancelled ? boost::asio::error::operation_aborted : outcome.code;
-                        completion->complete(ec, as<Result>(std::move(result)));
-                      });
+  auto ladder = std::make_shared<StopLadder>();
+  auto run = AsyncRun::start(executor, target, std::move(spec),
+                             [completion, ladder, slot = std::move(slot)](Outcome outcome) {
+                               const bool cancelled = ladder->asked();
+                               if (!cancelled) leave(slot, outcome.exception());
+                               CommandResult result =
+                                   outcome.result ? *outcome.result : CommandResult{};
+                               boost::system::error_code ec =
+                                   cancelled ? boost::asio::error::operation_aborted : outcome.code;
+                               completion->complete(ec, as<Result>(std::move(result)));
+                             });
   if (auto cancellation = completion->slot(); cancellation.is_connected()) {
-    cancellation.assign(
-        [weak = std::weak_ptr(run), cancelled](boost::asio::cancellation_type type) {
-          // terraform runs from the start: a total cancellation cannot be honoured.
-          if (!interrupts_running(type)) return;
-          if (auto run = weak.lock()) {
-            // The first interrupts terraform; another escalates, per the stop policy.
-            if (cancelled->exchange(true)) {
-              run->escalate();
-            } else {
-              run->stop();
-            }
-          }
-        });
+    cancellation.assign([weak = std::weak_ptr(run), ladder](boost::asio::cancellation_type type) {
+      // terraform runs from the start: a total cancellation cannot be honoured.
+      if (!interrupts_running(type)) return;
+      if (auto run = weak.lock()) {
+        // The first interrupts terraform; another escalates, per the stop policy.
+        if (ladder->next() == StopLadder::Step::interrupt) {
+          run->stop();
+        } else {
+          run->escalate();
+        }
+      }
+    });
   }
 }
 

@@ -46,7 +46,7 @@ class Completion {
   boost::asio::cancellation_slot slot() const { return slot_; }
 
   // Thread-safe; later calls do nothing, nor do calls after abandon(). Call it from an
-  // operation's own handlers, never from the initiating call (see complete_later).
+  // operation's own handlers, never from the initiating call (see complete_posted).
   void complete(boost::system::error_code ec, Result result) {
     std::optional<Handler> handler;
     boost::asio::any_completion_executor executor;
@@ -65,10 +65,14 @@ class Completion {
     });
   }
 
-  // The drop-in for complete() inside the initiating call: goes through the
-  // command's executor first, so the handler never runs inside the initiating call.
-  static void complete_later(std::shared_ptr<Completion> self, boost::system::error_code ec) {
-    boost::asio::post(self->io_, [self, ec] { self->complete(ec, {}); });
+  // complete() through the command's executor first: the handler never runs inside
+  // the caller, be it the initiating call or a callback of the user's that woke the
+  // operation (where the handler's exceptions would count as the callback's).
+  static void complete_posted(std::shared_ptr<Completion> self, boost::system::error_code ec,
+                              Result result = {}) {
+    boost::asio::post(self->io_, [self, ec, result = std::move(result)]() mutable {
+      self->complete(ec, std::move(result));
+    });
   }
 
   // The execution context is going away: drop the handler without calling it.

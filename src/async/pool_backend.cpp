@@ -2,12 +2,12 @@
 // future.
 
 #include "async/backends.hpp"
+#include "libterraform/detail/stop_ladder.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/query.hpp>
 
-#include <atomic>
 #include <set>
 
 namespace libterraform::detail {
@@ -74,7 +74,7 @@ class PoolOperation : public PoolOperationBase,
       future = submit();
     } catch (const Error& e) {
       leave(slot_, std::current_exception());
-      return Completion<Result>::complete_later(completion_, e.code());
+      return Completion<Result>::complete_posted(completion_, e.code());
     }
     future_ = future;
     registry_.add(this->shared_from_this());
@@ -85,13 +85,13 @@ class PoolOperation : public PoolOperationBase,
         // A total cancellation is honoured only while the task still waits in the queue.
         if (interrupts_running(type)) {
           // The first interrupts terraform; another escalates, per the stop policy.
-          if (self->cancelled_.exchange(true)) {
-            self->future_.escalate();
-          } else {
+          if (self->ladder_.next() == StopLadder::Step::interrupt) {
             self->future_.cancel();
+          } else {
+            self->future_.escalate();
           }
         } else if (Access::state(self->future_)->cancel(false)) {
-          self->cancelled_ = true;
+          self->ladder_.next();  // the task never runs: the operation is aborted
         }
       });
     }
@@ -119,21 +119,21 @@ class PoolOperation : public PoolOperationBase,
     if (f.cancelled()) return completion_->complete(asio::error::operation_aborted, {});
     if (auto failure = Access::state(f)->failure()) {
       CommandResult result = failure->result ? *failure->result : CommandResult{};
-      bool aborted = cancelled_ && result.interrupted;
+      bool aborted = ladder_.asked() && result.interrupted;
       if (!aborted) leave(slot_, failure->exception);
       error_code ec = aborted ? asio::error::operation_aborted : failure->code;
       return completion_->complete(ec, as<Result>(std::move(result)));
     }
-    completion_->complete(cancelled_ ? error_code(asio::error::operation_aborted) : error_code{},
-                          f.get());
+    completion_->complete(
+        ladder_.asked() ? error_code(asio::error::operation_aborted) : error_code{}, f.get());
   }
 
   PoolOperations& registry_;
   std::shared_ptr<Completion<Result>> completion_;
   ExceptionSlot slot_;
   Future<Result> future_;
-  std::atomic<bool> cancelled_{false};
-  std::mutex mutex_;  // guards abandoned_ and every use of registry_ after start
+  StopLadder ladder_;  // asked: the operation was cancelled
+  std::mutex mutex_;   // guards abandoned_ and every use of registry_ after start
   bool abandoned_ = false;
 };
 

@@ -31,6 +31,9 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
     on_stop_.emplace(core_.spec().common.stop_token, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->stop();
     });
+    on_escalation_.emplace(core_.spec().escalation, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->escalate();
+    });
     if (!start_told) stop();  // the start callback threw
   }
 
@@ -45,6 +48,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
  private:
   void finish(const process::ChildExit& exit) {
     on_stop_.reset();
+    on_escalation_.reset();
     Handler done = std::move(done_);
     done(core_.finish(exit));
   }
@@ -53,7 +57,7 @@ class ChildRun final : public AsyncRun, public std::enable_shared_from_this<Chil
   RunCore core_;
   Handler done_;
   std::weak_ptr<process::AsyncWait> watch_;
-  std::optional<std::stop_callback<std::function<void()>>> on_stop_;
+  std::optional<std::stop_callback<std::function<void()>>> on_stop_, on_escalation_;
 };
 
 // A run that never started: nothing to stop.

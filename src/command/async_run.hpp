@@ -28,8 +28,9 @@ class AsyncRun {
 
   // Starts terraform. `done` runs once, on `executor` and never inside this call, with
   // the outcome; a command that cannot start completes with its error too. The spec's
-  // stop token asks terraform to stop, as stop() does. If the executor's context is
-  // destroyed first, terraform is interrupted and waited for, and `done` never runs.
+  // stop token asks terraform to stop, as stop() does, and its escalation token
+  // escalates, as escalate() does. If the executor's context is destroyed first,
+  // terraform is interrupted and waited for, and `done` never runs.
   static std::shared_ptr<AsyncRun> start(boost::asio::any_io_executor executor,
                                          const RunTarget& target, CommandSpec spec, Handler done);
 

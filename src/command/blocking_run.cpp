@@ -5,6 +5,7 @@ namespace libterraform::detail {
 BlockingRun::BlockingRun(CommandSpec spec, Invocation invocation, EventCallback also_on_event)
     : core_(std::move(spec), invocation, std::move(also_on_event)),
       on_stop_(core_.spec().common.stop_token, [this] { wake_->signal(); }),
+      on_escalation_(core_.spec().escalation, [this] { wake_->escalate(); }),
       child_(process::launch(invocation.launch)) {
   how_.supervision = std::move(invocation.supervision);
   how_.on_output = [this](process::OutputStream stream, std::string_view chunk) {

@@ -32,13 +32,17 @@ class BlockingRun {
   Outcome finish();
   // Asks terraform to stop (SIGINT, then the stop policy). Thread-safe.
   void interrupt() const { wake_->signal(); }
-  // What interrupt() signals; it may outlive the run (signalling it then does nothing).
+  // interrupt(), then the policy's escalation at once. Thread-safe.
+  void escalate() const { wake_->escalate(); }
+  // What interrupt() and escalate() signal; it may outlive the run (signalling it then
+  // does nothing).
   std::shared_ptr<const process::WakeUp> wake_up() const { return wake_; }
 
  private:
   std::shared_ptr<const process::WakeUp> wake_ = std::make_shared<process::WakeUp>();
   RunCore core_;
   std::stop_callback<std::function<void()>> on_stop_;
+  std::stop_callback<std::function<void()>> on_escalation_;
   process::Child child_;
   process::BlockingWait how_;
   std::optional<process::BlockingSupervision> supervision_;

@@ -10,46 +10,41 @@ namespace libterraform {
 namespace detail {
 namespace {
 
-// A run on the calling thread, stepped until it has printed an event or ended.
+// A run on the calling thread, stepped by next() until it has printed an event or ended.
 class BlockingSource final : public EventSource {
  public:
-  BlockingSource(CommandSpec spec, Invocation invocation)
-      : run_(std::make_unique<BlockingRun>(
-            std::move(spec), std::move(invocation),
-            [this](const Event& event) { received_.push_back(event); })),
+  BlockingSource(EventQueue& queue, CommandSpec spec, Invocation invocation)
+      : queue_(queue),
+        run_(std::make_unique<BlockingRun>(std::move(spec), std::move(invocation),
+                                           [&queue](const Event& event) { queue.push(event); })),
         wake_up_(run_->wake_up()) {}
 
-  bool wait(std::deque<Event>& events) override {
-    while (received_.empty() && run_) {
-      if (!run_->step()) {
-        outcome_ = run_->finish();
-        error_ = outcome_.exception();
-        run_.reset();  // its descriptors go now, not with the stream
-      }
-    }
-    for (auto& event : received_)
-      events.push_back(std::move(event));
-    received_.clear();
-    return run_ != nullptr;
+  bool step() override {
+    if (!run_) return false;
+    if (run_->step()) return true;
+    Outcome outcome = run_->finish();
+    run_.reset();  // its descriptors go now, not with the stream
+    std::exception_ptr error = outcome.exception();
+    queue_.end(std::move(outcome.result), outcome.code, std::move(error));
+    return false;
   }
-  // The run's wake-up outlives it: cancel() may race with the end of the run.
+  // The run's wake-up outlives it: these may race with the end of the run.
   void cancel() override { wake_up_->signal(); }
-  const CommandResult* result() const override { return outcome_.result.get(); }
-  std::exception_ptr error() const override { return error_; }
+  void escalate() override { wake_up_->escalate(); }
 
  private:
-  std::deque<Event> received_;
+  EventQueue& queue_;
   std::unique_ptr<BlockingRun> run_;
   std::shared_ptr<const process::WakeUp> wake_up_;
-  Outcome outcome_;
-  std::exception_ptr error_;
 };
 
 }  // namespace
 
 std::unique_ptr<EventStreamState> open_event_stream(CommandSpec spec, Invocation invocation) {
-  return std::make_unique<EventStreamState>(
-      std::make_unique<BlockingSource>(std::move(spec), std::move(invocation)));
+  auto state = std::make_unique<EventStreamState>();
+  state->source =
+      std::make_unique<BlockingSource>(*state->queue, std::move(spec), std::move(invocation));
+  return state;
 }
 
 }  // namespace detail
@@ -61,33 +56,24 @@ EventStream& EventStream::operator=(EventStream&&) noexcept = default;
 EventStream::~EventStream() = default;
 
 std::optional<Event> EventStream::next() {
-  auto& s = *state_;
-  while (s.events.empty() && !s.ended)
-    s.ended = !s.source->wait(s.events);
-  if (!s.events.empty()) {
-    Event event = std::move(s.events.front());
-    s.events.pop_front();
-    return event;
-  }
-  if (auto error = s.source->error(); error && !s.error_thrown) {
-    s.error_thrown = true;
-    std::rethrow_exception(error);
-  }
-  return std::nullopt;
+  return state_->queue->pop([this] { return state_->source->step(); });
 }
 
 void EventStream::cancel() {
   state_->source->cancel();
 }
 
+void EventStream::escalate() {
+  state_->source->escalate();
+}
+
 bool EventStream::done() const {
-  const auto& s = *state_;
-  return s.ended && s.events.empty() && (!s.source->error() || s.error_thrown);
+  return state_->queue->done();
 }
 
 const CommandResult& EventStream::result() const {
-  if (!state_->ended) throw std::logic_error("the event stream has not ended yet");
-  const CommandResult* result = state_->source->result();
+  if (!state_->queue->ended()) throw std::logic_error("the event stream has not ended yet");
+  const CommandResult* result = state_->queue->result();
   if (!result) throw std::logic_error("terraform never ran: next() has thrown why");
   return *result;
 }

@@ -1,38 +1,31 @@
 #pragma once
 
+#include "command/event_queue.hpp"
 #include "command/invocation.hpp"
 #include "libterraform/event_stream.hpp"
 
-#include <deque>
-#include <exception>
 #include <memory>
 
 namespace libterraform::detail {
 
-// What an EventStream pulls its events from: a run on the calling thread, or a pool
-// task.
+// What feeds an EventStream's queue: a run on the calling thread, or a pool task.
 class EventSource {
  public:
   virtual ~EventSource() = default;
-  // Waits until there are events, which it appends to `events`, or the run has ended.
-  // True while the run goes on.
-  virtual bool wait(std::deque<Event>& events) = 0;
-  // Asks terraform to stop. Thread-safe, also while wait() runs.
+  // Runs the command a step further on the calling thread (a run there); false once
+  // there is nothing more to step: the queue has ended, or is fed from elsewhere.
+  virtual bool step() { return false; }
+  // Asks terraform to stop. Thread-safe, also while step() runs.
   virtual void cancel() = 0;
-  // Once wait() has returned false: what terraform produced (null if it never ran)
-  // and the error the run counts as (null: none).
-  virtual const CommandResult* result() const = 0;
-  virtual std::exception_ptr error() const = 0;
+  // cancel(), then the stop policy's escalation at once. Thread-safe.
+  virtual void escalate() = 0;
 };
 
-// What an EventStream holds.
+// What an EventStream holds: the queue outlives the source, which feeds it until it
+// is destroyed.
 struct EventStreamState {
-  explicit EventStreamState(std::unique_ptr<EventSource> from) : source(std::move(from)) {}
-
+  std::shared_ptr<EventQueue> queue = std::make_shared<EventQueue>();
   std::unique_ptr<EventSource> source;
-  std::deque<Event> events;  // received, not handed out yet
-  bool ended = false;
-  bool error_thrown = false;
 };
 
 // Starts the command of an EventStream on the calling thread. Throws the launch errors.

@@ -185,11 +185,17 @@ void PoolCore::enqueue(const TaskPtr& task, std::optional<detail::Outcome> error
     tasks_[task->id] = task;
   }
   if (error) return fail(task, std::move(*error));
-  const auto& stop_token = task->run->spec().common.stop_token;
-  if (stop_token.stop_possible()) {
+  const auto& spec = task->run->spec();
+  if (spec.common.stop_token.stop_possible()) {
     task->on_stop = std::make_unique<std::stop_callback<std::function<void()>>>(
-        stop_token, [future = std::weak_ptr(task->future)] {
+        spec.common.stop_token, [future = std::weak_ptr(task->future)] {
           if (auto alive = future.lock()) alive->cancel();
+        });
+  }
+  if (spec.escalation.stop_possible()) {
+    task->on_escalation = std::make_unique<std::stop_callback<std::function<void()>>>(
+        spec.escalation, [future = std::weak_ptr(task->future)] {
+          if (auto alive = future.lock()) alive->escalate();
         });
   }
   asio::post(io_, [this, task] { admit(task); });

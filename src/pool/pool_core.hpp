@@ -98,8 +98,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     bool interrupted = false;
     // Winds terraform down here after its worker died (wind_down_orphan).
     std::shared_ptr<process::AsyncWait> orphan_watch;
-    // Interrupts the task when the caller's stop token asks.
-    std::unique_ptr<std::stop_callback<std::function<void()>>> on_stop;
+    // Interrupts the task when the caller's stop token asks; escalates its stop when
+    // the spec's escalation token does.
+    std::unique_ptr<std::stop_callback<std::function<void()>>> on_stop, on_escalation;
 
     Task(Strand strand) : delivery(std::move(strand)) {}
   };

@@ -5,30 +5,21 @@
 #include "libterraform/terraform_pool.hpp"
 #include "pool/pool_core.hpp"
 
-#include <condition_variable>
-#include <mutex>
-
 namespace libterraform {
 namespace {
 
-// Events handed over from the pool's delivery threads to the thread pulling them.
-struct Handover {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::deque<Event> events;
-  bool ended = false;
-};
-
+// A pool task: its events reach the queue on the pool's delivery threads, then its end.
 class PoolSource final : public detail::EventSource {
  public:
-  PoolSource(std::shared_ptr<Handover> handover, Future<CommandResult> future)
-      : handover_(std::move(handover)), future_(std::move(future)) {
-    future_.add_done_callback([handover = handover_](const Future<CommandResult>&) {
-      {
-        std::lock_guard lock(handover->mutex);
-        handover->ended = true;
+  PoolSource(const std::shared_ptr<detail::EventQueue>& queue, Future<CommandResult> future)
+      : future_(std::move(future)) {
+    future_.add_done_callback([queue](const Future<CommandResult>& f) {
+      const auto& state = detail::Access::state(f);
+      if (auto failure = state->failure()) {
+        queue->end(failure->result, failure->code, failure->exception);
+      } else {
+        queue->end(std::shared_ptr<const CommandResult>(state, &state->value()));
       }
-      handover->changed.notify_all();
     });
   }
   // A task still going is interrupted, and waited for, as a run on the calling thread.
@@ -37,27 +28,10 @@ class PoolSource final : public detail::EventSource {
     future_.wait();
   }
 
-  bool wait(std::deque<Event>& events) override {
-    std::unique_lock lock(handover_->mutex);
-    handover_->changed.wait(lock, [&] { return !handover_->events.empty() || handover_->ended; });
-    for (auto& event : handover_->events)
-      events.push_back(std::move(event));
-    handover_->events.clear();
-    return !handover_->ended;
-  }
   void cancel() override { future_.cancel(); }
-  const CommandResult* result() const override {
-    if (auto failure = state()->failure()) return failure->result.get();
-    return &future_.get();
-  }
-  std::exception_ptr error() const override { return state()->error(); }
+  void escalate() override { future_.escalate(); }
 
  private:
-  const std::shared_ptr<detail::FutureState<CommandResult>>& state() const {
-    return detail::Access::state(future_);
-  }
-
-  std::shared_ptr<Handover> handover_;
   Future<CommandResult> future_;
 };
 
@@ -65,18 +39,15 @@ class PoolSource final : public detail::EventSource {
 
 EventStream PoolCommand::stream(detail::CommandSpec spec) const {
   detail::require_event_output(spec);
-  auto handover = std::make_shared<Handover>();
-  spec.common.on_event = [caller = std::move(spec.common.on_event), handover](const Event& event) {
+  auto state = std::make_unique<detail::EventStreamState>();
+  spec.common.on_event = [caller = std::move(spec.common.on_event),
+                          queue = state->queue](const Event& event) {
     if (caller) caller(event);
-    {
-      std::lock_guard lock(handover->mutex);
-      handover->events.push_back(event);
-    }
-    handover->changed.notify_all();
+    queue->push(event);
   };
-  auto future = core_->submit(working_dir_, std::move(spec));
-  return EventStream(std::make_unique<detail::EventStreamState>(
-      std::make_unique<PoolSource>(std::move(handover), std::move(future))));
+  state->source =
+      std::make_unique<PoolSource>(state->queue, core_->submit(working_dir_, std::move(spec)));
+  return EventStream(std::move(state));
 }
 
 }  // namespace libterraform

@@ -10,6 +10,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
@@ -57,6 +59,17 @@ struct Arrivals {
            first[EventType::provision_complete] - first[EventType::provision_start] > 2s;
   }
 };
+
+// Options whose terraform is slow to stop (testing::slow_to_stop_terraform_events, in
+// `dir`), and a stop policy that escalates only when asked: to a second SIGINT.
+TerraformOptions slow_to_stop(const fs::path& dir) {
+  TerraformOptions options = testing::terraform_options();
+  options.terraform =
+      testing::fake_terraform(dir, testing::slow_to_stop_terraform_events()).string();
+  options.stop_policy = {.grace_period = std::chrono::milliseconds::max(),
+                         .escalation = Escalation::interrupt_again};
+  return options;
+}
 
 // terraform stopped the provisioner: an interrupted create leaves its resource tainted
 // (a provisioner that ran to its end would not).
@@ -271,22 +284,28 @@ class StreamBackendTest : public StreamingTest, public ::testing::WithParamInter
  protected:
   void SetUp() override {
     StreamingTest::SetUp();
-    if (GetParam() == Backend::pool) {
-      pool.emplace(PoolOptions{.max_workers = 2, .terraform = testing::terraform_options()});
-    }
+    use(testing::terraform_options());
   }
   void TearDown() override {
     pool.reset();
     StreamingTest::TearDown();
   }
+  // Runs terraform with these options from now on.
+  void use(TerraformOptions options) {
+    terraform = std::move(options);
+    pool.reset();
+    if (GetParam() == Backend::pool)
+      pool.emplace(PoolOptions{.max_workers = 2, .terraform = terraform});
+  }
   EventStream apply_stream(const fs::path& module, ApplyOptions options = ApplyOptions()) {
     if (pool) return pool->command(module).apply_stream(std::move(options));
-    return cli(module).apply_stream(std::move(options));
+    return TerraformCommand(module, terraform).apply_stream(std::move(options));
   }
   EventStream plan_stream(const fs::path& module, PlanOptions options = PlanOptions()) {
     if (pool) return pool->command(module).plan_stream(std::move(options));
-    return cli(module).plan_stream(std::move(options));
+    return TerraformCommand(module, terraform).plan_stream(std::move(options));
   }
+  TerraformOptions terraform;
   std::optional<TerraformPool> pool;
 };
 
@@ -351,6 +370,34 @@ TEST_P(StreamBackendTest, CancelAndDropInterruptTerraform) {
   }
 }
 
+// escalate() is a second Ctrl-C: with a terraform slow to stop (it goes on after its
+// first SIGINT, and exits 3 on a second one), the policy's escalation is what ends it.
+TEST_P(StreamBackendTest, EscalateStopsATerraformSlowToStop) {
+  use(slow_to_stop(dir.path()));
+  auto stream = apply_stream(dir.path());
+  std::vector<std::string> seen;
+  while (auto event = stream.next()) {
+    seen.push_back(event->message);
+    if (event->message == "terraform runs") {
+      stream.cancel();
+      stream.cancel();  // once is enough: no second SIGINT
+    }
+    if (event->message == "stopping") {
+      // The grace period never ends: without escalate(), terraform would go on for a
+      // minute and exit 0.
+      std::this_thread::sleep_for(300ms);
+      seen.push_back("(escalate)");
+      stream.escalate();
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"Terraform 1.11.4", "terraform runs", "stopping",
+                                            "(escalate)", "interrupted again"}));
+  EXPECT_TRUE(stream.result().interrupted);
+  EXPECT_EQ(stream.result().retcode, 3);
+  EXPECT_LT(stream.result().duration, 30s);
+  stream.escalate();  // after the end: nothing to stop, nothing to fail
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StreamBackendTest,
                          ::testing::Values(Backend::command, Backend::pool), [](const auto& info) {
                            return info.param == Backend::pool ? "Pool" : "Command";
@@ -362,19 +409,23 @@ class AsyncStreamingTest : public StreamingTest, public ::testing::WithParamInte
  protected:
   void SetUp() override {
     StreamingTest::SetUp();
-    if (GetParam()) {
-      pool.emplace(PoolOptions{.max_workers = 2, .terraform = testing::terraform_options()});
-    }
+    use(testing::terraform_options());
   }
   void TearDown() override {
     pool.reset();
     StreamingTest::TearDown();
   }
-  AsyncTerraformCommand async_cli(asio::io_context& io, const fs::path& module) {
-    return AsyncTerraformCommand(
-        io.get_executor(), module,
-        {.pool = pool ? &*pool : nullptr, .terraform = testing::terraform_options()});
+  // Runs terraform with these options from now on.
+  void use(TerraformOptions options) {
+    terraform = std::move(options);
+    pool.reset();
+    if (GetParam()) pool.emplace(PoolOptions{.max_workers = 2, .terraform = terraform});
   }
+  AsyncTerraformCommand async_cli(asio::io_context& io, const fs::path& module) {
+    return AsyncTerraformCommand(io.get_executor(), module,
+                                 {.pool = pool ? &*pool : nullptr, .terraform = terraform});
+  }
+  TerraformOptions terraform;
   std::optional<TerraformPool> pool;
 };
 
@@ -473,6 +524,77 @@ TEST_P(AsyncStreamingTest, AStreamNeedsJsonOutput) {
   asio::io_context io;
   auto cli = async_cli(io, module);
   testing::expect_error(errc::invalid_option, "", [&] { cli.plan_stream({.json = false}); });
+}
+
+TEST_P(AsyncStreamingTest, EscalateStopsATerraformSlowToStop) {
+  use(slow_to_stop(dir.path()));
+  asio::io_context io;
+  auto cli = async_cli(io, dir.path());
+  std::vector<std::string> seen;
+  auto done = asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<CommandResult> {
+        ApplyOptions options;
+        auto stream = cli.apply_stream(options);
+        while (auto event = co_await stream.next()) {
+          seen.push_back(event->message);
+          if (event->message == "terraform runs") {
+            stream.cancel();
+            stream.cancel();  // once is enough: no second SIGINT
+          }
+          if (event->message == "stopping") {
+            // The grace period never ends: without escalate(), terraform would go on
+            // for a minute and exit 0.
+            asio::steady_timer wait(io, 300ms);
+            co_await wait.async_wait(asio::use_awaitable);
+            seen.push_back("(escalate)");
+            stream.escalate();
+          }
+        }
+        co_return stream.result();
+      },
+      asio::use_future);
+  io.run();
+  const CommandResult result = done.get();
+  EXPECT_EQ(seen, (std::vector<std::string>{"Terraform 1.11.4", "terraform runs", "stopping",
+                                            "(escalate)", "interrupted again"}));
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.retcode, 3);
+  EXPECT_LT(result.duration, 30s);
+}
+
+// Cancelling a waiting next() is a Ctrl-C, and cancelling one again is the second.
+TEST_P(AsyncStreamingTest, CancellingNextAgainEscalates) {
+  use(slow_to_stop(dir.path()));
+  asio::io_context io;
+  auto cli = async_cli(io, dir.path());
+  auto stream = cli.apply_stream();
+  asio::cancellation_signal signal;
+  std::vector<std::string> seen;
+  std::function<void()> pull = [&] {
+    stream.next(asio::bind_cancellation_slot(
+        signal.slot(), [&](boost::system::error_code, std::optional<Event> event) {
+          if (!event) return;
+          seen.push_back(event->message);
+          pull();  // the next next() waits: cancelling it stops terraform
+          if (event->message == "terraform runs") {
+            asio::post(io, [&] { signal.emit(asio::cancellation_type::terminal); });
+          }
+          if (event->message == "stopping") {
+            auto wait = std::make_shared<asio::steady_timer>(io, 300ms);
+            wait->async_wait([&, wait](boost::system::error_code) {
+              seen.push_back("(cancelled again)");
+              signal.emit(asio::cancellation_type::terminal);
+            });
+          }
+        }));
+  };
+  pull();
+  io.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"Terraform 1.11.4", "terraform runs", "stopping",
+                                            "(cancelled again)", "interrupted again"}));
+  EXPECT_TRUE(stream.result().interrupted);
+  EXPECT_EQ(stream.result().retcode, 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AsyncStreamingTest, ::testing::Bool(),

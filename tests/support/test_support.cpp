@@ -227,13 +227,31 @@ fs::path fake_terraform(const fs::path& dir, std::string_view body, std::string_
   return path;
 }
 
+namespace {
+
+// The fake of slow_to_stop_terraform, each message printed by the shell function
+// `say`, defined by `say_is`.
+std::string slow_to_stop(std::string_view say_is) {
+  return "say() { " + std::string(say_is) +
+         "; }\n"
+         "trap 'say stopping; trap \"say \\\"interrupted again\\\"; exit 3\" INT' INT\n"
+         "trap 'say terminated; exit 4' TERM\n"
+         "say \"terraform runs\"\n"
+         "i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done";
+}
+
+}  // namespace
+
 std::string slow_to_stop_terraform(bool to_stderr) {
-  const std::string to = to_stderr ? " >&2" : "";
-  return "trap 'echo stopping" + to + "; trap \"echo interrupted again" + to +
-         "; exit 3\" INT' INT\n"
-         "trap 'echo terminated" +
-         to + "; exit 4' TERM\necho terraform runs" + to +
-         "\ni=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done";
+  return slow_to_stop(to_stderr ? "echo \"$1\" >&2" : "echo \"$1\"");
+}
+
+std::string slow_to_stop_terraform_events() {
+  return "echo '{\"@level\":\"info\",\"@message\":\"Terraform 1.11.4\",\"type\":\"version\","
+         "\"terraform\":\"1.11.4\",\"ui\":\"1.2\"}'\n" +
+         slow_to_stop(
+             "printf '{\"@level\":\"info\",\"@message\":\"%s\",\"type\":\"log\"}\\n' "
+             "\"$1\"");
 }
 
 ScopedSignal::ScopedSignal(int signal, void (*handler)(int)) : signal_(signal) {

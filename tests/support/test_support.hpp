@@ -116,6 +116,9 @@ fs::path fake_terraform(const fs::path& dir, std::string_view body,
 // exits 3, SIGTERM prints "terminated" and exits 4. It ends by itself after a minute.
 // It prints to stderr when `to_stderr`.
 std::string slow_to_stop_terraform(bool to_stderr = false);
+// The same as -json output: a version event, then each of its lines as the message of
+// a log event.
+std::string slow_to_stop_terraform_events();
 
 // Sets a signal's disposition for the scope, as a host application might: SIG_IGN,
 // SIG_DFL or a handler.

@@ -15,6 +15,8 @@
 #include "libterraform/options/workspace.hpp"
 #include "libterraform/terraform_options.hpp"
 
+#include <stop_token>
+
 namespace libterraform::detail {
 
 // What stdout holds.
@@ -32,6 +34,10 @@ struct CommandSpec {
   std::optional<std::string> stdin_data = {};
   std::filesystem::path cwd = {};  // overrides the module directory (generic run)
   CommonOptions common = {};
+  // Asks terraform to stop and escalates its stop at once, per the stop policy, as
+  // Future::escalate does (an AsyncEventStream's escalate()). Set by the library only;
+  // common.stop_token is the caller's.
+  std::stop_token escalation = {};
 };
 
 // The flag defaults a command falls back on (TerraformOptions::no_color, ::input).
