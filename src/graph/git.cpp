@@ -66,9 +66,12 @@ std::vector<fs::path> changed_files(const fs::path& directory, std::string_view 
   const fs::path top = trimmed(git(directory, {"rev-parse", "--show-toplevel"},
                                    directory.string() + " is not in a git work tree"));
   // The revision resolved once, then passed as a hash: a ref cannot pass for an option.
+  // Built with append: g++ 12's -Wrestrict misreads `"literal" + std::string` at -O2.
+  std::string unknown = "\"";
+  unknown.append(ref).append("\" is not a known revision in ").append(top.string());
   const std::string commit = trimmed(git(
       top, {"rev-parse", "--verify", "--quiet", "--end-of-options", std::string(ref) + "^{commit}"},
-      "\"" + std::string(ref) + "\" is not a known revision in " + top.string()));
+      unknown));
   std::vector<fs::path> paths;
   append_paths(top,
                git(top, {"diff", "--name-only", "--no-renames", "-z", commit, "--"},
