@@ -40,7 +40,7 @@ void OutputCollector::finish() {
 void OutputCollector::on_output_line(std::string_view line, std::size_t cut) {
   call(common_.on_output, line);
   if (!parse_lines_ || cut > 0) return;  // a cut line is no event that parses
-  std::optional<nlohmann::json> object;
+  const nlohmann::json* object = nullptr;
   try {
     object = lines_.line(line);
   } catch (const nlohmann::json::parse_error& e) {

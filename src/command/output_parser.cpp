@@ -20,12 +20,12 @@ std::string describe(const nlohmann::json::parse_error& e) {
   return "invalid JSON at byte " + std::to_string(e.byte);
 }
 
-std::optional<nlohmann::json> EventLineParser::line(std::string_view text) {
+const nlohmann::json* EventLineParser::line(std::string_view text) {
   ++line_number_;
   std::string_view line = trim(text);
-  if (line.empty()) return std::nullopt;
+  if (line.empty()) return nullptr;
   any_text_ = true;
-  if (line.front() != '{') return std::nullopt;
+  if (line.front() != '{') return nullptr;
   nlohmann::json object;
   try {
     object = nlohmann::json::parse(line);
@@ -42,8 +42,12 @@ std::optional<nlohmann::json> EventLineParser::line(std::string_view text) {
       parsed_.unreadable = e.what();
     }
   }
-  if (keep_) objects_.push_back(object);
-  return object;
+  if (!keep_) {
+    last_ = std::move(object);
+    return &last_;
+  }
+  objects_.push_back(std::move(object));
+  return &objects_.back();
 }
 
 ParsedOutput EventLineParser::finish() {

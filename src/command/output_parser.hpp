@@ -31,10 +31,11 @@ class EventLineParser {
   // `keep`: keep the objects, for the result's value.
   explicit EventLineParser(bool keep) : keep_(keep) {}
 
-  // The next line (without its newline). Returns its object, or nothing for a line
-  // that is no JSON object; a line that does not parse is recorded (failure) and
-  // rethrown as the parser's error. The first version event is checked (unreadable).
-  std::optional<nlohmann::json> line(std::string_view line);
+  // The next line (without its newline). Returns its object (valid until the next
+  // call), or null for a line that is no JSON object; a line that does not parse is
+  // recorded (failure) and rethrown as the parser's error. The first version event is
+  // checked (unreadable).
+  const nlohmann::json* line(std::string_view line);
   const std::optional<std::string>& unreadable() const { return parsed_.unreadable; }
 
   ParsedOutput finish();
@@ -45,6 +46,7 @@ class EventLineParser {
   bool version_seen_ = false;
   std::size_t line_number_ = 0;
   nlohmann::json objects_ = nlohmann::json::array();
+  nlohmann::json last_;  // the last object, when not kept
   ParsedOutput parsed_;
 };
 
