@@ -19,7 +19,7 @@ fail() {
 help_options=$("$tfrun" --help | sed -n 's/^  \(-[^ ]*\).*/\1/p' | tr ',' '\n' | sort -u)
 # The flags on the .B/.BR lines of the page's OPTIONS section, unescaped.
 page_options=$(sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$page" | grep -E '^\.BR? ' |
-  grep -oE '(\\-)+[A-Za-z][A-Za-z-]*' | sed 's/\\-/-/g; s/\\//g' | sort -u)
+  sed 's/\\-/-/g' | grep -oE '(^|[ "])--?[A-Za-z][A-Za-z-]*' | sed 's/^[ "]//' | sort -u)
 completion_options=$(sed -n '/local options="/,/"$/p' "$completion" | tr ' "' '\n\n' |
   grep -E '^-' | sort -u)
 [[ $help_options == "$page_options" ]] ||
