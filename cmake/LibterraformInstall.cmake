@@ -26,3 +26,13 @@ install(FILES
   ${PROJECT_BINARY_DIR}/libterraformConfig.cmake
   ${PROJECT_BINARY_DIR}/libterraformConfigVersion.cmake
   DESTINATION ${LIBTERRAFORM_CMAKE_DIR})
+
+# pkg-config, for builds without CMake:
+#   g++ app.cpp $(pkg-config --cflags --libs libterraform)
+# The static archive needs what the library links privately too.
+set(LIBTERRAFORM_PC_LIBS "-lboost_filesystem -pthread")
+file(RELATIVE_PATH LIBTERRAFORM_PC_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/libterraform.pc.in
+  ${PROJECT_BINARY_DIR}/libterraform.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/libterraform.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

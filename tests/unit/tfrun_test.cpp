@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <sstream>
 
 namespace tfrun {
@@ -172,6 +174,20 @@ TEST(TfrunGuard, CommandsThatChangeStateAskThoseOfOneModuleAreRefused) {
   const auto unknown = guard_of("frobnicate");
   EXPECT_EQ(unknown.guard, Guard::unknown);
   EXPECT_NE(unknown.reason.find("unknown command \"frobnicate\""), std::string::npos);
+}
+
+TEST(TfrunGuard, TheCommandsToCompleteAreThoseItRuns) {
+  const auto commands = runnable_commands();
+  auto has = [&](const char* command) {
+    return std::find(commands.begin(), commands.end(), command) != commands.end();
+  };
+  for (const char* runs : {"init", "validate", "plan", "apply", "destroy", "state_list"})
+    EXPECT_TRUE(has(runs)) << runs;
+  for (const char* refused : {"import_resource", "state_mv", "console", "workspace_new"})
+    EXPECT_FALSE(has(refused)) << refused;
+  for (const auto& command : commands)
+    EXPECT_TRUE(guard_of(command).guard == Guard::run || guard_of(command).guard == Guard::confirm)
+        << command;
 }
 
 TEST(TfrunGuard, OnlyYesGoesAhead) {

@@ -58,6 +58,15 @@ CommandGuard guard_of(const std::string& command) {
   return guard;
 }
 
+std::vector<std::string> runnable_commands() {
+  std::vector<std::string> runnable;
+  for (const auto& info : libterraform::command_methods()) {
+    const Guard guard = guard_of(info.method).guard;
+    if (guard == Guard::run || guard == Guard::confirm) runnable.push_back(info.method);
+  }
+  return runnable;
+}
+
 bool confirmed(std::istream& in, std::ostream& out, const std::string& question) {
   out << question << " [y/N] " << std::flush;
   std::string answer;

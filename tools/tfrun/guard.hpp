@@ -6,6 +6,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace tfrun {
 
@@ -25,6 +26,10 @@ struct CommandGuard {
 // `command` as given: a command method ("state_list") or terraform's spelling of one
 // ("force-unlock", "import"). Pure: unit-tested.
 CommandGuard guard_of(const std::string& command);
+
+// The command methods tfrun runs across a tree (those it neither refuses nor knows
+// not), in the library's order: what a shell completes.
+std::vector<std::string> runnable_commands();
 
 // Asks `question` on `out` and reads one line from `in`: true for "y" or "yes" (any
 // case); anything else, an empty line and end of input are a no.

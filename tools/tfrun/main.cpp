@@ -293,6 +293,11 @@ int main(int argc, char** argv) {
     std::cout << tfrun::report_schema();
     return 0;
   }
+  if (o.commands) {
+    for (const auto& command : tfrun::runnable_commands())
+      std::cout << command << "\n";
+    return 0;
+  }
   if (o.version) return print_versions(o);
   const tfrun::CommandGuard guard = tfrun::guard_of(o.command);
   if (guard.guard == tfrun::Guard::unknown || guard.guard == tfrun::Guard::refuse) {

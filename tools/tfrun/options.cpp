@@ -84,6 +84,8 @@ Parsed parse(int argc, const char* const* argv) {
                "Print the versions of tfrun, the library and the terraform it would run");
   app.add_flag("--report-schema", o.report_schema,
                "Print the JSON Schema of the --report file and exit");
+  app.add_flag("--commands", o.commands,
+               "Print the commands tfrun runs across a tree, one per line, and exit");
   // Everything after `--` goes to terraform as it is.
   int own = 1;
   while (own < argc && std::string_view(argv[own]) != "--")
@@ -103,7 +105,7 @@ Parsed parse(int argc, const char* const* argv) {
   auto bad_duration = [&](const std::string& flag, const std::string& text) {
     return usage(flag + ": not a duration: " + text);
   };
-  if (o.command.empty() && !o.version && !o.report_schema) {
+  if (o.command.empty() && !o.version && !o.report_schema && !o.commands) {
     return usage("no command given (tfrun --help shows how)");
   }
   if (!timeout.empty()) {

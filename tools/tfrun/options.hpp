@@ -50,6 +50,7 @@ struct Options {
   bool yes = false;            // --yes: a command that changes state goes ahead unasked
   bool version = false;        // --version: print the versions and exit
   bool report_schema = false;  // --report-schema: print the report's JSON Schema and exit
+  bool commands = false;       // --commands: print the commands tfrun runs and exit
 };
 
 // What parsing asks of main: run, or exit at once with this code (0 for help, 64 for
