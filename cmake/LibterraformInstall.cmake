@@ -32,6 +32,7 @@ install(FILES
 # The static archive needs what the library links privately too.
 set(LIBTERRAFORM_PC_LIBS "-lboost_filesystem -pthread")
 file(RELATIVE_PATH LIBTERRAFORM_PC_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" LIBTERRAFORM_PC_PREFIX "${LIBTERRAFORM_PC_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/libterraform.pc.in
   ${PROJECT_BINARY_DIR}/libterraform.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/libterraform.pc
