@@ -191,19 +191,15 @@ void check_ui_version(const Event& event) {
 }
 
 std::optional<Event> parse_event(std::string_view line) {
-  auto first = line.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos || line[first] != '{') return std::nullopt;
-  nlohmann::json object;
+  detail::EventLineParser lines(false);
+  const nlohmann::json* object = nullptr;
   try {
-    object = nlohmann::json::parse(line);
+    object = lines.line(line);
   } catch (const nlohmann::json::parse_error& e) {
-    throw Error(errc::invalid_json,
-                "terraform printed an event line that is not valid JSON (byte " +
-                    std::to_string(e.byte) + ")");
+    throw detail::invalid_event_line(e);
   }
-  Event event = to_event(object);
-  if (event.type == EventType::version) check_ui_version(event);
-  return event;
+  if (!object) return std::nullopt;
+  return detail::checked_event(*object);
 }
 
 std::vector<Event> events_of(const CommandResult& result) {

@@ -40,27 +40,22 @@ void OutputCollector::finish() {
 void OutputCollector::on_output_line(std::string_view line, std::size_t cut) {
   call(common_.on_output, line);
   if (!parse_lines_ || cut > 0) return;  // a cut line is no event that parses
-  const nlohmann::json* object = nullptr;
+  // With a listener, a stream it cannot follow stops terraform; otherwise the result
+  // says so once terraform has exited (conclude).
+  std::optional<Event> event;
   try {
-    object = lines_.line(line);
+    const nlohmann::json* object = lines_.line(line);
+    if (!object || !events_ || failed()) return;
+    event = checked_event(*object);
   } catch (const nlohmann::json::parse_error& e) {
-    // With a listener, a stream it cannot follow stops terraform; otherwise the result
-    // says so once terraform has exited (conclude).
-    if (events_ && !failed()) {
-      stream_error_.emplace(errc::invalid_json,
-                            "terraform printed an event line that is not valid JSON (byte " +
-                                std::to_string(e.byte) + ")");
-    }
+    if (events_ && !failed()) stream_error_.emplace(invalid_event_line(e));
+    return;
+  } catch (const Error& e) {
+    stream_error_.emplace(e);
     return;
   }
-  if (!object || !events_ || failed()) return;
-  if (lines_.unreadable()) {
-    stream_error_.emplace(errc::unsupported_ui_version, *lines_.unreadable());
-    return;
-  }
-  const Event event = to_event(*object);
-  call(common_.on_event, event);
-  call(also_on_event_, event);
+  call(common_.on_event, *event);
+  call(also_on_event_, *event);
 }
 
 std::optional<ParsedOutput> OutputCollector::parsed() {

@@ -1,8 +1,6 @@
 #include "command/output_parser.hpp"
 
 #include "command/json_fields.hpp"
-#include "libterraform/errors.hpp"
-#include "libterraform/events.hpp"
 
 namespace libterraform::detail {
 namespace {
@@ -18,6 +16,17 @@ std::string_view trim(std::string_view text) {
 
 std::string describe(const nlohmann::json::parse_error& e) {
   return "invalid JSON at byte " + std::to_string(e.byte);
+}
+
+Error invalid_event_line(const nlohmann::json::parse_error& e) {
+  return Error(errc::invalid_json, "terraform printed an event line that is not valid JSON (byte " +
+                                       std::to_string(e.byte) + ")");
+}
+
+Event checked_event(const nlohmann::json& object) {
+  Event event = to_event(object);
+  if (event.type == EventType::version) check_ui_version(event);
+  return event;
 }
 
 const nlohmann::json* EventLineParser::line(std::string_view text) {
@@ -37,7 +46,7 @@ const nlohmann::json* EventLineParser::line(std::string_view text) {
   if (!version_seen_ && string_field(object, "type") == "version") {
     version_seen_ = true;
     try {
-      check_ui_version(to_event(object));
+      checked_event(object);
     } catch (const Error& e) {
       parsed_.unreadable = e.what();
     }

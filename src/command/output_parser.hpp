@@ -2,6 +2,8 @@
 
 #include "libterraform/command_result.hpp"
 #include "libterraform/detail/command_spec.hpp"
+#include "libterraform/errors.hpp"
+#include "libterraform/events.hpp"
 
 #include <optional>
 #include <string>
@@ -53,6 +55,12 @@ class EventLineParser {
 // "invalid JSON at byte B": the position only, since the parser's own message quotes
 // the text, which may hold secrets.
 std::string describe(const nlohmann::json::parse_error& e);
+
+// What a listener of a stream is told of a line that does not parse: Error(invalid_json).
+Error invalid_event_line(const nlohmann::json::parse_error& e);
+// An event line's object as an Event; throws Error(unsupported_ui_version) for a version
+// event this library cannot read.
+Event checked_event(const nlohmann::json& object);
 
 // One diagnostic object as terraform prints it.
 Diagnostic to_diagnostic(const nlohmann::json& diagnostic);
