@@ -52,9 +52,12 @@ expect_offered $'--include-dependencies\n--include-dependents' "$tfrun" --includ
 expect_offered $'lines\nlive' "$tfrun" --progress l
 expect_offered "plan" "$tfrun" -C infra pl
 expect_offered "" "$tfrun" plan -- -var
-offered "$tfrun" st | grep -qx state_list || fail "state_list is not offered for 'st'"
-offered "$tfrun" st | grep -qx state_mv && fail "state_mv, which tfrun refuses, is offered"
-[[ $("$tfrun" --commands | grep -cx apply) == 1 ]] || fail "tfrun --commands does not list apply"
+# Read whole before grep: `grep -q` leaving early would break the pipe (pipefail).
+st=$(offered "$tfrun" st)
+grep -qx state_list <<<"$st" || fail "state_list is not offered for 'st'"
+grep -qx state_mv <<<"$st" && fail "state_mv, which tfrun refuses, is offered"
+commands=$("$tfrun" --commands)
+[[ $(grep -cx apply <<<"$commands") == 1 ]] || fail "tfrun --commands does not list apply"
 
 ((failed == 0)) && echo "man page and completion agree with tfrun"
 exit "$failed"
