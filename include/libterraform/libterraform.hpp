@@ -1,7 +1,11 @@
 #pragma once
 
-// libterraform: drive the terraform CLI from C++. This header brings in everything,
-// Asio included; terraform_command.hpp or terraform_pool.hpp alone build faster.
+/// \file
+/// libterraform: drive the terraform CLI from C++. This header brings in everything,
+/// Asio included; terraform_command.hpp or terraform_pool.hpp alone build faster.
+
+/// \namespace libterraform
+/// Everything the library offers; libterraform::detail is its implementation.
 
 #include "libterraform/async_terraform_command.hpp"
 #include "libterraform/command_result.hpp"

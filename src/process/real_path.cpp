@@ -1,6 +1,7 @@
 #include "process/real_path.hpp"
 
 #include "libterraform/errors.hpp"
+#include "libterraform/module_path.hpp"
 #include "process/launch.hpp"
 #include "process/unique_fd.hpp"
 

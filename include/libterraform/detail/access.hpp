@@ -4,10 +4,10 @@
 
 namespace libterraform::detail {
 
-// The library's own way into what its front ends keep private: the prepared-spec entry
-// points (execute, stream), the flag defaults the command methods build with, and a
-// future's shared state. Users never need them; the command methods, the pool and the
-// async backends do.
+/// The library's own way into what its front ends keep private: the prepared-spec
+/// entry points (execute, stream), the flag defaults the command methods build with,
+/// and a future's shared state. Users never need them; the command methods, the pool
+/// and the async backends do.
 struct Access {
   template <class Frontend, class... Arguments>
   static decltype(auto) execute(const Frontend& frontend, Arguments&&... arguments) {

@@ -1,13 +1,15 @@
 #pragma once
 
-// Every terraform command method, written once. The methods (command_methods.hpp),
-// their spec builders (command_spec.hpp) and the table of commands named at run time
-// (TerraformPool::submit) are all made from this list.
-//
-//   X(method, Options, (required positional parameters), (their names))
-//
-// Method names are terraform's command names in snake_case; the options structs hold
-// the flags (see docs/commands.md); required positional arguments come first.
+/// Every terraform command method, written once. The methods (command_methods.hpp),
+/// their spec builders (command_spec.hpp) and the table of commands named at run time
+/// (TerraformPool::submit) are all made from this list.
+///
+/// \code
+///   X(method, Options, (required positional parameters), (their names))
+/// \endcode
+///
+/// Method names are terraform's command names in snake_case; the options structs hold
+/// the flags (see docs/commands.md); required positional arguments come first.
 #define LIBTERRAFORM_FOR_EACH_COMMAND(X)                                                     \
   /* main workflow */                                                                        \
   X(init, InitOptions, (), ())                                                               \
@@ -60,6 +62,6 @@
   X(workspace_select, WorkspaceSelectOptions, (const std::string& name), (name))             \
   X(workspace_delete, WorkspaceDeleteOptions, (const std::string& name), (name))
 
-// `(a, b)` as "a, b," or ", a, b": parameters before or after others, or nothing.
+/// `(a, b)` as "a, b," or ", a, b": parameters before or after others, or nothing.
 #define LIBTERRAFORM_LEADING(...) __VA_OPT__(__VA_ARGS__, )
 #define LIBTERRAFORM_TRAILING(...) __VA_OPT__(, __VA_ARGS__)

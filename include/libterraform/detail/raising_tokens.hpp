@@ -1,12 +1,14 @@
 #pragma once
 
-// The completion signatures of the async API, and `with_errors(token)`: the adapter
-// that hands a token the exception the synchronous API would throw. The tokens that
-// raise exceptions by themselves (use_awaitable, use_future) go through it always.
+/// \file
+/// The completion signatures of the async API, and `with_errors(token)`: the adapter
+/// that hands a token the exception the synchronous API would throw. The tokens that
+/// raise exceptions by themselves (use_awaitable, use_future) go through it always.
 
 #include "libterraform/command_result.hpp"
 #include "libterraform/errors.hpp"
 #include "libterraform/events.hpp"
+#include "libterraform/export.hpp"
 
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
@@ -22,25 +24,28 @@
 
 namespace libterraform {
 
-// Completion signatures: the error (empty on success) and what terraform produced.
+/// Completion signatures: the error (empty on success) and what terraform produced.
+///@{
 using CommandSignature = void(boost::system::error_code, CommandResult);
 using RunSignature = void(boost::system::error_code, RunResult);
-// AsyncEventStream::next(): an event; at the end of the run nothing, after completing
-// once with the run's error, if it has one.
+///@}
+/// AsyncEventStream::next(): an event; at the end of the run nothing, after completing
+/// once with the run's error, if it has one.
 using EventSignature = void(boost::system::error_code, std::optional<Event>);
 
-// A completion token adapter: the operation completes `token` with
-// void(std::exception_ptr, R) instead of void(error_code, R), the exception being
-// what the synchronous API throws: the library's own with its whole message and the
-// result (TerraformCommandError, CommandTimeoutError, Error(worker_died) naming the
-// worker and its signal, ...), or a callback's own exception. For tokens that see only
-// a code otherwise: `co_await cli.apply(o, with_errors(asio::deferred))`,
-// `with_errors(yield)`, `with_errors(asio::experimental::use_promise)`.
+/// A completion token adapter: the operation completes `token` with
+/// void(std::exception_ptr, R) instead of void(error_code, R), the exception being
+/// what the synchronous API throws: the library's own with its whole message and the
+/// result (TerraformCommandError, CommandTimeoutError, Error(worker_died) naming the
+/// worker and its signal, ...), or a callback's own exception. For tokens that see
+/// only a code otherwise: `co_await cli.apply(o, with_errors(asio::deferred))`,
+/// `with_errors(yield)`, `with_errors(asio::experimental::use_promise)`.
 template <class Token>
 struct with_errors_t {
-  Token token;
+  Token token;  ///< the token the operation completes
 };
 
+/// `token` adapted: see with_errors_t.
 template <class Token>
 with_errors_t<std::decay_t<Token>> with_errors(Token&& token) {
   return {std::forward<Token>(token)};
@@ -50,40 +55,42 @@ with_errors_t<std::decay_t<Token>> with_errors(Token&& token) {
 
 namespace libterraform::detail {
 
-// What the library's operations complete with, besides the error.
+/// What the library's operations complete with, besides the error.
 template <class R>
 concept AsyncValue = std::same_as<R, CommandResult> || std::same_as<R, RunResult> ||
     std::same_as<R, std::optional<Event>>;
 
-// Where an operation leaves the exception the synchronous API would throw, for
-// with_errors. Empty: nobody asks, and the operation completes with the code only.
+/// Where an operation leaves the exception the synchronous API would throw, for
+/// with_errors. Empty: nobody asks, and the operation completes with the code only.
 struct ExceptionSlot {
   std::shared_ptr<std::exception_ptr> error;
 };
 
-// The error a completion hands out when the operation left no exception (a code
-// alone: operation_aborted, or an operation whose exception was not kept).
-std::exception_ptr completion_error(const boost::system::error_code& ec, CommandResult result);
-std::exception_ptr completion_error(const boost::system::error_code& ec, const RunResult& result);
-std::exception_ptr completion_error(const boost::system::error_code& ec,
-                                    const std::optional<Event>& event);
+/// The error a completion hands out when the operation left no exception (a code
+/// alone: operation_aborted, or an operation whose exception was not kept).
+LIBTERRAFORM_EXPORT std::exception_ptr completion_error(const boost::system::error_code& ec,
+                                                        CommandResult result);
+LIBTERRAFORM_EXPORT std::exception_ptr completion_error(const boost::system::error_code& ec,
+                                                        const RunResult& result);
+LIBTERRAFORM_EXPORT std::exception_ptr completion_error(const boost::system::error_code& ec,
+                                                        const std::optional<Event>& event);
 
-// Gives the operation somewhere to leave its exception (see ExceptionSlot).
+/// Gives the operation somewhere to leave its exception (see ExceptionSlot).
 inline void bind_error_slot(ExceptionSlot& slot, const std::shared_ptr<std::exception_ptr>& to) {
   slot.error = to;
 }
 template <class Argument>
 void bind_error_slot(Argument&, const std::shared_ptr<std::exception_ptr>&) {}
 
-// The exception a failed completion raises: the one left in the slot, else the
-// library's for the code.
+/// The exception a failed completion raises: the one left in the slot, else the
+/// library's for the code.
 template <class Result>
 std::exception_ptr raised_error(const boost::system::error_code& ec, Result result,
                                 const std::exception_ptr& raised) {
   return raised ? raised : completion_error(ec, std::move(result));
 }
 
-// The handler with_errors gives an operation: turns its code into the exception.
+/// The handler with_errors gives an operation: turns its code into the exception.
 template <class Handler, class Result>
 struct ErrorsHandler {
   Handler handler;
@@ -125,7 +132,7 @@ struct async_result<libterraform::with_errors_t<Token>, void(system::error_code,
   }
 };
 
-// The handler keeps the executor, cancellation slot and allocator of the one it wraps.
+/// The handler keeps the executor, cancellation slot and allocator of the one it wraps.
 template <template <class, class> class Associator, class Handler, class Result,
           class DefaultCandidate>
 struct associator<Associator, libterraform::detail::ErrorsHandler<Handler, Result>,
@@ -145,7 +152,7 @@ struct associator<Associator, libterraform::detail::ErrorsHandler<Handler, Resul
 
 namespace libterraform::detail {
 
-// The async_result of a token that raises exceptions by itself: through with_errors.
+/// The async_result of a token that raises exceptions by itself: through with_errors.
 template <class Token, class Result>
 struct RaisingResult
     : boost::asio::async_result<with_errors_t<Token>, void(boost::system::error_code, Result)> {
@@ -161,8 +168,8 @@ struct RaisingResult
 
 namespace boost::asio {
 
-// use_awaitable and use_future raise what the synchronous API throws, rather than a
-// bare system_error.
+/// use_awaitable and use_future raise what the synchronous API throws, rather than a
+/// bare system_error.
 template <class Executor, libterraform::detail::AsyncValue Result>
 struct async_result<use_awaitable_t<Executor>, void(system::error_code, Result)>
     : libterraform::detail::RaisingResult<use_awaitable_t<Executor>, Result> {};
