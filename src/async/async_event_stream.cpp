@@ -108,7 +108,7 @@ AsyncEventStream async_stream(std::shared_ptr<const AsyncTarget> target, Command
 }
 
 std::exception_ptr completion_error(const boost::system::error_code& ec,
-                                    const std::optional<Event>&) {
+                                    const std::optional<Event>& /*event*/) {
   return completion_error(ec, CommandResult{});
 }
 

@@ -8,12 +8,13 @@
 namespace libterraform::detail {
 
 template <class Result>
+// NOLINTNEXTLINE(performance-unnecessary-value-param): spec is moved, in a dependent call
 void start_child(boost::asio::any_io_executor executor, const RunTarget& target, CommandSpec spec,
                  typename Completion<Result>::Handler handler, ExceptionSlot slot) {
   auto completion = std::make_shared<Completion<Result>>(std::move(handler), executor);
   auto ladder = std::make_shared<StopLadder>();
   auto run = AsyncRun::start(executor, target, std::move(spec),
-                             [completion, ladder, slot = std::move(slot)](Outcome outcome) {
+                             [completion, ladder, slot = std::move(slot)](const Outcome& outcome) {
                                const bool cancelled = ladder->asked();
                                if (!cancelled) leave(slot, outcome.exception());
                                CommandResult result =

@@ -39,7 +39,7 @@ class Completion {
   Completion(Handler handler, boost::asio::any_io_executor io)
       : io_(std::move(io)),
         executor_(boost::asio::prefer(boost::asio::get_associated_executor(handler, io_),
-                                      boost::asio::execution::outstanding_work.tracked)),
+                                      boost::asio::execution::outstanding_work_t::tracked)),
         slot_(boost::asio::get_associated_cancellation_slot(handler)),
         handler_(std::move(handler)) {}
 

@@ -28,6 +28,7 @@ class PoolOperationBase {
 class PoolOperations : public asio::execution_context::service {
  public:
   using key_type = PoolOperations;
+  // NOLINTNEXTLINE(cert-err58-cpp): Asio's service key; its constructor is empty
   static inline asio::execution_context::id id;
 
   explicit PoolOperations(asio::execution_context& context)

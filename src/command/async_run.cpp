@@ -84,7 +84,8 @@ std::shared_ptr<AsyncRun> AsyncRun::start(boost::asio::any_io_executor executor,
     });
     return std::make_shared<NoRun>();
   }
-  auto run = std::make_shared<ChildRun>(executor, std::move(spec), *invocation, std::move(done));
+  auto run = std::make_shared<ChildRun>(std::move(executor), std::move(spec), *invocation,
+                                        std::move(done));
   run->begin(std::move(child), std::move(invocation->supervision));
   return run;
 }

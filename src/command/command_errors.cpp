@@ -81,6 +81,9 @@ std::string timeout_description(const CommandResult& result) {
 
 }  // namespace
 
+// The result is read again in the same call (and by diagnostics_), so it is copied, not
+// moved; the public header takes it by value.
+// NOLINTBEGIN(performance-unnecessary-value-param)
 TerraformCommandError::TerraformCommandError(std::shared_ptr<const CommandResult> result)
     : Error(errc::command_failed,
             describe(*result, exit_description(result->retcode), result->diagnostics()), result),
@@ -106,6 +109,7 @@ CommandInterruptedError::CommandInterruptedError(std::shared_ptr<const CommandRe
     : Error(errc::interrupted,
             describe(*result, "was interrupted and " + exit_description(result->retcode), {}),
             result) {}
+// NOLINTEND(performance-unnecessary-value-param)
 
 void throw_error(boost::system::error_code code, const std::string& message,
                  std::shared_ptr<const CommandResult> result) {

@@ -11,7 +11,6 @@
 namespace libterraform {
 namespace {
 
-using detail::bool_field;
 using detail::field;
 using detail::int_field;
 using detail::json_field;
@@ -177,8 +176,8 @@ Event to_event(const nlohmann::json& o) {
   return event;
 }
 
-void check_ui_version(const Event& event) {
-  const std::string& ui = event.ui_version;
+void check_ui_version(const Event& version) {
+  const std::string& ui = version.ui_version;
   int major = 0;
   std::size_t i = 0;
   for (; i < ui.size() && ui[i] >= '0' && ui[i] <= '9'; ++i)

@@ -2,9 +2,9 @@
 
 namespace libterraform::detail {
 
-OutputCollector::OutputCollector(const CommonOptions& common, OutputFormat format,
+OutputCollector::OutputCollector(CommonOptions common, OutputFormat format,
                                  EventCallback also_on_event)
-    : common_(common),
+    : common_(std::move(common)),
       also_on_event_(std::move(also_on_event)),
       events_(format == OutputFormat::json_lines && (common_.on_event || also_on_event_)),
       keep_output_(common_.keep_output || format == OutputFormat::json),

@@ -24,8 +24,7 @@ namespace libterraform::detail {
 // cannot read (an unknown UI version, a malformed event) is kept as an error too.
 class OutputCollector {
  public:
-  OutputCollector(const CommonOptions& common, OutputFormat format,
-                  EventCallback also_on_event = {});
+  OutputCollector(CommonOptions common, OutputFormat format, EventCallback also_on_event = {});
   OutputCollector(const OutputCollector&) = delete;
   OutputCollector& operator=(const OutputCollector&) = delete;
 

@@ -37,7 +37,7 @@ class EventLineParser {
   // call), or null for a line that is no JSON object; a line that does not parse is
   // recorded (failure) and rethrown as the parser's error. The first version event is
   // checked (unreadable).
-  const nlohmann::json* line(std::string_view line);
+  const nlohmann::json* line(std::string_view text);
   const std::optional<std::string>& unreadable() const { return parsed_.unreadable; }
 
   ParsedOutput finish();

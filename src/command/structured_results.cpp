@@ -3,6 +3,8 @@
 #include "command/json_fields.hpp"
 #include "command/outputs_json.hpp"
 
+#include <algorithm>
+
 namespace libterraform {
 namespace {
 
@@ -62,10 +64,9 @@ bool PlanResult::has_changes() const {
     return true;
   }
   // Moves and forgets are changes too, though the summary does not count them.
-  for (const auto& change : changes) {
-    if (change.action != ChangeAction::noop && change.action != ChangeAction::read) return true;
-  }
-  return false;
+  return std::ranges::any_of(changes, [](const ResourceChange& change) {
+    return change.action != ChangeAction::noop && change.action != ChangeAction::read;
+  });
 }
 
 PlanResult PlanResult::from(const CommandResult& plan) {

@@ -10,6 +10,7 @@ TerraformCommand::TerraformCommand(std::filesystem::path working_dir, TerraformO
       options_(std::move(options)),
       executable_(detail::resolve_terraform(options_)) {}
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): by value in the public header
 RunResult TerraformCommand::run(Arguments args, RunOptions options) const {
   CommandResult result = execute(detail::run_spec(std::move(args.items), options));
   return {result.retcode, std::move(result.output), std::move(result.error)};

@@ -36,8 +36,8 @@ std::vector<std::string> listed_directories(const fs::path& file) {
 
 class Discovery {
  public:
-  Discovery(const fs::path& root, const DiscoveryOptions& options)
-      : root_(root), options_(options) {}
+  Discovery(fs::path root, const DiscoveryOptions& options)
+      : root_(std::move(root)), options_(options) {}
 
   ModuleGraph under_root() {
     std::error_code ec;

@@ -39,6 +39,7 @@ bool is_final(ModuleResult result) {
 // Per module: it runs (nothing left it out).
 std::vector<bool> selected(const std::vector<std::optional<std::string>>& left_out) {
   std::vector<bool> selected;
+  selected.reserve(left_out.size());
   for (const auto& reason : left_out)
     selected.push_back(!reason);
   return selected;
@@ -66,6 +67,7 @@ GraphRunState::GraphRunState(ModuleGraph graph, ModuleRunner runner, GraphRunOpt
                 {.fail_fast = options_.fail_fast, .ignore_errors = options_.ignore_errors}),
       tasks_(graph_.size()),
       run_(std::make_shared<FutureState<GraphRunReport>>(0)),
+      // NOLINTNEXTLINE(bugprone-throw-keyword-missing): a member's initializer, not a throw
       callback_errors_(graph_.size()) {
   report_.order = std::move(order);
   report_.dry_run = options_.dry_run;
@@ -180,7 +182,8 @@ void GraphRunState::launch(std::size_t m) {
     // Refused before it ran (a bad option, a pool shut down): the module failed.
     task = refused(std::current_exception());
   }
-  bool cancelled = false, stopped = false;
+  bool cancelled = false;
+  bool stopped = false;
   {
     std::lock_guard lock(mutex_);
     tasks_[m] = task;

@@ -46,7 +46,8 @@ ModuleGraph& ModuleGraph::add_dependency(std::string_view module, std::string_vi
     }
     return *found;
   };
-  const std::size_t from = index(module), to = index(dependency);
+  const std::size_t from = index(module);
+  const std::size_t to = index(dependency);
   if (from == to) throw DependencyCycleError({std::string(module), std::string(module)});
   auto& after = modules_[from].after;
   if (std::find(after.begin(), after.end(), to) == after.end()) after.push_back(to);

@@ -12,9 +12,9 @@ namespace libterraform {
 namespace {
 
 bool matches_any(const Strings& globs, const std::string& name) {
-  for (const auto& glob : globs)
-    if (::fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
-  return false;
+  return std::ranges::any_of(globs, [&](const std::string& glob) {
+    return ::fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+  });
 }
 
 // Step 1: the include globs and the names. An include matching no module, or a name

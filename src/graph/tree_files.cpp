@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 
 namespace libterraform::graph {
@@ -20,10 +22,10 @@ namespace fs = std::filesystem;
 }  // namespace
 
 bool is_configuration_name(std::string_view filename) {
-  for (std::string_view suffix : {".tf", ".tf.json", ".tofu", ".tofu.json"}) {
-    if (filename.size() > suffix.size() && filename.ends_with(suffix)) return true;
-  }
-  return false;
+  constexpr std::array<std::string_view, 4> kSuffixes{".tf", ".tf.json", ".tofu", ".tofu.json"};
+  return std::ranges::any_of(kSuffixes, [&](std::string_view suffix) {
+    return filename.size() > suffix.size() && filename.ends_with(suffix);
+  });
 }
 
 bool is_configuration(const fs::directory_entry& entry) {

@@ -21,7 +21,7 @@ std::function<void(const detail::Outcome&)> completion(
 template <>
 std::function<void(const detail::Outcome&)> completion(
     std::shared_ptr<detail::FutureState<CommandResult>> state) {
-  return [state](const detail::Outcome& outcome) {
+  return [state = std::move(state)](const detail::Outcome& outcome) {
     if (outcome.failed()) {
       state->set_error(task_error(outcome));
     } else {
@@ -33,7 +33,7 @@ std::function<void(const detail::Outcome&)> completion(
 template <>
 std::function<void(const detail::Outcome&)> completion(
     std::shared_ptr<detail::FutureState<RunResult>> state) {
-  return [state](const detail::Outcome& outcome) {
+  return [state = std::move(state)](const detail::Outcome& outcome) {
     if (outcome.failed()) {
       state->set_error(task_error(outcome));
     } else {
@@ -67,7 +67,7 @@ std::string absolute_cache_dir(const std::filesystem::path& dir) {
 PoolCore::PoolCore(PoolOptions options)
     : options_(std::move(options)),
       max_workers_(options_.max_workers ? options_.max_workers
-                                        : std::max(1u, std::thread::hardware_concurrency())),
+                                        : std::max(1U, std::thread::hardware_concurrency())),
       executable_(detail::resolve_terraform(options_.terraform)),
       environment_(detail::base_environment(options_.terraform)),
       plugin_cache_dir_(absolute_cache_dir(options_.plugin_cache_dir)),
@@ -88,9 +88,13 @@ PoolCore::PoolCore(PoolOptions options)
                       },
                       [this](pid_t pid, int status) { on_worker_exit(pid, status); },
                       [this](const std::string& reason) { on_spawner_gone(reason); }});
-  delivery_.emplace(std::max(2u, max_workers_));
+  delivery_.emplace(std::max(2U, max_workers_));
 }
 
+// An exception here (no memory for the shutdown, a thread that cannot be joined) would
+// leave the pool's threads running on a destroyed pool: std::terminate, as the implicit
+// noexcept has it, is the outcome wanted.
+// NOLINTNEXTLINE(bugprone-exception-escape): see above
 PoolCore::~PoolCore() {
   shutdown({});
   join();

@@ -51,7 +51,7 @@ inline detail::TaskError task_error(const detail::Outcome& outcome) {
 class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_this<PoolCore> {
  public:
   explicit PoolCore(PoolOptions options);
-  ~PoolCore() override;
+  ~PoolCore() override;  // NOLINT(bugprone-exception-escape): terminates; see its definition
 
   // Starts the I/O thread; call once, right after construction.
   void start();
@@ -124,34 +124,34 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // `error`. Throws when the pool is shut down or broken.
   void enqueue(const TaskPtr& task, std::optional<detail::Outcome> error);
   // TaskCanceller: called by a future when it is cancelled.
-  void dropped(std::uint64_t task) override;
-  void interrupt(std::uint64_t task) override;
-  void escalate(std::uint64_t task) override;
-  void withdraw(std::uint64_t task) override;
+  void dropped(std::uint64_t id) override;
+  void interrupt(std::uint64_t id) override;
+  void escalate(std::uint64_t id) override;
+  void withdraw(std::uint64_t id) override;
   // Cancels a queued task; has a prefetched one dropped by its worker; sends a running
   // one's worker `how` (interrupt or escalate; nothing for a withdrawal).
   enum class Stop { withdraw, interrupt, escalate };
-  void stop_task(TaskId task, Stop how);
+  void stop_task(TaskId id, Stop how);
   TaskPtr find_task(TaskId id);
 
   // --- I/O thread (pool_workers.cpp) ---
   void admit(const TaskPtr& task);
   void pump();
   // Sends the task to its worker; false if it was cancelled meanwhile.
-  bool start_task(const TaskPtr& task, WorkerId worker);
+  bool start_task(const TaskPtr& task, WorkerId id);
   void spawn_worker();
-  void on_spawned(WorkerId worker, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
+  void on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
   // `shortage` (descriptors, processes, memory): the pool stays usable; the commands
   // that no worker is left to run fail, and no worker is started for a while.
-  void on_spawn_failed(WorkerId worker, const std::string& reason, bool shortage);
-  void on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds);
+  void on_spawn_failed(WorkerId id, const std::string& reason, bool shortage);
+  void on_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd> fds);
   void on_task_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd>& fds);
   void on_protocol_error(WorkerId worker, const std::string& reason);
-  void on_channel_closed(WorkerId worker);
+  void on_channel_closed(WorkerId id);
   void on_worker_exit(pid_t pid, int wait_status);
   void on_spawner_gone(const std::string& reason);
   // The worker has exited: fail its task, if it had one, and forget it.
-  void worker_gone(WorkerId worker, const std::string& how);
+  void worker_gone(WorkerId id, const std::string& how);
   // Marks the pool broken: queued tasks fail with `code`, and so will submissions.
   void break_pool(errc code, const std::string& reason);
   void wind_down_orphan(const TaskPtr& task, WorkerFailure failure);
@@ -167,7 +167,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void update_liveness();
   void arm_liveness_timer();
   void on_liveness_time();
-  void kill_worker(WorkerId worker, std::string reason);
+  void kill_worker(WorkerId id, std::string reason);
 
   // --- delivery, in order per worker (pool_delivery.cpp) ---
   // terraform has started: PoolOptions::on_start, then the future's start callbacks.
@@ -178,7 +178,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   // Fails a task that ran, with what it printed so far as the error's result.
   void fail_with_output(const TaskPtr& task, errc code, std::string message);
   void cancelled(const TaskPtr& task);
-  void forget(TaskId task);
+  void forget(TaskId id);
 
   const PoolOptions options_;
   const unsigned max_workers_;

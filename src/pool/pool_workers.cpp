@@ -18,6 +18,7 @@ std::string describe_exit(pid_t pid, int wait_status) {
   std::string who = "pool worker " + std::to_string(pid);
   if (WIFSIGNALED(wait_status)) {
     int signal = WTERMSIG(wait_status);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): glibc's strsignal has a buffer per thread
     return who + " died (signal " + std::to_string(signal) + ": " + ::strsignal(signal) + ")";
   }
   return who + " exited with status " + std::to_string(WEXITSTATUS(wait_status));
@@ -56,7 +57,8 @@ void PoolCore::pump() {
   for (const auto& revoke : scheduler_.revocations()) {
     handles_.at(revoke.worker).connection->send(FrameType::revoke, encode_run_id(revoke.task));
   }
-  bool broken, close;
+  bool broken;
+  bool close;
   {
     std::lock_guard lock(mutex_);
     broken = broken_.has_value();
@@ -133,8 +135,8 @@ void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
   worker.connection = std::make_shared<WorkerConnection>(
       io_, id, pid, channel.release(),
       WorkerConnection::Handlers{
-          [this](WorkerId w, Frame frame, std::vector<process::UniqueFd> fds) {
-            on_frame(w, std::move(frame), std::move(fds));
+          [this](WorkerId w, const Frame& frame, std::vector<process::UniqueFd> fds) {
+            on_frame(w, frame, std::move(fds));
           },
           [this](WorkerId w, const std::string& reason) { on_protocol_error(w, reason); },
           [this](WorkerId w) { on_channel_closed(w); }});
@@ -191,7 +193,7 @@ PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
   return task ? find_task(*task) : nullptr;
 }
 
-void PoolCore::on_frame(WorkerId worker, Frame frame, std::vector<process::UniqueFd> fds) {
+void PoolCore::on_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd> fds) {
   try {
     switch (frame.type) {
       case FrameType::ready:

@@ -37,7 +37,7 @@ void Scheduler::withdraw(TaskId task) {
 bool Scheduler::backlog() const {
   std::size_t runnable = 0;
   for (const auto& q : queue_) {
-    if (q.module.empty() || !busy_modules_.count(q.module)) {
+    if (q.module.empty() || !busy_modules_.contains(q.module)) {
       if (++runnable > workers_.size()) return true;
     }
   }
@@ -143,7 +143,7 @@ void Scheduler::release_module(const std::string& module) {
 
 std::optional<std::size_t> Scheduler::next_runnable() const {
   for (std::size_t i = 0; i < queue_.size(); ++i) {
-    if (queue_[i].module.empty() || !busy_modules_.count(queue_[i].module)) return i;
+    if (queue_[i].module.empty() || !busy_modules_.contains(queue_[i].module)) return i;
   }
   return std::nullopt;
 }
@@ -209,7 +209,7 @@ std::size_t Scheduler::workers_to_start() const {
   std::size_t runnable = 0;
   for (auto it = queue_.begin(); it != queue_.end() && runnable < available + room; ++it) {
     if (it->module.empty() ||
-        (!busy_modules_.count(it->module) && claimed.insert(it->module).second)) {
+        (!busy_modules_.contains(it->module) && claimed.insert(it->module).second)) {
       ++runnable;
     }
   }

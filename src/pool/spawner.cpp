@@ -18,7 +18,7 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace libterraform::pool {
 namespace {
@@ -84,14 +84,15 @@ void isolate(int channel_fd, int parent_end) {
   }
   if (fd > kChannelFd) ::close(fd);
 
-  ::signal(SIGPIPE, SIG_IGN);
+  // signal() fails only for an invalid signal or handler, and these are valid.
+  (void)::signal(SIGPIPE, SIG_IGN);
   // Signals for the host to act on: a Ctrl-C, or a service stop that reaches every
   // process of the service, must not take the pool's processes down under it.
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
-    ::signal(sig, SIG_IGN);
+    (void)::signal(sig, SIG_IGN);
   // The host may ignore SIGCHLD (which reaps children unasked): workers' exits must
   // be seen here.
-  ::signal(SIGCHLD, SIG_DFL);
+  (void)::signal(SIGCHLD, SIG_DFL);
 }
 
 // The spawner's loop. It runs in a fork of a possibly multi-threaded parent, so it
@@ -102,6 +103,7 @@ void isolate(int channel_fd, int parent_end) {
   sigset_t children;
   ::sigemptyset(&children);
   ::sigaddset(&children, SIGCHLD);
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): a child of fork has this one thread
   ::sigprocmask(SIG_SETMASK, &children, nullptr);
   if (::signalfd(-1, &children, SFD_CLOEXEC) != kChildrenFd) ::_exit(3);
 
@@ -134,7 +136,7 @@ std::shared_ptr<Spawner> Spawner::start(asio::io_context& io,
                                         Handlers handlers) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    throw Error(errc::spawn_failed, std::string("socketpair: ") + std::strerror(errno));
+    throw Error(errc::spawn_failed, "socketpair: " + std::generic_category().message(errno));
   }
   pair[0] = process::above_stdio(pair[0]);
   pid_t pid = ::fork();
@@ -143,7 +145,7 @@ std::shared_ptr<Spawner> Spawner::start(asio::io_context& io,
   if (pid < 0) {
     int error = errno;
     ::close(pair[0]);
-    throw Error(errc::spawn_failed, std::string("fork: ") + std::strerror(error));
+    throw Error(errc::spawn_failed, "fork: " + std::generic_category().message(error));
   }
   auto spawner = std::make_shared<Spawner>(io, pid, pair[0], std::move(handlers));
   spawner->read();
@@ -215,7 +217,7 @@ void Spawner::drain() {
           handlers_.on_spawn_failed(worker,
                                     error == EMFILE
                                         ? "the spawner is " + process::descriptors_exhausted()
-                                        : std::string("fork: ") + std::strerror(error),
+                                        : "fork: " + std::generic_category().message(error),
                                     shortage);
         } else if (lost) {
           // Its channel could not be received: the worker sees it closed, and exits.

@@ -78,6 +78,8 @@ Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
   return submit(std::move(working_dir), method, Strings{}, std::move(options));
 }
 
+// The public header declares these parameters by value; some bodies only read them.
+// NOLINTBEGIN(performance-unnecessary-value-param)
 Future<CommandResult> TerraformPool::submit(std::filesystem::path working_dir,
                                             std::string_view method, Arguments arguments,
                                             CommonOptions options) const {
@@ -105,6 +107,7 @@ MapResults TerraformPool::map(std::string_view method,
     futures.push_back(submit(dir, method, options));
   return MapResults(std::move(working_dirs), std::move(futures));
 }
+// NOLINTEND(performance-unnecessary-value-param)
 
 MapOutcomes TerraformPool::map_outcomes(std::string_view method,
                                         std::vector<std::filesystem::path> working_dirs,

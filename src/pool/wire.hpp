@@ -17,7 +17,7 @@ namespace libterraform::pool {
 inline constexpr std::uint32_t kFrameMagic = 0x5046544c;  // "LTFP"
 inline constexpr std::uint8_t kProtocolVersion = 4;
 inline constexpr std::size_t kHeaderSize = 12;
-inline constexpr std::uint32_t kMaxPayload = 64u << 20;
+inline constexpr std::uint32_t kMaxPayload = 64U << 20;
 
 enum class FrameType : std::uint8_t {
   // parent -> worker

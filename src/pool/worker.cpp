@@ -115,14 +115,16 @@ void isolate(int channel_fd) {
   ::setpgid(0, 0);
   if (channel_fd != kChannelFd) ::dup2(channel_fd, kChannelFd);
   ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
-  ::signal(SIGPIPE, SIG_IGN);  // a broken channel is an error code here, not a signal
+  // signal() fails only for an invalid signal or handler, and these are valid.
+  (void)::signal(SIGPIPE, SIG_IGN);  // a broken channel is an error code here, not a signal
   for (int sig : {SIGINT, SIGHUP, SIGQUIT})
-    ::signal(sig, SIG_IGN);
-  ::signal(SIGTERM, SIG_DFL);
-  ::signal(SIGCHLD, SIG_DFL);
+    (void)::signal(sig, SIG_IGN);
+  (void)::signal(SIGTERM, SIG_DFL);
+  (void)::signal(SIGCHLD, SIG_DFL);
   sigset_t termination;
   ::sigemptyset(&termination);
   ::sigaddset(&termination, SIGTERM);
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): a child of fork has this one thread
   ::sigprocmask(SIG_SETMASK, &termination, nullptr);
   if (::signalfd(-1, &termination, SFD_CLOEXEC | SFD_NONBLOCK) != kTerminationFd) ::_exit(3);
 }
@@ -217,7 +219,8 @@ bool handle_buffered(Channel& channel, WorkerState& state) {
 // run timed from its start as always). Throws Error.
 void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState& state,
                         process::LaunchSpec& launch, std::optional<PluginCacheSession>& session) {
-  bool interrupted = false, timed_out = false;
+  bool interrupted = false;
+  bool timed_out = false;
   const auto& timeout = request.invocation.supervision.timeout;
   const auto deadline =
       std::chrono::steady_clock::now() + timeout.value_or(std::chrono::milliseconds::zero());

@@ -27,7 +27,7 @@ WorkerConnection::WorkerConnection(asio::io_context& io, WorkerId id, pid_t pid,
       handlers_(std::move(handlers)),
       socket_(io, asio::local::stream_protocol(), channel) {}
 
-void WorkerConnection::send(FrameType type, std::string payload) {
+void WorkerConnection::send(FrameType type, std::string_view payload) {
   if (broken_) return;
   outbox_.push_back(encode_frame(type, payload));
   if (!writing_) write();

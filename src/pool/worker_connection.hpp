@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace libterraform::pool {
@@ -30,7 +31,7 @@ class WorkerConnection : public std::enable_shared_from_this<WorkerConnection> {
   };
 
   void start() { read(); }
-  void send(FrameType type, std::string payload);
+  void send(FrameType type, std::string_view payload);
   // Reads what is there; `to_the_end`: everything up to end of stream (the worker has
   // exited, so all it sent is waiting), rather than a fair share.
   void drain(bool to_the_end = false);

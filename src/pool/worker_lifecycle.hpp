@@ -53,7 +53,7 @@ class WorkerLifecycle {
   // The worker has exited (`how`: its exit status, described). Forgets it.
   End ended(WorkerId worker, const std::string& how, bool pool_closing);
 
-  bool exists(WorkerId worker) const { return workers_.count(worker) != 0; }
+  bool exists(WorkerId worker) const { return workers_.contains(worker); }
   std::optional<Phase> phase(WorkerId worker) const;
   std::optional<WorkerId> find(pid_t pid) const;
   pid_t pid(WorkerId worker) const;

@@ -22,7 +22,7 @@ struct PidfdInfo {
 };
 static_assert(sizeof(PidfdInfo) == 64);
 constexpr unsigned long kPidfdGetInfo = _IOWR(0xFF, 11, PidfdInfo);
-constexpr std::uint64_t kPidfdInfoExit = 1u << 3;
+constexpr std::uint64_t kPidfdInfoExit = 1U << 3;
 
 int retcode_of(int wait_status) {
   return WIFSIGNALED(wait_status) ? -WTERMSIG(wait_status) : WEXITSTATUS(wait_status);

@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <string_view>
 
-extern char** environ;
+// <unistd.h> declares it only under _GNU_SOURCE (which g++ defines).
+extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX has programs declare it
 
 namespace libterraform::process {
 

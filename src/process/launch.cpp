@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace libterraform::process {
 namespace {
 
 [[noreturn]] void fail(errc code, const std::string& what, int error_number) {
-  throw Error(code, what + ": " + std::strerror(error_number));
+  throw Error(code, what + ": " + std::generic_category().message(error_number));
 }
 
 struct Pipe {
@@ -160,7 +160,7 @@ LIBTERRAFORM_CHILD_CODE int child_main(void* argument) {
 // The child's stack, apart from the parent's.
 class ChildStack {
  public:
-  static constexpr std::size_t kSize = 64 * 1024;
+  static constexpr std::size_t kSize = std::size_t{64} * 1024;
   ChildStack()
       : base_(::mmap(nullptr, kSize, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)) {
@@ -267,7 +267,8 @@ Child launch(const LaunchSpec& spec) {
 
   Pipe out = make_pipe();
   Pipe err = make_pipe();
-  UniqueFd stdin_parent, stdin_child;
+  UniqueFd stdin_parent;
+  UniqueFd stdin_child;
   if (spec.feed_stdin) {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {

@@ -42,7 +42,8 @@ std::string name_in(int parent, const struct stat& child) {
 std::filesystem::path path_of(UniqueFd directory) {
   std::vector<std::string> names;
   while (true) {
-    struct stat self, up;
+    struct stat self;
+    struct stat up;
     UniqueFd parent(::openat(directory.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!parent || ::fstat(directory.get(), &self) != 0 || ::fstat(parent.get(), &up) != 0) {
       return {};
@@ -53,9 +54,10 @@ std::filesystem::path path_of(UniqueFd directory) {
     names.push_back(std::move(name));
     directory = std::move(parent);
   }
+  std::reverse(names.begin(), names.end());  // from the root down
   std::string path;
-  for (auto name = names.rbegin(); name != names.rend(); ++name)
-    path += "/" + *name;
+  for (const auto& name : names)
+    path += "/" + name;
   return path.empty() ? "/" : path;
 }
 

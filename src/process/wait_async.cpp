@@ -30,7 +30,7 @@ int duplicate(const UniqueFd& fd) {
 
 class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch> {
  public:
-  Watch(asio::any_io_executor executor, Child child, SupervisionOptions options,
+  Watch(const asio::any_io_executor& executor, Child child, SupervisionOptions options,
         OutputHandler on_output, Handler handler)
       : strand_(asio::make_strand(executor)),
         child_(std::move(child)),
@@ -194,10 +194,10 @@ class Watch final : public AsyncWait, public std::enable_shared_from_this<Watch>
 
 }  // namespace
 
-std::shared_ptr<AsyncWait> AsyncWait::start(asio::any_io_executor executor, Child child,
+std::shared_ptr<AsyncWait> AsyncWait::start(const asio::any_io_executor& executor, Child child,
                                             SupervisionOptions options, OutputHandler on_output,
                                             Handler handler) {
-  auto watch = std::make_shared<Watch>(std::move(executor), std::move(child), std::move(options),
+  auto watch = std::make_shared<Watch>(executor, std::move(child), std::move(options),
                                        std::move(on_output), std::move(handler));
   watch->launch();
   return watch;

@@ -26,7 +26,7 @@ class AsyncWait {
  public:
   using Handler = std::function<void(ChildExit)>;
 
-  static std::shared_ptr<AsyncWait> start(boost::asio::any_io_executor executor, Child child,
+  static std::shared_ptr<AsyncWait> start(const boost::asio::any_io_executor& executor, Child child,
                                           SupervisionOptions options, OutputHandler on_output,
                                           Handler handler);
 

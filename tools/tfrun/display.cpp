@@ -26,7 +26,7 @@ void write_all(int fd, std::string_view text) {
 
 std::string seconds(std::chrono::steady_clock::duration d) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.1fs", std::chrono::duration<double>(d).count());
+  (void)std::snprintf(text, sizeof text, "%.1fs", std::chrono::duration<double>(d).count());
   return text;
 }
 

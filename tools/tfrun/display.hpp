@@ -102,7 +102,7 @@ class LiveView final : public Display {
   LiveView(int fd, int message_fd, const std::vector<libterraform::ModuleReport>& modules);
   void changed(const libterraform::ModuleReport& module) override;
   void event(const std::string& module, const libterraform::Event& event) override;
-  void output(const std::string&, std::string_view) override {}
+  void output(const std::string& /*module*/, std::string_view /*text*/) override {}
   void message(std::string_view text) override;
   void tick() override;
   void close() override;

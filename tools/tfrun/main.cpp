@@ -150,7 +150,8 @@ std::string binary_of(const tfrun::Options& o) {
     TerraformOptions options;
     options.terraform = name;
     try {
-      TerraformCommand(".", options);
+      // A command resolves its binary when constructed: binary_not_found if none.
+      [[maybe_unused]] const TerraformCommand probe(".", options);
       return name;
     } catch (const Error& e) {
       if (e.code() != errc::binary_not_found) throw;
@@ -285,7 +286,7 @@ int print_versions(const tfrun::Options& o) {
 int main(int argc, char** argv) {
   const auto parsed = tfrun::parse(argc, argv);
   if (!parsed.options) {
-    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    (void)std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
   const tfrun::Options& o = *parsed.options;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 namespace tfrun {
 namespace {
@@ -22,10 +23,10 @@ bool kept_as_is(unsigned char c) {
 
 // FNV-1a: a stable hash for names cut short.
 std::uint64_t hash_of(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;
+  std::uint64_t hash = 14695981039346656037ULL;
   for (unsigned char c : text) {
     hash ^= c;
-    hash *= 1099511628211ull;
+    hash *= 1099511628211ULL;
   }
   return hash;
 }
@@ -51,13 +52,14 @@ std::string log_file_name(const std::string& module) {
       stem += static_cast<char>(c);
     } else {
       char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      (void)std::snprintf(escaped, sizeof escaped, "%%%02X", c);
       stem += escaped;
     }
   }
   if (stem.size() > kLongestStem) {
     char hash[24];
-    std::snprintf(hash, sizeof hash, "~%016llx", static_cast<unsigned long long>(hash_of(module)));
+    (void)std::snprintf(hash, sizeof hash, "~%016llx",
+                        static_cast<unsigned long long>(hash_of(module)));
     stem.resize(kLongestStem - std::strlen(hash));
     stem += hash;
   }
@@ -73,7 +75,8 @@ ModuleLogs::ModuleLogs(std::filesystem::path directory) : directory_(std::move(d
                              (ec ? ec.message() : "not a directory"));
   }
   if (::access(directory_.c_str(), W_OK | X_OK) != 0) {
-    throw std::runtime_error("--log-dir " + directory_.string() + ": " + std::strerror(errno));
+    throw std::runtime_error("--log-dir " + directory_.string() + ": " +
+                             std::generic_category().message(errno));
   }
 }
 
@@ -102,7 +105,7 @@ void ModuleLogs::write(const std::string& module, std::string_view raw_line) {
     std::string line(raw_line);
     line += '\n';
     if (log.fd < 0 || !write_all(log.fd, line)) {
-      failure = path.string() + ": " + std::strerror(errno);
+      failure = path.string() + ": " + std::generic_category().message(errno);
       log.given_up = true;
       close_locked(log);
       failures_.push_back(failure);

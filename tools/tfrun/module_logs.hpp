@@ -26,7 +26,7 @@ std::string log_file_name(const std::string& module);
 class ModuleLogs {
  public:
   // The readable lines kept per module for the replay, at most.
-  static constexpr std::size_t kTailBytes = 64 * 1024;
+  static constexpr std::size_t kTailBytes = std::size_t{64} * 1024;
 
   // `directory` empty: no files. Creates it; throws std::runtime_error if that fails.
   explicit ModuleLogs(std::filesystem::path directory);
@@ -58,7 +58,7 @@ class ModuleLogs {
     std::size_t tail_bytes = 0;
     std::size_t dropped = 0;  // lines left out of the tail
   };
-  void close_locked(Log& log);
+  static void close_locked(Log& log);
 
   std::filesystem::path directory_;
   std::mutex mutex_;

@@ -60,7 +60,11 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
   app.add_option("--plugin-cache", o.plugin_cache,
                  "Share one provider cache between the inits, safely (docs/plugin-cache.md)");
-  std::string timeout, stop_grace, escalation = "interrupt", progress = "auto", heartbeat;
+  std::string timeout;
+  std::string stop_grace;
+  std::string escalation = "interrupt";
+  std::string progress = "auto";
+  std::string heartbeat;
   app.add_option("--timeout", timeout, "Interrupt a module's terraform after this long (10m)");
   app.add_option("--stop-escalation", escalation,
                  "What a second Ctrl-C sends to a terraform still stopping: interrupt (a "
@@ -95,7 +99,8 @@ Parsed parse(int argc, const char* const* argv) {
   try {
     app.parse(own, argv);
   } catch (const CLI::ParseError& e) {
-    std::ostringstream out, err;
+    std::ostringstream out;
+    std::ostringstream err;
     if (app.exit(e, out, err) == 0) return {std::nullopt, 0, out.str()};  // --help
     return {std::nullopt, kUsage, "tfrun: " + err.str()};
   }

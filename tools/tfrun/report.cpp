@@ -23,9 +23,9 @@ std::string iso8601(Clock::time_point t) {
   const auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
   char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<long long>(millis));
+  (void)std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
+                      utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                      utc.tm_sec, static_cast<long long>(millis));
   return text;
 }
 
@@ -51,8 +51,8 @@ nlohmann::json error_name(const boost::system::error_code& code) {
 std::string duration_of(const ModuleReport& m) {
   if (!m.started || !m.ended) return "-";
   char text[32];
-  std::snprintf(text, sizeof text, "%.1fs",
-                std::chrono::duration<double>(*m.ended - *m.started).count());
+  (void)std::snprintf(text, sizeof text, "%.1fs",
+                      std::chrono::duration<double>(*m.ended - *m.started).count());
   return text;
 }
 
@@ -126,7 +126,7 @@ std::string utf8_text(std::string_view bytes) {
       i += length;
     } else {
       char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      (void)std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
       text += escaped;
       ++i;
     }
