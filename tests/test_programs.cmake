@@ -24,19 +24,22 @@ target_compile_definitions(test_support PUBLIC
   LIBTERRAFORM_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data"
   LIBTERRAFORM_CHILD_HELPER="$<TARGET_FILE:child_helper>"
   LIBTERRAFORM_POOL_PARENT="$<TARGET_FILE:pool_parent>"
+
   LIBTERRAFORM_FAKE_PROVIDER_MIRROR="${PROJECT_SOURCE_DIR}/scripts/fake-provider-mirror")
 add_dependencies(test_support child_helper pool_parent)
 libterraform_warnings(test_support)
 
-# libterraform_test(<name> LABEL <label> SOURCES <files...>)
+# libterraform_test(<name> LABEL <label> [FIXTURES <fixtures...>] SOURCES <files...>)
 function(libterraform_test name)
-  cmake_parse_arguments(TEST "" "LABEL" "SOURCES" ${ARGN})
+  cmake_parse_arguments(TEST "" "LABEL" "SOURCES;FIXTURES" ${ARGN})
   add_executable(${name} ${TEST_SOURCES})
   target_link_libraries(${name} PRIVATE test_support)
   libterraform_warnings(${name})
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS ${TEST_LABEL} TIMEOUT 600)
+  set(properties LABELS ${TEST_LABEL} TIMEOUT 600)
+  if(TEST_FIXTURES)
+    list(APPEND properties FIXTURES_REQUIRED ${TEST_FIXTURES})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${properties})
 endfunction()
 
 libterraform_test(unit_tests LABEL unit SOURCES
@@ -50,6 +53,7 @@ libterraform_test(unit_tests LABEL unit SOURCES
   unit/future_test.cpp
   unit/graph_run_state_test.cpp
   unit/graph_schedule_test.cpp
+  unit/launchers_test.cpp
   unit/liveness_test.cpp
   unit/module_graph_test.cpp
   unit/plugin_cache_test.cpp
@@ -89,6 +93,26 @@ if(LIBTERRAFORM_BUILD_TOOLS)
   libterraform_test(tfrun_tests LABEL tfrun SOURCES e2e/tfrun_test.cpp e2e/tfrun_selection_test.cpp)
   target_compile_definitions(tfrun_tests PRIVATE LIBTERRAFORM_TFRUN="$<TARGET_FILE:tfrun>")
   add_dependencies(tfrun_tests tfrun)
+
+  # Remote workers: libterraform-worker through launchers, among them a private sshd and
+  # a one-node Slurm cluster that fixtures start and stop (tests/remote/).
+  set(remote_dir ${CMAKE_CURRENT_BINARY_DIR}/remote)
+  libterraform_test(remote_tests LABEL remote FIXTURES sshd SOURCES e2e/remote_workers_test.cpp)
+  target_compile_definitions(remote_tests PRIVATE
+    LIBTERRAFORM_WORKER_PROGRAM="$<TARGET_FILE:libterraform-worker>"
+    LIBTERRAFORM_TFRUN="$<TARGET_FILE:tfrun>"
+    LIBTERRAFORM_REMOTE_DIR="${remote_dir}")
+  add_dependencies(remote_tests libterraform-worker tfrun)
+  foreach(service sshd)
+    add_test(NAME remote.${service}.start
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/${service}.sh start ${remote_dir}/${service})
+    add_test(NAME remote.${service}.stop
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/${service}.sh stop ${remote_dir}/${service})
+    set_tests_properties(remote.${service}.start PROPERTIES
+      FIXTURES_SETUP ${service} LABELS remote TIMEOUT 60)
+    set_tests_properties(remote.${service}.stop PROPERTIES
+      FIXTURES_CLEANUP ${service} LABELS remote TIMEOUT 60)
+  endforeach()
 endif()
 
 # The library in hostile hosts (run under ThreadSanitizer too, with the pool's tests).

@@ -80,6 +80,13 @@ enum class errc {
   /// directory is not in a git work tree, the revision is unknown, or git is missing
   /// or failed.
   git_failed,
+  /// A remote pool worker speaks another version of the pool's protocol (the message
+  /// names both): install the same libterraform version on every host.
+  worker_version_mismatch,
+  /// Every worker the pool may start is out of rotation: each launcher kept failing
+  /// (the message carries each one's last error and stderr), and no local worker is
+  /// allowed. Queued and new tasks fail.
+  workers_unavailable,
 };
 
 /// The category of the library's error codes, named "libterraform".

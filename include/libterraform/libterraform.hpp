@@ -17,6 +17,7 @@
 #include "libterraform/graph_run.hpp"
 #include "libterraform/module_graph.hpp"
 #include "libterraform/module_path.hpp"
+#include "libterraform/pool_worker.hpp"
 #include "libterraform/stop_policy.hpp"
 #include "libterraform/structured_results.hpp"
 #include "libterraform/terraform_command.hpp"

@@ -9,6 +9,7 @@
 #include "libterraform/stream_methods.hpp"
 #include "libterraform/terraform_options.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace libterraform {
@@ -39,11 +41,44 @@ struct PoolStart {
   std::uint64_t run_id;                        ///< the command's future's run_id()
   const std::filesystem::path& module;         ///< its module directory (real path)
   std::chrono::system_clock::time_point time;  ///< when terraform started
+  /// The worker that runs it, as the worker describes itself: "HOST pid PID", and for
+  /// a Slurm step " slurm JOB.STEP" (see docs/remote-workers.md).
+  std::string_view worker = {};
+};
+
+/// Workers on other hosts, or in other environments, started through a launcher: a
+/// program that runs a command elsewhere and connects its stdin and stdout to ours,
+/// such as ssh or Slurm's srun. The pool runs `launcher` + `worker_program` (argv, never
+/// a shell string) and speaks to the worker over those two streams only.
+/// See docs/remote-workers.md.
+/// \code
+///   PoolOptions options{.max_workers = 2,
+///                       .launchers = {{.argv = {"ssh", "-T", "-o", "BatchMode=yes", "host1"},
+///                                      .workers = 4}}};
+/// \endcode
+struct WorkerLauncher {
+  /// The launcher's argv, to which worker_program is appended; must not be empty.
+  std::vector<std::string> argv;
+  /// How many workers this launcher starts at most, each through its own launcher
+  /// process.
+  unsigned workers = 1;
+  /// The worker program as the launcher's remote side runs it. ssh hands its command
+  /// to the remote login shell, so it must be a plain word or path.
+  std::string worker_program = "libterraform-worker";
+  /// Where module directories are on the worker's host: each pair maps a local path
+  /// prefix to the remote one (the first that matches wins). Unmapped paths are the
+  /// same on every host (a shared filesystem). Applies to the module directory, the
+  /// plugin cache and the terraform binary.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> path_map = {};
+  /// How long a worker may take to greet the pool once its launcher starts (an ssh
+  /// handshake, a Slurm queue); past it the launcher is killed and the start failed.
+  std::chrono::milliseconds start_timeout = std::chrono::seconds{30};
 };
 
 /// How a TerraformPool runs its workers and their commands.
 struct PoolOptions {
-  /// How many worker processes run commands at once; 0: the hardware's concurrency.
+  /// How many local worker processes (forks of this process) run commands at once;
+  /// 0: the hardware's concurrency, or none when `launchers` are given.
   unsigned max_workers = 0;
   /// How every worker runs terraform: binary, environment, flag defaults, the per-task
   /// timeout (`terraform.timeout`) and the stop policy used by cancel, timeouts and
@@ -71,6 +106,11 @@ struct PoolOptions {
   /// package under a file lock. Created if missing; empty: none. See
   /// docs/plugin-cache.md.
   std::filesystem::path plugin_cache_dir = {};
+  /// Workers started through launchers (ssh, srun), besides the local ones: the pool
+  /// runs up to max_workers plus each launcher's `workers` commands at once. A launcher
+  /// whose workers keep failing to start is taken out of rotation; the pool goes on with
+  /// the others. See docs/remote-workers.md.
+  std::vector<WorkerLauncher> launchers = {};
 };
 
 /// How TerraformPool::shutdown winds the pool down. Shutting down always stops new

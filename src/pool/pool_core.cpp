@@ -2,6 +2,7 @@
 
 #include "pool/pool_core.hpp"
 
+#include "pool/launchers.hpp"
 #include "pool/messages.hpp"
 #include "process/real_path.hpp"
 #include "process/wait_async.hpp"
@@ -62,32 +63,57 @@ std::string absolute_cache_dir(const std::filesystem::path& dir) {
   return std::filesystem::absolute(dir).lexically_normal().string();
 }
 
+// The room of each place workers come from: the local forks, then each launcher.
+std::vector<unsigned> slot_room(const PoolOptions& options) {
+  check_launchers(options.launchers);
+  std::vector<unsigned> room{local_workers(options)};
+  for (const auto& launcher : options.launchers)
+    room.push_back(launcher.workers);
+  return room;
+}
+
+std::vector<std::string> slot_names(const PoolOptions& options) {
+  std::vector<std::string> names{"local workers"};
+  for (const auto& launcher : options.launchers)
+    names.push_back("worker launcher \"" + launcher_name(launcher) + "\"");
+  return names;
+}
+
+unsigned total(const std::vector<unsigned>& room) {
+  unsigned sum = 0;
+  for (unsigned n : room)
+    sum += n;
+  return sum;
+}
+
 }  // namespace
 
 PoolCore::PoolCore(PoolOptions options)
     : options_(std::move(options)),
-      max_workers_(options_.max_workers ? options_.max_workers
-                                        : std::max(1U, std::thread::hardware_concurrency())),
+      max_workers_(total(slot_room(options_))),
       executable_(detail::resolve_terraform(options_.terraform)),
       environment_(detail::base_environment(options_.terraform)),
       plugin_cache_dir_(absolute_cache_dir(options_.plugin_cache_dir)),
       io_work_(io_.get_executor()),
       scheduler_(max_workers_),
+      slots_(slot_room(options_), slot_names(options_)),
+      slot_retry_timer_(io_),
       spawn_retry_timer_(io_),
       liveness_timer_(io_) {
   if (options_.worker_response_timeout) liveness_.emplace(*options_.worker_response_timeout);
   // The spawner is forked first, from the constructing thread, before the pool's own
   // threads exist.
-  spawner_ =
-      Spawner::start(io_, options_.worker_initializer,
-                     {[this](WorkerId w, pid_t pid, process::UniqueFd fd, process::UniqueFd pidfd) {
-                        on_spawned(w, pid, std::move(fd), std::move(pidfd));
-                      },
-                      [this](WorkerId w, const std::string& reason, bool shortage) {
-                        on_spawn_failed(w, reason, shortage);
-                      },
-                      [this](pid_t pid, int status) { on_worker_exit(pid, status); },
-                      [this](const std::string& reason) { on_spawner_gone(reason); }});
+  spawner_ = Spawner::start(io_, options_.worker_initializer, launcher_argvs(options_.launchers),
+                            {[this](WorkerId w, pid_t pid, process::UniqueFd fd,
+                                    process::UniqueFd pidfd, process::UniqueFd launcher_stderr) {
+                               on_spawned(w, pid, std::move(fd), std::move(pidfd),
+                                          std::move(launcher_stderr));
+                             },
+                             [this](WorkerId w, const std::string& reason, bool shortage) {
+                               on_spawn_failed(w, reason, shortage);
+                             },
+                             [this](pid_t pid, int status) { on_worker_exit(pid, status); },
+                             [this](const std::string& reason) { on_spawner_gone(reason); }});
   delivery_.emplace(std::max(2U, max_workers_));
 }
 

@@ -3,11 +3,13 @@
 #include "command/invocation.hpp"
 #include "command/run_core.hpp"
 #include "libterraform/terraform_pool.hpp"
+#include "pool/launcher_stderr.hpp"
 #include "pool/liveness.hpp"
 #include "pool/scheduler.hpp"
 #include "pool/spawner.hpp"
 #include "pool/worker_connection.hpp"
 #include "pool/worker_lifecycle.hpp"
+#include "pool/worker_slots.hpp"
 #include "process/launch.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -93,6 +95,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
     process::Child terraform;
     bool started = false;
     std::chrono::steady_clock::time_point started_at;
+    std::string worker;  // how its worker describes itself
     // terraform has had its one interrupt (the worker said so before sending it, or
     // it came from outside): whoever winds terraform down must not send another.
     bool interrupted = false;
@@ -108,11 +111,15 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
 
   // The I/O side of a worker; its phase is the WorkerLifecycle's.
   struct WorkerHandles {
-    explicit WorkerHandles(Strand strand) : delivery(std::move(strand)) {}
-    Strand delivery;                               // its tasks' deliveries, in order
-    std::shared_ptr<WorkerConnection> connection;  // null until the spawner answers
-    process::UniqueFd pidfd;                       // to kill it by, should it stop answering
-    process::EnvironmentBlock environment;         // the last one sent: the worker keeps it
+    WorkerHandles(Strand strand, std::size_t slot) : delivery(std::move(strand)), slot(slot) {}
+    Strand delivery;                                  // its tasks' deliveries, in order
+    std::size_t slot;                                 // 0: a local fork; n: launchers[n - 1]
+    std::shared_ptr<WorkerConnection> connection;     // null until the spawner answers
+    process::UniqueFd pidfd;                          // to kill it by, should it stop answering
+    process::EnvironmentBlock environment;            // the last one sent: the worker keeps it
+    std::string description;                          // the worker's own, from its ready frame
+    std::shared_ptr<LauncherStderr> launcher_stderr;  // a launcher's
+    std::shared_ptr<boost::asio::steady_timer> greeting_timer;  // a launcher's start_timeout
   };
 
   // --- submission, cancellation (pool_core.cpp) ---
@@ -139,14 +146,20 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void pump();
   // Sends the task to its worker; false if it was cancelled meanwhile.
   bool start_task(const TaskPtr& task, WorkerId id);
-  void spawn_worker();
-  void on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd);
+  // Starts a worker where WorkerSlots says; false if no slot may start one now (a timer
+  // then pumps again once a resting launcher may).
+  bool spawn_worker();
+  void on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel, process::UniqueFd pidfd,
+                  process::UniqueFd launcher_stderr);
+  // A launcher's worker ended before it was ready: its launcher rests or leaves the
+  // rotation; when none is left, the pool fails typed.
+  void launcher_failed(std::size_t slot, WorkerFailure failure);
   // `shortage` (descriptors, processes, memory): the pool stays usable; the commands
   // that no worker is left to run fail, and no worker is started for a while.
   void on_spawn_failed(WorkerId id, const std::string& reason, bool shortage);
   void on_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd> fds);
   void on_task_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd>& fds);
-  void on_protocol_error(WorkerId worker, const std::string& reason);
+  void on_protocol_error(WorkerId worker, errc code, const std::string& reason);
   void on_channel_closed(WorkerId id);
   void on_worker_exit(pid_t pid, int wait_status);
   void on_spawner_gone(const std::string& reason);
@@ -213,6 +226,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   WorkerId next_worker_ = 1;
   std::size_t orphans_ = 0;
   bool spawner_done_ = false;
+  // Where workers come from, and the launchers' rests.
+  WorkerSlots slots_;
+  boost::asio::steady_timer slot_retry_timer_;
   // After a spawn failed for a shortage: no worker is started before then.
   std::optional<std::chrono::steady_clock::time_point> spawn_paused_until_;
   boost::asio::steady_timer spawn_retry_timer_;

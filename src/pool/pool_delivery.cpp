@@ -112,7 +112,7 @@ void PoolCore::notify_start(const TaskPtr& task) {
     const auto time = *task->future->started_at();
     if (options_.on_start) {
       try {
-        options_.on_start({task->id, task->invocation.launch.working_dir, time});
+        options_.on_start({task->id, task->invocation.launch.working_dir, time, task->worker});
       } catch (...) {
       }
     }

@@ -1,6 +1,7 @@
 // PoolCore on its I/O thread: tasks to workers, the workers' frames and exits, and the
 // terraform of a worker that died.
 
+#include "pool/launchers.hpp"
 #include "pool/messages.hpp"
 #include "pool/pool_core.hpp"
 #include "process/wait_async.hpp"
@@ -14,8 +15,7 @@
 namespace libterraform::pool {
 namespace {
 
-std::string describe_exit(pid_t pid, int wait_status) {
-  std::string who = "pool worker " + std::to_string(pid);
+std::string describe_exit(std::string who, int wait_status) {
   if (WIFSIGNALED(wait_status)) {
     int signal = WTERMSIG(wait_status);
     // NOLINTNEXTLINE(concurrency-mt-unsafe): glibc's strsignal has a buffer per thread
@@ -66,7 +66,7 @@ void PoolCore::pump() {
   }
   if (!broken && !spawn_paused_until_) {
     for (std::size_t n = scheduler_.workers_to_start(); n > 0; --n)
-      spawn_worker();
+      if (!spawn_worker()) break;
   }
   if (close) close_processes();
   update_liveness();
@@ -77,7 +77,10 @@ bool PoolCore::start_task(const TaskPtr& task, WorkerId id) {
   if (!task || !task->future->set_running()) return false;
   WorkerHandles& worker = handles_.at(id);
   task->delivery = worker.delivery;
+  task->worker = worker.description;
   RunRequest request{task->id, task->invocation, task->plugin_cache_dir};
+  if (worker.slot > 0)
+    request = for_launcher(std::move(request), options_.launchers[worker.slot - 1]);
   if (request.invocation.launch.environment == worker.environment) {
     request.invocation.launch.environment = nullptr;  // the worker has it already
   } else {
@@ -119,32 +122,75 @@ void PoolCore::finish_if_drained() {
   drained_.notify_all();
 }
 
-void PoolCore::spawn_worker() {
+bool PoolCore::spawn_worker() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto slot = slots_.pick(now);
+  if (!slot) {
+    // Every slot with room rests: pump again once the first may start a worker.
+    if (auto at = slots_.next_start(now)) {
+      slot_retry_timer_.expires_at(*at);
+      slot_retry_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) pump();
+      });
+    }
+    return false;
+  }
   WorkerId id = next_worker_++;
+  slots_.started(*slot);
   scheduler_.worker_started(id);
   lifecycle_.starting(id);
-  handles_.emplace(id, WorkerHandles(boost::asio::make_strand(*delivery_)));
-  spawner_->spawn(id);
+  handles_.emplace(id, WorkerHandles(boost::asio::make_strand(*delivery_), *slot));
+  spawner_->spawn(id, *slot);
+  return true;
 }
 
 void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
-                          process::UniqueFd pidfd) {
+                          process::UniqueFd pidfd, process::UniqueFd launcher_stderr) {
   lifecycle_.spawned(id, pid);
   auto& worker = handles_.at(id);
   worker.pidfd = std::move(pidfd);
   worker.connection = std::make_shared<WorkerConnection>(
-      io_, id, pid, channel.release(),
+      io_, id, pid, channel.release(), worker.slot == 0,
       WorkerConnection::Handlers{
           [this](WorkerId w, const Frame& frame, std::vector<process::UniqueFd> fds) {
             on_frame(w, frame, std::move(fds));
           },
-          [this](WorkerId w, const std::string& reason) { on_protocol_error(w, reason); },
+          [this](WorkerId w, errc code, const std::string& reason) {
+            on_protocol_error(w, code, reason);
+          },
           [this](WorkerId w) { on_channel_closed(w); }});
   worker.connection->start();
+  if (worker.slot == 0) return;
+  worker.launcher_stderr = std::make_shared<LauncherStderr>(io_, std::move(launcher_stderr));
+  worker.launcher_stderr->start();
+  // A launcher that never connects (a host that drops packets, a Slurm queue that never
+  // schedules the step) is killed once its start_timeout has passed.
+  const auto timeout = options_.launchers[worker.slot - 1].start_timeout;
+  worker.greeting_timer = std::make_shared<boost::asio::steady_timer>(io_, timeout);
+  worker.greeting_timer->async_wait([this, id, timeout](boost::system::error_code ec) {
+    if (ec || lifecycle_.phase(id) != WorkerLifecycle::Phase::starting) return;
+    kill_worker(id, "the worker did not greet the pool within " + std::to_string(timeout.count()) +
+                        " ms of its launcher's start");
+  });
+}
+
+void PoolCore::launcher_failed(std::size_t slot, WorkerFailure failure) {
+  const bool version_mismatch = failure.code == errc::worker_version_mismatch;
+  // Another protocol version will not change by trying again.
+  bool retired = slots_.failed(slot, failure.message, std::chrono::steady_clock::now());
+  while (version_mismatch && !retired)
+    retired = slots_.failed(slot, failure.message, std::chrono::steady_clock::now());
+  if (!retired) return;
+  scheduler_.set_max_workers(slots_.capacity());
+  if (slots_.exhausted()) {
+    break_pool(version_mismatch ? errc::worker_version_mismatch : errc::workers_unavailable,
+               "no pool worker can be started: " + slots_.failures());
+  }
 }
 
 void PoolCore::on_spawn_failed(WorkerId id, const std::string& reason, bool shortage) {
   lifecycle_.ended(id, reason, true);
+  slots_.ended(handles_.at(id).slot);
   handles_.erase(id);
   scheduler_.worker_lost(id);
   const std::string why = "a pool worker could not be started: " + reason;
@@ -196,10 +242,17 @@ PoolCore::TaskPtr PoolCore::running_on(WorkerId worker) {
 void PoolCore::on_frame(WorkerId worker, const Frame& frame, std::vector<process::UniqueFd> fds) {
   try {
     switch (frame.type) {
-      case FrameType::ready:
+      case FrameType::hello:
+        return;  // the decoder checked its protocol version
+      case FrameType::ready: {
         lifecycle_.ready(worker);
         scheduler_.worker_ready(worker);
+        auto& handles = handles_.at(worker);
+        handles.description = PayloadReader(frame.payload).string();
+        slots_.ready(handles.slot);
+        if (handles.greeting_timer) handles.greeting_timer->cancel();
         break;
+      }
       case FrameType::pong:
         if (liveness_) liveness_->answered(worker, Liveness::Clock::now());
         return arm_liveness_timer();
@@ -220,7 +273,7 @@ void PoolCore::on_frame(WorkerId worker, const Frame& frame, std::vector<process
     }
   } catch (const ProtocolError& e) {
     handles_.at(worker).connection->close();
-    on_protocol_error(worker, e.what());
+    on_protocol_error(worker, errc::protocol_error, e.what());
     return;
   }
   pump();
@@ -283,8 +336,15 @@ void PoolCore::on_task_frame(WorkerId worker, const Frame& frame,
   }
 }
 
-void PoolCore::on_protocol_error(WorkerId worker, const std::string& reason) {
-  lifecycle_.failing(worker, {errc::protocol_error, "protocol error: " + reason});
+void PoolCore::on_protocol_error(WorkerId worker, errc code, const std::string& reason) {
+  lifecycle_.failing(worker,
+                     {code, code == errc::protocol_error ? "protocol error: " + reason : reason});
+  // Its channel is closed: a worker exits then, but a launcher whose far end does not
+  // read its stdin would not; it is killed if it has not exited in time.
+  if (liveness_) {
+    liveness_->closed(worker, Liveness::Clock::now());
+    arm_liveness_timer();
+  }
 }
 
 void PoolCore::on_channel_closed(WorkerId id) {
@@ -300,7 +360,11 @@ void PoolCore::on_worker_exit(pid_t pid, int wait_status) {
   auto id = lifecycle_.find(pid);
   if (!id) return;
   if (auto& connection = handles_.at(*id).connection) connection->drain(true);  // its last frames
-  worker_gone(*id, describe_exit(pid, wait_status));
+  const std::size_t slot = handles_.at(*id).slot;
+  worker_gone(*id,
+              describe_exit(slot == 0 ? "pool worker " + std::to_string(pid)
+                                      : slots_.name(slot) + " (pid " + std::to_string(pid) + ")",
+                            wait_status));
 }
 
 void PoolCore::on_spawner_gone(const std::string& reason) {
@@ -322,10 +386,28 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
     closing = closing_;
   }
   Scheduler::Lost lost = scheduler_.worker_lost(id);  // a prefetched task goes back
+  WorkerHandles& handles = handles_.at(id);
+  std::string launcher_said;
+  if (handles.launcher_stderr) {
+    launcher_said = handles.launcher_stderr->tail();
+    handles.launcher_stderr->close();
+  }
+  if (handles.greeting_timer) handles.greeting_timer->cancel();
+  const std::size_t slot = handles.slot;
   WorkerLifecycle::End end = lifecycle_.ended(id, how, closing && !lost.failed);
+  if (!launcher_said.empty()) {
+    end.task_failure.message += "; its launcher said: " + launcher_said;
+    if (end.pool_failure) end.pool_failure->message += "; its launcher said: " + launcher_said;
+  }
   if (liveness_) liveness_->gone(id);
-  if (auto& connection = handles_.at(id).connection) connection->close();
+  if (auto& connection = handles.connection) connection->close();
   handles_.erase(id);
+  slots_.ended(slot);
+  // A launcher's worker that never became ready fails its launcher, not the pool.
+  if (slot > 0 && end.pool_failure) {
+    launcher_failed(slot, {end.task_failure.code, end.pool_failure->message});
+    end.pool_failure.reset();
+  }
 
   if (lost.cancelled) {
     if (auto task = find_task(*lost.cancelled)) cancelled(task);

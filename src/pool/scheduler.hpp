@@ -89,6 +89,8 @@ class Scheduler {
   // each worker a revoke; its answer comes through revoked() (or, if it had already
   // started the task, through task_finished()).
   std::vector<Assignment> revocations();
+  // Fewer (or more) workers may exist from now on: a launcher left the rotation.
+  void set_max_workers(std::size_t max_workers) { max_workers_ = max_workers; }
   // How many workers to start now so that every runnable task has one.
   std::size_t workers_to_start() const;
 

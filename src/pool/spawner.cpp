@@ -18,6 +18,8 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
+#include <string_view>
 #include <system_error>
 
 namespace libterraform::pool {
@@ -27,10 +29,14 @@ namespace asio = boost::asio;
 
 constexpr int kChannelFd = 3;
 constexpr int kChildrenFd = 4;
-constexpr char kSpawnRequest = 'w';
+
+// What the parent asks: a worker, forked (launcher 0) or started through a launcher.
+struct Request {
+  std::uint32_t launcher;
+};
 
 // What the spawner tells the parent: fixed-size records, the worker's channel and
-// pidfd riding along with a `spawned` one.
+// pidfd (and a launcher's stderr) riding along with a `spawned` one.
 struct Record {
   enum Kind : std::int32_t { spawned = 1, spawn_failed, exited } kind;
   std::int32_t pid;
@@ -48,27 +54,72 @@ void report_exits() {
     send_record({Record::exited, pid, status});
 }
 
-void spawn_worker(const std::function<void()>& initializer) {
+// The launcher's child, after fork: its stdin and stdout are the channel, its stderr
+// the pipe the parent reads; a process group of its own, so that a Ctrl-C or a
+// `timeout` meant for the host reaches neither the launcher nor, through it, the
+// remote worker (srun forwards SIGINT to its task); default signal handling.
+[[noreturn]] void exec_launcher(int channel, int error_pipe, char* const* argv) {
+  ::setpgid(0, 0);
+  ::dup2(channel, STDIN_FILENO);
+  ::dup2(channel, STDOUT_FILENO);
+  ::dup2(error_pipe, STDERR_FILENO);
+  ::syscall(SYS_close_range, 3, ~0U, 0);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD})
+    (void)::signal(sig, SIG_DFL);
+  sigset_t none;
+  ::sigemptyset(&none);
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): a child of fork has this one thread
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execvp(argv[0], argv);
+  const int error = errno;
+  constexpr std::string_view kCannot = "cannot run the launcher: ";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, kCannot.data(), kCannot.size());
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): this process has one thread
+  const char* reason = ::strerror(error);
+  n = ::write(STDERR_FILENO, reason, std::strlen(reason));
+  ::_exit(127);
+}
+
+void spawn_worker(const std::function<void()>& initializer, const SpawnerLaunchers& launchers,
+                  std::uint32_t launcher) {
+  if (launcher > launchers.size()) {
+    send_record({Record::spawn_failed, 0, EINVAL});
+    return;
+  }
   int pair[2];
+  int error_pipe[2] = {-1, -1};
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     send_record({Record::spawn_failed, 0, errno});
     return;
   }
+  if (launcher > 0 && ::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    send_record({Record::spawn_failed, 0, errno});
+    ::close(pair[0]);
+    ::close(pair[1]);
+    return;
+  }
   pid_t pid = ::fork();
-  if (pid == 0) worker_main(pair[1], initializer);  // replaces fd 3, closes the rest
+  if (pid == 0) {
+    if (launcher == 0) worker_main(pair[1], initializer);  // replaces fd 3, closes the rest
+    exec_launcher(pair[1], error_pipe[1], launchers[launcher - 1].data());
+  }
   int error = errno;
   ::close(pair[1]);
+  if (error_pipe[1] >= 0) ::close(error_pipe[1]);
   if (pid < 0) {
     send_record({Record::spawn_failed, 0, error});
   } else {
     // The worker cannot have been reaped yet: only this process reaps it. Without a
     // pidfd the parent refuses the worker, which then sees its channel close and exits.
     int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-    const std::array<int, 2> fds{pair[0], pidfd};
-    send_record({Record::spawned, pid, 0}, std::span(fds).first(pidfd < 0 ? 1 : 2));
+    const std::array<int, 3> fds{pair[0], pidfd, error_pipe[0]};
+    const std::size_t count = pidfd < 0 ? 1 : launcher > 0 ? 3 : 2;
+    send_record({Record::spawned, pid, static_cast<std::int32_t>(launcher)},
+                std::span(fds).first(count));
     if (pidfd >= 0) ::close(pidfd);
   }
   ::close(pair[0]);
+  if (error_pipe[0] >= 0) ::close(error_pipe[0]);
 }
 
 // Leaves the spawner with its channel at 3 and nothing else of the host's but its
@@ -98,7 +149,8 @@ void isolate(int channel_fd, int parent_end) {
 // The spawner's loop. It runs in a fork of a possibly multi-threaded parent, so it
 // allocates nothing: system calls on stack buffers only.
 [[noreturn]] void spawner_main(int channel_fd, int parent_end,
-                               const std::function<void()>& initializer) {
+                               const std::function<void()>& initializer,
+                               const SpawnerLaunchers& launchers) {
   isolate(channel_fd, parent_end);
   sigset_t children;
   ::sigemptyset(&children);
@@ -116,11 +168,11 @@ void isolate(int channel_fd, int parent_end) {
       report_exits();
     }
     if (fds[0].revents) {
-      char request = 0;
-      ssize_t n = ::read(kChannelFd, &request, 1);
+      Request request{};
+      ssize_t n = ::recv(kChannelFd, &request, sizeof request, MSG_WAITALL);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the pool is done with us, or gone
-      if (request == kSpawnRequest) spawn_worker(initializer);
+      if (n != sizeof request) break;  // the pool is done with us, or gone
+      spawn_worker(initializer, launchers, request.launcher);
     }
   }
   // Each worker exits once its own channel closes; wait for them all.
@@ -133,14 +185,24 @@ void isolate(int channel_fd, int parent_end) {
 
 std::shared_ptr<Spawner> Spawner::start(asio::io_context& io,
                                         const std::function<void()>& worker_initializer,
+                                        const std::vector<std::vector<std::string>>& launchers,
                                         Handlers handlers) {
+  // Every launcher's argv as exec wants it, built now: the spawner allocates nothing.
+  std::vector<std::vector<std::string>> kept = launchers;
+  SpawnerLaunchers argvs;
+  for (auto& argv : kept) {
+    auto& pointers = argvs.emplace_back();
+    for (auto& arg : argv)
+      pointers.push_back(arg.data());
+    pointers.push_back(nullptr);
+  }
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     throw Error(errc::spawn_failed, "socketpair: " + std::generic_category().message(errno));
   }
   pair[0] = process::above_stdio(pair[0]);
   pid_t pid = ::fork();
-  if (pid == 0) spawner_main(pair[1], pair[0], worker_initializer);
+  if (pid == 0) spawner_main(pair[1], pair[0], worker_initializer, argvs);
   ::close(pair[1]);
   if (pid < 0) {
     int error = errno;
@@ -162,14 +224,15 @@ Spawner::Spawner(asio::io_context& io, pid_t pid, int channel, Handlers handlers
       socket_(io, asio::local::stream_protocol(), channel),
       process_(io.get_executor(), pid) {}
 
-void Spawner::spawn(WorkerId worker) {
+void Spawner::spawn(WorkerId worker, std::size_t launcher) {
   if (!alive_) {
     handlers_.on_spawn_failed(worker, "the pool's spawner process is gone", false);
     return;
   }
   pending_.push_back(worker);
   boost::system::error_code ec;
-  asio::write(socket_, asio::buffer(&kSpawnRequest, 1), ec);
+  const Request request{static_cast<std::uint32_t>(launcher)};
+  asio::write(socket_, asio::buffer(&request, sizeof request), ec);
   if (ec) {
     pending_.pop_back();
     handlers_.on_spawn_failed(worker, "the pool's spawner process is gone: " + ec.message(), false);
@@ -224,10 +287,13 @@ void Spawner::drain() {
           handlers_.on_spawn_failed(
               worker, "its channel could not be received: " + process::descriptors_exhausted(),
               true);
-        } else if (fds.size() != 2) {
+        } else if (fds.size() != (record.value > 0 ? 3U : 2U)) {
           handlers_.on_spawn_failed(worker, "no pidfd could be opened for the new worker", false);
         } else {
-          handlers_.on_spawned(worker, record.pid, std::move(fds[0]), std::move(fds[1]));
+          process::UniqueFd launcher_stderr =
+              fds.size() > 2 ? std::move(fds[2]) : process::UniqueFd();
+          handlers_.on_spawned(worker, record.pid, std::move(fds[0]), std::move(fds[1]),
+                               std::move(launcher_stderr));
         }
         break;
       }

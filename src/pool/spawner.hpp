@@ -11,14 +11,22 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace libterraform::pool {
+
+// Each launcher's argv, ready for exec (null-terminated), pointing into strings that
+// outlive the spawner's fork.
+using SpawnerLaunchers = std::vector<std::vector<char*>>;
 
 // Where the pool's workers come from: a small process forked once, when the pool is
 // built, that stays single-threaded and forks every worker on request. A worker is
 // thus never forked from a multi-threaded process, and cannot inherit a lock held by
 // one of the application's threads (fork only makes malloc safe). The spawner reaps
 // the workers and reports how each one ended.
+//
+// A worker of a launcher (PoolOptions::launchers) is the launcher's process instead,
+// exec'd with the channel as its stdin and stdout and a pipe as its stderr.
 //
 // It keeps the host's standard streams (or /dev/null where the host had closed them)
 // and nothing else of the host's. It ignores SIGINT, SIGTERM, SIGHUP and SIGQUIT, as
@@ -30,8 +38,10 @@ class Spawner : public std::enable_shared_from_this<Spawner> {
  public:
   struct Handlers {
     // A worker requested with spawn() is running: its pid, the parent's end of its
-    // channel and a pidfd to signal it by. Answers come in request order.
-    std::function<void(WorkerId, pid_t, process::UniqueFd channel, process::UniqueFd pidfd)>
+    // channel, a pidfd to signal it by and, for a launcher's, the read end of its
+    // stderr. Answers come in request order.
+    std::function<void(WorkerId, pid_t, process::UniqueFd channel, process::UniqueFd pidfd,
+                       process::UniqueFd launcher_stderr)>
         on_spawned;
     // `shortage`: for want of a resource that may come back (descriptors, processes,
     // memory), not for good.
@@ -44,11 +54,14 @@ class Spawner : public std::enable_shared_from_this<Spawner> {
 
   // Forks the spawner. Call from the constructing thread, before the pool's own
   // threads start. Throws Error(spawn_failed).
+  // `launchers`: each launcher's whole argv (the worker program appended).
   static std::shared_ptr<Spawner> start(boost::asio::io_context& io,
                                         const std::function<void()>& worker_initializer,
+                                        const std::vector<std::vector<std::string>>& launchers,
                                         Handlers handlers);
 
-  void spawn(WorkerId worker);
+  // A worker: forked (launcher 0), or through launcher n (1-based).
+  void spawn(WorkerId worker, std::size_t launcher = 0);
   // Closes the channel: the spawner reaps its remaining workers and exits.
   void close();
   // Ends a spawner that does not exit (stopped): SIGKILL. Its workers are not touched.

@@ -1,5 +1,7 @@
 #include "pool/wire.hpp"
 
+#include "libterraform/version.hpp"
+
 #include <cstring>
 
 namespace libterraform::pool {
@@ -14,6 +16,7 @@ struct Header {
 };
 static_assert(sizeof(Header) == kHeaderSize);
 
+// Greeting frames are made by the decoder from the greeting line, never sent.
 bool known_type(std::uint8_t type) {
   return (type >= static_cast<std::uint8_t>(FrameType::run) &&
           type <= static_cast<std::uint8_t>(FrameType::escalate)) ||
@@ -21,21 +24,86 @@ bool known_type(std::uint8_t type) {
           type <= static_cast<std::uint8_t>(FrameType::stopping));
 }
 
+Header little_endian(Header header) {
+  header.magic = to_little_endian(header.magic);
+  header.length = to_little_endian(header.length);
+  return header;
+}
+
+constexpr std::string_view kGreetingStart = "libterraform-worker protocol=";
+
 }  // namespace
 
 std::string encode_frame(FrameType type, std::string_view payload) {
   if (payload.size() > kMaxPayload) throw ProtocolError("frame payload too large");
-  Header header{kFrameMagic, kProtocolVersion, static_cast<std::uint8_t>(type), 0,
-                static_cast<std::uint32_t>(payload.size())};
+  Header header = little_endian({kFrameMagic, kProtocolVersion, static_cast<std::uint8_t>(type), 0,
+                                 static_cast<std::uint32_t>(payload.size())});
   std::string frame(reinterpret_cast<const char*>(&header), kHeaderSize);
   frame.append(payload);
   return frame;
 }
 
+std::string encode_greeting() {
+  return std::string(kGreetingStart) + std::to_string(kProtocolVersion) +
+         " version=" + std::string(version()) + "\n";
+}
+
+std::string FrameDecoder::shown_start() const {
+  std::string shown;
+  for (unsigned char c : std::string_view(buffer_).substr(0, 80)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      shown += static_cast<char>(c);
+    } else {
+      constexpr std::string_view kHex = "0123456789abcdef";
+      shown += c == '\n' ? std::string("\\n") : std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    }
+  }
+  return "\"" + shown + (buffer_.size() > 80 ? "\"..." : "\"");
+}
+
+std::optional<Frame> FrameDecoder::next_greeting() {
+  const std::string_view seen(buffer_);
+  const std::size_t compared = std::min(seen.size(), kGreetingStart.size());
+  const std::size_t end = seen.find('\n');
+  // Not a greeting: said once a whole line (or kMaxGreeting bytes) has come, to show it.
+  if (end == std::string_view::npos && seen.size() < kMaxGreeting) return std::nullopt;
+  if (seen.substr(0, compared) != kGreetingStart.substr(0, compared) ||
+      end == std::string_view::npos) {
+    throw ProtocolError("the worker's stream does not begin with its greeting: it begins with " +
+                        shown_start() +
+                        " (is something else printing to stdout first, such as a shell "
+                        "start-up file?)");
+  }
+  // "<protocol> version=<library version>"
+  const std::string_view fields = seen.substr(kGreetingStart.size(), end - kGreetingStart.size());
+  const std::size_t space = fields.find(" version=");
+  const std::string_view protocol = fields.substr(0, space);
+  const std::string_view worker_version =
+      space == std::string_view::npos ? "unknown" : fields.substr(space + 9);
+  if (protocol != std::to_string(kProtocolVersion)) {
+    throw VersionMismatch("the worker speaks protocol " + std::string(protocol) +
+                          " (libterraform-worker " + std::string(worker_version) +
+                          "), this pool speaks protocol " + std::to_string(kProtocolVersion) +
+                          " (libterraform " + std::string(version()) + ")");
+  }
+  Frame hello{FrameType::hello, std::string(worker_version)};
+  buffer_.erase(0, end + 1);
+  expect_greeting_ = false;
+  return hello;
+}
+
+std::string FrameDecoder::end_of_stream_error() const {
+  if (!expect_greeting_) return "truncated frame from worker";
+  return "the worker's stream ended before its greeting" +
+         (buffer_.empty() ? std::string() : ", after " + shown_start());
+}
+
 std::optional<Frame> FrameDecoder::next() {
+  if (expect_greeting_) return next_greeting();
   if (buffer_.size() < kHeaderSize) return std::nullopt;
   Header header;
   std::memcpy(&header, buffer_.data(), kHeaderSize);
+  header = little_endian(header);
   if (header.magic != kFrameMagic) throw ProtocolError("bad frame magic");
   if (header.version != kProtocolVersion) {
     throw ProtocolError("unsupported protocol version " + std::to_string(header.version));

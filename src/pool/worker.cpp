@@ -1,6 +1,7 @@
 #include "pool/worker.hpp"
 
 #include "libterraform/errors.hpp"
+#include "libterraform/pool_worker.hpp"
 #include "pool/messages.hpp"
 #include "pool/plugin_cache.hpp"
 #include "process/fd_passing.hpp"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <deque>
 #include <span>
 
@@ -25,35 +27,35 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kChannelFd = 3;
-constexpr int kTerminationFd = 4;  // a signalfd for SIGTERM
+constexpr int kChannelFd = 3;  // a local worker's channel
+int termination_fd = -1;       // a signalfd for SIGTERM
 
 // How long a worker whose parent died waits before it interrupts terraform. A stop of a
 // whole service (systemd's default, say) sends SIGTERM to every process of it, in no
 // fixed order: terraform gets one, and the parent's death may be seen here before this
 // worker's own SIGTERM arrives. A SIGTERM within this window means terraform has had
 // its interrupt, and a SIGINT from here would be its second.
+// A remote worker's parent is on another host, out of reach of that stop: it interrupts
+// terraform at once.
 constexpr std::chrono::milliseconds kParentGoneSettle = 500ms;
 
-// The worker's end of its channel: blocking sends, reads on demand.
+// The worker's end of its channel: blocking sends, reads on demand. A local worker's
+// channel is one socket, and terraform's descriptors ride along with `started`; a
+// remote worker's is its stdin and stdout, and nothing rides along.
 class Channel {
  public:
-  // Sends a whole frame; `fds` ride along with its first byte. False once the parent
-  // is gone.
+  Channel(int in_fd, int out_fd, bool pass_fds)
+      : in_fd_(in_fd), out_fd_(out_fd), pass_fds_(pass_fds) {}
+
+  int in_fd() const { return in_fd_; }
+
+  // Writes the greeting, the stream's first bytes.
+  void greet() { write_all(encode_greeting(), {}); }
+
+  // Sends a whole frame; `fds` ride along with its first byte on a local channel. False
+  // once the parent is gone.
   bool send(FrameType type, std::string_view payload, std::span<const int> fds = {}) {
-    if (parent_gone_) return false;
-    std::string frame = encode_frame(type, payload);
-    std::string_view rest = frame;
-    while (!rest.empty()) {
-      ssize_t sent = process::send_with_fds(kChannelFd, rest.data(), rest.size(), fds);
-      if (sent <= 0) {
-        parent_gone_ = true;
-        return false;
-      }
-      fds = {};
-      rest.remove_prefix(static_cast<std::size_t>(sent));
-    }
-    return true;
+    return write_all(encode_frame(type, payload), pass_fds_ ? fds : std::span<const int>{});
   }
 
   // Reads what is there (the channel is readable). False at end of stream: the parent
@@ -62,7 +64,7 @@ class Channel {
     std::array<char, 65536> buffer;
     ssize_t n;
     do {
-      n = ::recv(kChannelFd, buffer.data(), buffer.size(), 0);
+      n = ::read(in_fd_, buffer.data(), buffer.size());
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
       parent_gone_ = true;
@@ -74,7 +76,7 @@ class Channel {
 
   // Reads what has arrived, without waiting. False at end of stream.
   bool poll_available() {
-    pollfd readable{kChannelFd, POLLIN, 0};
+    pollfd readable{in_fd_, POLLIN, 0};
     while (!parent_gone_ && ::poll(&readable, 1, 0) > 0) {
       if (!read_available()) return false;
     }
@@ -93,6 +95,26 @@ class Channel {
   bool parent_gone() const { return parent_gone_; }
 
  private:
+  bool write_all(const std::string& bytes, std::span<const int> fds) {
+    if (parent_gone_) return false;
+    std::string_view rest = bytes;
+    while (!rest.empty()) {
+      ssize_t sent = fds.empty() ? ::write(out_fd_, rest.data(), rest.size())
+                                 : process::send_with_fds(out_fd_, rest.data(), rest.size(), fds);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent <= 0) {
+        parent_gone_ = true;
+        return false;
+      }
+      fds = {};
+      rest.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    return true;
+  }
+
+  int in_fd_;
+  int out_fd_;
+  bool pass_fds_;
   FrameDecoder decoder_;
   bool parent_gone_ = false;
 };
@@ -102,19 +124,20 @@ class Channel {
   ::_exit(2);
 }
 
-// Keeps only the channel (at 3) and the standard streams the spawner left, and sets
-// up the signals: SIGINT, SIGHUP and SIGQUIT are ignored (the parent decides what to
-// interrupt, through the channel); SIGTERM is read from a signalfd.
+// Keeps only the channel and the standard streams (a local worker: the channel at 3,
+// the streams the spawner left; a remote worker: its stdin and stdout are the channel),
+// and sets up the signals: SIGINT, SIGHUP and SIGQUIT are ignored (the parent decides
+// what to interrupt, through the channel); SIGTERM is read from a signalfd.
 //
 // The worker leads a process group of its own, as its terraform does: a signal sent to
 // the host's group (`timeout`, a shell's kill of a job) reaches the host, which decides
 // what to interrupt, and never a worker, which would take it as terraform's interrupt
 // when terraform has had none. A SIGTERM that reaches a worker was sent to it alone, or
-// to every process of the service (systemd's stop), terraform included.
-void isolate(int channel_fd) {
+// to every process of the service (systemd's stop, Slurm's scancel), terraform included.
+void isolate(std::optional<int> channel_fd) {
   ::setpgid(0, 0);
-  if (channel_fd != kChannelFd) ::dup2(channel_fd, kChannelFd);
-  ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  if (channel_fd && *channel_fd != kChannelFd) ::dup2(*channel_fd, kChannelFd);
+  ::syscall(SYS_close_range, channel_fd ? kChannelFd + 1 : 3, ~0U, 0);
   // signal() fails only for an invalid signal or handler, and these are valid.
   (void)::signal(SIGPIPE, SIG_IGN);  // a broken channel is an error code here, not a signal
   for (int sig : {SIGINT, SIGHUP, SIGQUIT})
@@ -124,16 +147,17 @@ void isolate(int channel_fd) {
   sigset_t termination;
   ::sigemptyset(&termination);
   ::sigaddset(&termination, SIGTERM);
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): a child of fork has this one thread
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): this process has this one thread
   ::sigprocmask(SIG_SETMASK, &termination, nullptr);
-  if (::signalfd(-1, &termination, SFD_CLOEXEC | SFD_NONBLOCK) != kTerminationFd) ::_exit(3);
+  termination_fd = ::signalfd(-1, &termination, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (termination_fd < 0) ::_exit(3);
 }
 
 // Reads the SIGTERMs waiting in the signalfd; true if there was one.
 bool take_termination_signals() {
   bool any = false;
   signalfd_siginfo info;
-  while (::read(kTerminationFd, &info, sizeof info) == sizeof info)
+  while (::read(termination_fd, &info, sizeof info) == sizeof info)
     any = true;
   return any;
 }
@@ -256,7 +280,8 @@ void enter_plugin_cache(Channel& channel, const RunRequest& request, WorkerState
   }
 }
 
-void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
+void run_one(Channel& channel, const RunRequest& request, WorkerState& state,
+             std::chrono::milliseconds parent_gone_settle) {
   take_termination_signals();  // one that came while idle was not meant for this terraform
   std::optional<process::LaunchSpec> cache_launch;  // the launch, pointed at the cache
   std::optional<PluginCacheSession> plugin_cache;
@@ -293,7 +318,7 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
   };
   auto on_channel = [&]() -> process::ControlEvent {
     if (!channel.read_available()) {
-      return {process::StopReason::owner_gone, true, kParentGoneSettle};
+      return {process::StopReason::owner_gone, true, parent_gone_settle};
     }
     process::ControlEvent event;
     try {
@@ -314,18 +339,31 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state) {
     tell_stopping();
     return {.stop = process::StopReason::interrupted, .already_interrupted = true};
   };
-  how.controls = {{kChannelFd, on_channel}, {kTerminationFd, on_termination}};
+  how.controls = {{channel.in_fd(), on_channel}, {termination_fd, on_termination}};
   process::ChildExit exit = process::wait_blocking(child, how);
   // Only a successful init's packages are known complete.
   if (plugin_cache && exit.retcode == 0) plugin_cache->publish();
   channel.send(FrameType::finished, encode(Finished{request.run_id, exit}));
 }
 
-}  // namespace
+// How the pool's reports name this worker: "HOST pid PID", and " slurm JOB.STEP" in a
+// Slurm step.
+std::string describe_self() {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::string description = std::string(host.data()) + " pid " + std::to_string(::getpid());
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): this process has one thread
+  const char* job = std::getenv("SLURM_JOB_ID");
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): this process has one thread
+  const char* step = std::getenv("SLURM_STEP_ID");
+  if (job && step) description += std::string(" slurm ") + job + "." + step;
+  return description;
+}
 
-void worker_main(int channel_fd, const std::function<void()>& initializer) {
-  isolate(channel_fd);
-  Channel channel;
+// The worker's loop, from its greeting to its exit.
+[[noreturn]] void serve(Channel& channel, const std::function<void()>& initializer,
+                        std::chrono::milliseconds parent_gone_settle) {
+  channel.greet();
   if (initializer) {
     try {
       initializer();
@@ -335,7 +373,7 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
       fail(channel, "worker initializer threw");
     }
   }
-  channel.send(FrameType::ready, {});
+  channel.send(FrameType::ready, PayloadWriter().string(describe_self()).take());
 
   WorkerState state;
   while (!state.shutdown_requested && !channel.parent_gone()) {
@@ -351,7 +389,7 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
       if (state.waiting.empty()) continue;
       RunRequest request = std::move(state.waiting.front());
       state.waiting.pop_front();
-      run_one(channel, request, state);
+      run_one(channel, request, state, parent_gone_settle);
     } catch (const ProtocolError& e) {
       fail(channel, e.what());
     }
@@ -361,4 +399,26 @@ void worker_main(int channel_fd, const std::function<void()>& initializer) {
   ::_exit(0);
 }
 
+}  // namespace
+
+void worker_main(int channel_fd, const std::function<void()>& initializer) {
+  isolate(channel_fd);
+  Channel channel(kChannelFd, kChannelFd, true);
+  serve(channel, initializer, kParentGoneSettle);
+}
+
+void remote_worker_main() {
+  isolate(std::nullopt);
+  Channel channel(STDIN_FILENO, STDOUT_FILENO, false);
+  serve(channel, {}, 0ms);
+}
+
 }  // namespace libterraform::pool
+
+namespace libterraform {
+
+void run_pool_worker() {
+  pool::remote_worker_main();
+}
+
+}  // namespace libterraform

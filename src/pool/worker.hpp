@@ -17,4 +17,11 @@ namespace libterraform::pool {
 // Asio, no iostreams.
 [[noreturn]] void worker_main(int channel_fd, const std::function<void()>& initializer);
 
+// The body of a remote worker (libterraform-worker, started through a launcher such as
+// ssh or srun); never returns. As worker_main, with the channel on stdin and stdout:
+// terraform's descriptors stay here (the parent cannot wind terraform down; this
+// worker does, once its stdin ends), and it interrupts terraform as soon as the parent
+// is gone.
+[[noreturn]] void remote_worker_main();
+
 }  // namespace libterraform::pool

@@ -21,9 +21,10 @@ constexpr std::size_t kFdsPerStart = 3;
 }  // namespace
 
 WorkerConnection::WorkerConnection(asio::io_context& io, WorkerId id, pid_t pid, int channel,
-                                   Handlers handlers)
+                                   bool passes_descriptors, Handlers handlers)
     : id_(id),
       pid_(pid),
+      passes_descriptors_(passes_descriptors),
       handlers_(std::move(handlers)),
       socket_(io, asio::local::stream_protocol(), channel) {}
 
@@ -84,7 +85,7 @@ void WorkerConnection::drain(bool to_the_end) {
       received_fds_.push_back(std::move(fd));
     if (n <= 0) {
       // End of stream: the worker exited (the Spawner reports how) or we closed it.
-      if (decoder_.has_partial()) protocol_error("truncated frame from worker");
+      if (decoder_.has_partial()) protocol_error(decoder_.end_of_stream_error());
       broken_ = true;
       if (!closed_) {
         closed_ = true;
@@ -96,7 +97,7 @@ void WorkerConnection::drain(bool to_the_end) {
     try {
       while (auto frame = decoder_.next()) {
         std::vector<process::UniqueFd> fds;
-        if (frame->type == FrameType::started) {
+        if (frame->type == FrameType::started && passes_descriptors_) {
           if (received_fds_.size() >= kFdsPerStart) {
             for (std::size_t i = 0; i < kFdsPerStart; ++i) {
               fds.push_back(std::move(received_fds_.front()));
@@ -110,6 +111,8 @@ void WorkerConnection::drain(bool to_the_end) {
         }
         handlers_.on_frame(id_, std::move(*frame), std::move(fds));
       }
+    } catch (const VersionMismatch& e) {
+      return protocol_error(e.what(), errc::worker_version_mismatch);
     } catch (const ProtocolError& e) {
       return protocol_error(e.what());
     }
@@ -117,10 +120,10 @@ void WorkerConnection::drain(bool to_the_end) {
   read();
 }
 
-void WorkerConnection::protocol_error(const std::string& reason) {
+void WorkerConnection::protocol_error(const std::string& reason, errc code) {
   if (broken_) return;
   close();
-  handlers_.on_protocol_error(id_, reason);
+  handlers_.on_protocol_error(id_, code, reason);
 }
 
 }  // namespace libterraform::pool

@@ -43,6 +43,9 @@ constexpr CodeText kCodes[] = {
     {errc::plugin_cache_failed, "plugin_cache_failed", "the shared plugin cache could not be used"},
     {errc::read_failed, "read_failed", "a directory or file of the module tree could not be read"},
     {errc::git_failed, "git_failed", "git could not say what changed"},
+    {errc::worker_version_mismatch, "worker_version_mismatch",
+     "a remote pool worker speaks another protocol version"},
+    {errc::workers_unavailable, "workers_unavailable", "no pool worker can be started"},
 };
 
 constexpr bool in_enum_order() {
@@ -50,7 +53,8 @@ constexpr bool in_enum_order() {
     if (static_cast<std::size_t>(kCodes[i].code) != i + 1) return false;
   return true;
 }
-static_assert(in_enum_order() && std::size(kCodes) == static_cast<std::size_t>(errc::git_failed),
+static_assert(in_enum_order() &&
+                  std::size(kCodes) == static_cast<std::size_t>(errc::workers_unavailable),
               "every errc has one row, in order");
 
 const CodeText* text_of(int value) {

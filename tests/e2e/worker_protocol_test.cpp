@@ -31,6 +31,8 @@ class TestParent {
     if (pid_ == 0) worker_main(pair[1], {});
     ::close(pair[1]);
     fd_ = pair[0];
+    auto hello = receive();
+    EXPECT_TRUE(hello && hello->type == FrameType::hello && hello->payload == version());
   }
   ~TestParent() {
     if (fd_ >= 0) ::close(fd_);
@@ -104,7 +106,7 @@ class TestParent {
  private:
   pid_t pid_ = -1;
   int fd_ = -1;
-  FrameDecoder decoder_;
+  FrameDecoder decoder_{true};
 };
 
 RunRequest helper_request(RunId id, std::vector<std::string> args) {

@@ -214,10 +214,10 @@ TEST(ThrowError, MapsCodesBackToExceptionTypes) {
 TEST(ErrorCategory, EveryCodeHasItsNameAndMessage) {
   EXPECT_STREQ(error_category().name(), "libterraform");
   EXPECT_EQ(to_string(errc::command_failed), "command_failed");
-  EXPECT_EQ(to_string(errc::git_failed), "git_failed");
+  EXPECT_EQ(to_string(errc::workers_unavailable), "workers_unavailable");
   EXPECT_EQ(make_error_code(errc::worker_died).message(), "the pool worker running the task died");
   for (int value = static_cast<int>(errc::command_failed);
-       value <= static_cast<int>(errc::git_failed); ++value) {
+       value <= static_cast<int>(errc::workers_unavailable); ++value) {
     const auto code = static_cast<errc>(value);
     EXPECT_NE(to_string(code), "unknown") << value;
     EXPECT_NE(make_error_code(code).message(), "unknown libterraform error") << value;

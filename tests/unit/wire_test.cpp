@@ -2,6 +2,7 @@
 
 #include "pool/wire.hpp"
 #include "libterraform/errors.hpp"
+#include "libterraform/version.hpp"
 #include "pool/messages.hpp"
 
 #include <gtest/gtest.h>
@@ -57,6 +58,74 @@ TEST(Frames, MalformedHeadersAreProtocolErrors) {
   std::memcpy(huge.data() + 8, &length, sizeof length);
   EXPECT_THROW(decode(huge), ProtocolError);
   EXPECT_THROW(decode(std::string(kHeaderSize, '\0')), ProtocolError);
+}
+
+TEST(Frames, HeadersAndIntegersAreLittleEndian) {
+  std::string frame = encode_frame(FrameType::output, "abc");
+  EXPECT_EQ(frame.substr(0, 4), "LTFP");  // the magic's bytes, low first
+  EXPECT_EQ(static_cast<unsigned char>(frame[4]), kProtocolVersion);
+  EXPECT_EQ(frame.substr(8, 4), std::string("\x03\0\0\0", 4));  // the length
+  EXPECT_EQ(PayloadWriter().i32(0x01020304).take(), "\x04\x03\x02\x01");
+}
+
+// Greetings, as a parent reads a worker's stream.
+std::vector<Frame> decode_greeted(std::string_view stream) {
+  FrameDecoder decoder(true);
+  std::vector<Frame> frames;
+  for (char c : stream) {
+    decoder.feed(std::string_view(&c, 1));
+    while (auto frame = decoder.next())
+      frames.push_back(*frame);
+  }
+  return frames;
+}
+
+TEST(Greeting, ComesFirstAsAHelloFrameNamingTheWorkersVersion) {
+  auto frames = decode_greeted(encode_greeting() + encode_frame(FrameType::ready, "x"));
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].type, FrameType::hello);
+  EXPECT_EQ(frames[0].payload, version());
+  EXPECT_EQ(frames[1].type, FrameType::ready);
+  EXPECT_EQ(encode_greeting(), "libterraform-worker protocol=" + std::to_string(kProtocolVersion) +
+                                   " version=" + std::string(version()) + "\n");
+}
+
+TEST(Greeting, AnythingBeforeItIsAProtocolErrorShowingWhatCame) {
+  try {
+    decode_greeted("Welcome to host1!\r\n" + encode_greeting());
+    ADD_FAILURE() << "no error";
+  } catch (const VersionMismatch&) {
+    ADD_FAILURE() << "not a version mismatch";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"Welcome to host1!\\x0d\\n"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("start-up file"), std::string::npos) << e.what();
+  }
+  // Said once the line is whole, to show it; a stream that ends first says so.
+  FrameDecoder decoder(true);
+  decoder.feed("libterraform-worker X");
+  EXPECT_FALSE(decoder.next());
+  EXPECT_EQ(decoder.end_of_stream_error(),
+            "the worker's stream ended before its greeting, after \"libterraform-worker X\"");
+  decoder.feed("\n");
+  EXPECT_THROW(decoder.next(), ProtocolError);
+  // A greeting line that never ends.
+  EXPECT_THROW(decode_greeted("libterraform-worker protocol=" + std::string(kMaxGreeting, '5')),
+               ProtocolError);
+}
+
+TEST(Greeting, AnotherProtocolVersionNamesBothVersions) {
+  try {
+    decode_greeted("libterraform-worker protocol=4 version=0.0.9\n");
+    ADD_FAILURE() << "no error";
+  } catch (const VersionMismatch& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("protocol 4 (libterraform-worker 0.0.9)"), std::string::npos) << message;
+    EXPECT_NE(message.find("protocol " + std::to_string(kProtocolVersion) + " (libterraform " +
+                           std::string(version()) + ")"),
+              std::string::npos)
+        << message;
+  }
 }
 
 TEST(Payloads, ShortPayloadsAreProtocolErrors) {
