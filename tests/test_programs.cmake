@@ -97,13 +97,13 @@ if(LIBTERRAFORM_BUILD_TOOLS)
   # Remote workers: libterraform-worker through launchers, among them a private sshd and
   # a one-node Slurm cluster that fixtures start and stop (tests/remote/).
   set(remote_dir ${CMAKE_CURRENT_BINARY_DIR}/remote)
-  libterraform_test(remote_tests LABEL remote FIXTURES sshd SOURCES e2e/remote_workers_test.cpp)
+  libterraform_test(remote_tests LABEL remote FIXTURES sshd slurm SOURCES e2e/remote_workers_test.cpp)
   target_compile_definitions(remote_tests PRIVATE
     LIBTERRAFORM_WORKER_PROGRAM="$<TARGET_FILE:libterraform-worker>"
     LIBTERRAFORM_TFRUN="$<TARGET_FILE:tfrun>"
     LIBTERRAFORM_REMOTE_DIR="${remote_dir}")
   add_dependencies(remote_tests libterraform-worker tfrun)
-  foreach(service sshd)
+  foreach(service sshd slurm)
     add_test(NAME remote.${service}.start
       COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/${service}.sh start ${remote_dir}/${service})
     add_test(NAME remote.${service}.stop

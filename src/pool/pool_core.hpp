@@ -164,7 +164,9 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
   void on_worker_exit(pid_t pid, int wait_status);
   void on_spawner_gone(const std::string& reason);
   // The worker has exited: fail its task, if it had one, and forget it.
-  void worker_gone(WorkerId id, const std::string& how);
+  // `between_commands`: it exited normally, which a worker does only between commands
+  // (a remote one whose host stopped it): a task it never started runs elsewhere.
+  void worker_gone(WorkerId id, const std::string& how, bool between_commands = false);
   // Marks the pool broken: queued tasks fail with `code`, and so will submissions.
   void break_pool(errc code, const std::string& reason);
   void wind_down_orphan(const TaskPtr& task, WorkerFailure failure);

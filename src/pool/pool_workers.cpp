@@ -364,7 +364,8 @@ void PoolCore::on_worker_exit(pid_t pid, int wait_status) {
   worker_gone(*id,
               describe_exit(slot == 0 ? "pool worker " + std::to_string(pid)
                                       : slots_.name(slot) + " (pid " + std::to_string(pid) + ")",
-                            wait_status));
+                            wait_status),
+              WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
 }
 
 void PoolCore::on_spawner_gone(const std::string& reason) {
@@ -378,7 +379,7 @@ void PoolCore::on_spawner_gone(const std::string& reason) {
   pump();
 }
 
-void PoolCore::worker_gone(WorkerId id, const std::string& how) {
+void PoolCore::worker_gone(WorkerId id, const std::string& how, bool between_commands) {
   if (!lifecycle_.exists(id)) return;
   bool closing;
   {
@@ -386,6 +387,11 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how) {
     closing = closing_;
   }
   Scheduler::Lost lost = scheduler_.worker_lost(id);  // a prefetched task goes back
+  if (auto task = lost.failed ? find_task(*lost.failed) : nullptr;
+      task && between_commands && !task->started) {
+    scheduler_.requeue(task->id, task->module);
+    lost.failed.reset();
+  }
   WorkerHandles& handles = handles_.at(id);
   std::string launcher_said;
   if (handles.launcher_stderr) {

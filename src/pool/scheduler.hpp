@@ -76,6 +76,9 @@ class Scheduler {
   // The worker is gone.
   Lost worker_lost(WorkerId worker);
 
+  // Puts a task a lost worker never started back at the front of the queue.
+  void requeue(TaskId task, std::string module) { queue_.push_front({task, std::move(module)}); }
+
   // Keeps a module busy outside any task: while the terraform of a dead worker winds
   // down, nothing else may run there.
   void reserve_module(const std::string& module);

@@ -67,7 +67,7 @@ class Channel {
       n = ::read(in_fd_, buffer.data(), buffer.size());
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
-      parent_gone_ = true;
+      input_ended_ = true;
       return false;
     }
     decoder_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
@@ -77,10 +77,10 @@ class Channel {
   // Reads what has arrived, without waiting. False at end of stream.
   bool poll_available() {
     pollfd readable{in_fd_, POLLIN, 0};
-    while (!parent_gone_ && ::poll(&readable, 1, 0) > 0) {
+    while (!parent_gone() && ::poll(&readable, 1, 0) > 0) {
       if (!read_available()) return false;
     }
-    return !parent_gone_;
+    return !parent_gone();
   }
 
   // The next complete frame, reading as needed. Empty at end of stream.
@@ -92,18 +92,21 @@ class Channel {
   }
 
   std::optional<Frame> next_buffered() { return decoder_.next(); }
-  bool parent_gone() const { return parent_gone_; }
+  // The parent is gone, or going: its end of the channel has closed either way. A
+  // remote worker may still be able to write when its input has ended (Slurm closes a
+  // cancelled step's stdin), so a command's last frames are still sent.
+  bool parent_gone() const { return input_ended_ || output_broken_; }
 
  private:
   bool write_all(const std::string& bytes, std::span<const int> fds) {
-    if (parent_gone_) return false;
+    if (output_broken_) return false;
     std::string_view rest = bytes;
     while (!rest.empty()) {
       ssize_t sent = fds.empty() ? ::write(out_fd_, rest.data(), rest.size())
                                  : process::send_with_fds(out_fd_, rest.data(), rest.size(), fds);
       if (sent < 0 && errno == EINTR) continue;
       if (sent <= 0) {
-        parent_gone_ = true;
+        output_broken_ = true;
         return false;
       }
       fds = {};
@@ -116,7 +119,8 @@ class Channel {
   int out_fd_;
   bool pass_fds_;
   FrameDecoder decoder_;
-  bool parent_gone_ = false;
+  bool input_ended_ = false;
+  bool output_broken_ = false;
 };
 
 [[noreturn]] void fail(Channel& channel, const std::string& message) {
@@ -168,6 +172,7 @@ struct WorkerState {
   std::deque<RunRequest> waiting;
   process::EnvironmentBlock environment;  // of the last command: the parent sends it once
   bool shutdown_requested = false;
+  bool terminated = false;  // a SIGTERM came while a command ran
   std::optional<std::string> protocol_error;
 };
 
@@ -336,6 +341,7 @@ void run_one(Channel& channel, const RunRequest& request, WorkerState& state,
   };
   auto on_termination = [&]() -> process::ControlEvent {
     if (!take_termination_signals()) return {};
+    state.terminated = true;
     tell_stopping();
     return {.stop = process::StopReason::interrupted, .already_interrupted = true};
   };
@@ -361,8 +367,13 @@ std::string describe_self() {
 }
 
 // The worker's loop, from its greeting to its exit.
+//
+// A remote worker that had a SIGTERM while its command ran exits once the command has
+// ended: its host is stopping it (Slurm's scancel sends SIGTERM to every process of the
+// job, then SIGKILL), and the pool starts another. A local worker goes on: its SIGTERM
+// comes with one to the host, which then shuts the pool down.
 [[noreturn]] void serve(Channel& channel, const std::function<void()>& initializer,
-                        std::chrono::milliseconds parent_gone_settle) {
+                        std::chrono::milliseconds parent_gone_settle, bool exit_when_terminated) {
   channel.greet();
   if (initializer) {
     try {
@@ -390,6 +401,7 @@ std::string describe_self() {
       RunRequest request = std::move(state.waiting.front());
       state.waiting.pop_front();
       run_one(channel, request, state, parent_gone_settle);
+      if (exit_when_terminated && state.terminated) break;
     } catch (const ProtocolError& e) {
       fail(channel, e.what());
     }
@@ -404,13 +416,13 @@ std::string describe_self() {
 void worker_main(int channel_fd, const std::function<void()>& initializer) {
   isolate(channel_fd);
   Channel channel(kChannelFd, kChannelFd, true);
-  serve(channel, initializer, kParentGoneSettle);
+  serve(channel, initializer, kParentGoneSettle, false);
 }
 
 void remote_worker_main() {
   isolate(std::nullopt);
   Channel channel(STDIN_FILENO, STDOUT_FILENO, false);
-  serve(channel, {}, 0ms);
+  serve(channel, {}, 0ms, true);
 }
 
 }  // namespace libterraform::pool

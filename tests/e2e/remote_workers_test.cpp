@@ -1,7 +1,7 @@
 // Remote pool workers against real terraform and real processes: libterraform-worker
 // started through launchers. Local launchers (env, sh) stand where the engine does not
-// matter (greeting, faults, path maps); the SSH tests go through a private sshd that a
-// CTest fixture starts (tests/remote/sshd.sh).
+// matter (greeting, faults, path maps); the SSH and Slurm tests go through a private sshd
+// and a one-node Slurm cluster that CTest fixtures start (tests/remote/).
 
 #include "libterraform/libterraform.hpp"
 #include "pool/wire.hpp"
@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -56,6 +57,12 @@ std::vector<std::string> service_prefix(const std::string& service, const std::s
 WorkerLauncher ssh_launcher(unsigned workers = 1) {
   return {
       .argv = service_prefix("sshd", "ssh-prefix"), .workers = workers, .worker_program = kWorker};
+}
+
+WorkerLauncher slurm_launcher(unsigned workers = 1) {
+  return {.argv = service_prefix("slurm", "srun-prefix"),
+          .workers = workers,
+          .worker_program = kWorker};
 }
 
 PoolOptions remote_options(std::vector<WorkerLauncher> launchers, unsigned local_workers = 0) {
@@ -322,6 +329,109 @@ TEST_F(RemoteWorkersTest, AnUnreachableHostFailsTypedWithSshsStderr) {
                                         [&] { pool.command(module).validate().get(); });
   ASSERT_TRUE(e);
   EXPECT_NE(std::string(e->what()).find("exited with status 255"), std::string::npos) << e->what();
+}
+
+// --- through a private one-node Slurm cluster ---
+
+TEST_F(RemoteWorkersTest, SshAndSlurmWorkersShareAMap) {
+  auto modules = make_modules(dir.path(), 20);
+  WhereItRan where;
+  PoolOptions options = remote_options({ssh_launcher(2), slurm_launcher(2)});
+  options.on_start = where.callback();
+  TerraformPool pool(options);
+  for (const auto& result : pool.map("init", modules, {.check = true}))
+    EXPECT_EQ(result.retcode, 0);
+  for (const auto& result : pool.map("validate", modules, {.check = true}))
+    EXPECT_TRUE(result.value->at("valid").get<bool>());
+  auto workers = where.workers();
+  EXPECT_EQ(workers.size(), 4u);
+  auto steps = std::ranges::count_if(
+      workers, [](const std::string& w) { return w.find(" slurm ") != std::string::npos; });
+  EXPECT_EQ(steps, 2) << ::testing::PrintToString(workers);
+}
+
+TEST_F(RemoteWorkersTest, CancelThroughSrunInterruptsTerraformOnce) {
+  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
+  TerraformPool pool(remote_options({slurm_launcher()}));
+  std::atomic<bool> provisioning{false};
+  auto apply = pool.command(module).apply({.on_output = [&](std::string_view line) {
+    if (line.find("provision_start") != std::string_view::npos) provisioning = true;
+  }});
+  ASSERT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
+  EXPECT_FALSE(apply.cancel());
+  const auto& result = apply.get();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.retcode, 1);
+  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
+  EXPECT_TRUE(testing::state_is_clean(module));
+}
+
+// A slow apply through a Slurm worker, until its provisioner runs; `step` is the
+// worker's "JOB.STEP".
+struct SlurmApply {
+  WhereItRan where;
+  std::unique_ptr<TerraformPool> pool;
+  std::atomic<bool> provisioning{false};
+  std::optional<Future<CommandResult>> apply;
+  std::string step;
+
+  explicit SlurmApply(const fs::path& module) {
+    PoolOptions options = remote_options({slurm_launcher()});
+    options.on_start = where.callback();
+    pool = std::make_unique<TerraformPool>(options);
+    apply = pool->command(module).apply({.on_output = [this](std::string_view line) {
+      if (line.find("provision_start") != std::string_view::npos) provisioning = true;
+    }});
+    EXPECT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
+    const std::string worker = *where.workers().begin();
+    step = worker.substr(worker.find(" slurm ") + 7);
+  }
+
+  // Runs a Slurm command against the private cluster.
+  static int slurm_command(const std::string& command) {
+    auto prefix = service_prefix("slurm", "srun-prefix");  // env SLURM_CONF=... srun ...
+    return std::system((prefix[0] + " " + prefix[1] + " " + command).c_str());
+  }
+
+  // terraform has gone, and the module takes the next apply.
+  void expect_terraform_gone_and_module_usable(const fs::path& module) {
+    EXPECT_TRUE(testing::eventually([&] { return processes_in(module).empty(); }, 5s));
+    auto next = pool->command(module).apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
+    EXPECT_EQ(next.get().retcode, 0);
+  }
+};
+
+// Slurm ends the step, SIGKILL to every process of it, terraform included.
+TEST_F(RemoteWorkersTest, KillingTheLocalSrunKillsTheRemoteTerraformWithItsStep) {
+  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
+  SlurmApply run(module);
+  auto srun = launchers_named("srun");
+  ASSERT_EQ(srun.size(), 1u);
+  ASSERT_FALSE(processes_in(module).empty());
+  ASSERT_EQ(::kill(srun[0], SIGKILL), 0);
+  testing::expect_error<Error>(errc::worker_died, "", [&] { run.apply->get(); });
+  run.expect_terraform_gone_and_module_usable(module);
+}
+
+TEST_F(RemoteWorkersTest, ScancelOfTheWorkersStepKillsItAndFailsItsTask) {
+  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
+  SlurmApply run(module);
+  ASSERT_EQ(SlurmApply::slurm_command("scancel " + run.step), 0);
+  testing::expect_error<Error>(errc::worker_died, "CANCELLED", [&] { run.apply->get(); });
+  run.expect_terraform_gone_and_module_usable(module);
+}
+
+// SIGTERM to every process of the job: terraform stops cleanly, and the worker exits.
+TEST_F(RemoteWorkersTest, ScancelOfTheWorkersJobStopsTerraformCleanly) {
+  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
+  SlurmApply run(module);
+  const std::string job = run.step.substr(0, run.step.find('.'));
+  ASSERT_EQ(SlurmApply::slurm_command("scancel " + job), 0);
+  const auto& result = run.apply->get();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
+  EXPECT_TRUE(testing::state_is_clean(module));
+  run.expect_terraform_gone_and_module_usable(module);
 }
 
 // The output and exit status of `command` run by sh.
