@@ -113,6 +113,11 @@ if(LIBTERRAFORM_BUILD_TOOLS)
     set_tests_properties(remote.${service}.stop PROPERTIES
       FIXTURES_CLEANUP ${service} LABELS remote TIMEOUT 60)
   endforeach()
+  add_test(NAME remote.tfrun.example_tree
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/tfrun_example_tree.sh ${remote_dir}
+      $<TARGET_FILE:tfrun> $<TARGET_FILE:libterraform-worker> ${PROJECT_SOURCE_DIR})
+  set_tests_properties(remote.tfrun.example_tree PROPERTIES
+    FIXTURES_REQUIRED "sshd;slurm" LABELS remote TIMEOUT 300)
 endif()
 
 # The library in hostile hosts (run under ThreadSanitizer too, with the pool's tests).

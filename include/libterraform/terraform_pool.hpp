@@ -75,6 +75,16 @@ struct WorkerLauncher {
   std::chrono::milliseconds start_timeout = std::chrono::seconds{30};
 };
 
+/// `ssh -T -e none -o BatchMode=yes HOST`: workers on HOST over SSH (no terminal, no
+/// escape character, never a password prompt). Add options such as `-p PORT` to argv
+/// before HOST, or use ~/.ssh/config.
+LIBTERRAFORM_EXPORT WorkerLauncher ssh_launcher(std::string host, unsigned workers = 1);
+
+/// `srun -u -X --quiet -N1 -n1`: each worker a Slurm job step of one task on a node the
+/// scheduler picks (unbuffered, so frames pass at once; `-X`, so an interrupt reaches
+/// the worker at the first SIGINT).
+LIBTERRAFORM_EXPORT WorkerLauncher slurm_launcher(unsigned workers = 1);
+
 /// How a TerraformPool runs its workers and their commands.
 struct PoolOptions {
   /// How many local worker processes (forks of this process) run commands at once;

@@ -93,3 +93,16 @@ unsigned local_workers(const PoolOptions& options) {
 }
 
 }  // namespace libterraform::pool
+
+namespace libterraform {
+
+WorkerLauncher ssh_launcher(std::string host, unsigned workers) {
+  return {.argv = {"ssh", "-T", "-e", "none", "-o", "BatchMode=yes", std::move(host)},
+          .workers = workers};
+}
+
+WorkerLauncher slurm_launcher(unsigned workers) {
+  return {.argv = {"srun", "-u", "-X", "--quiet", "-N1", "-n1"}, .workers = workers};
+}
+
+}  // namespace libterraform

@@ -434,6 +434,28 @@ TEST_F(RemoteWorkersTest, ScancelOfTheWorkersJobStopsTerraformCleanly) {
   run.expect_terraform_gone_and_module_usable(module);
 }
 
+TEST_F(RemoteWorkersTest, AGraphRunOverTheExampleTreeThroughSshAndSlurm) {
+  const fs::path source = fs::path(LIBTERRAFORM_TEST_DATA).parent_path().parent_path();
+  const fs::path tree = dir.path() / "tree";
+  const std::string make_tree =
+      (source / "scripts/example-tree").string() + " " + tree.string() + " 0";
+  ASSERT_EQ(std::system(make_tree.c_str()), 0);
+  WhereItRan where;
+  PoolOptions options = remote_options({ssh_launcher(2), slurm_launcher(2)});
+  options.on_start = where.callback();
+  TerraformPool pool(options);
+  auto graph = ModuleGraph::discover(tree);
+  ASSERT_EQ(run_graph(pool, graph, "init").get().exit_code, 0);
+  const auto& applied = run_graph(pool, graph, "apply").get();
+  EXPECT_EQ(applied.exit_code, 0);
+  for (const auto& m : applied.modules)
+    EXPECT_EQ(m.result, ModuleResult::succeeded) << m.module << ": " << m.reason;
+  EXPECT_EQ(applied.modules.size(), 12u);
+  EXPECT_GE(where.workers().size(), 2u);
+  for (const auto& m : graph.modules())
+    EXPECT_TRUE(testing::state_is_clean(m.directory)) << m.name;
+}
+
 // The output and exit status of `command` run by sh.
 std::pair<std::string, int> run_shell(const std::string& command) {
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -46,6 +46,7 @@ TEST(TfrunOptions, Defaults) {
   EXPECT_FALSE(o.include_dependencies || o.include_dependents);
   EXPECT_TRUE(o.changed_since.empty() && o.retry.empty() && o.binary.empty());
   EXPECT_EQ(o.heartbeat, 30s);
+  EXPECT_TRUE(o.launchers.empty());
 }
 
 TEST(TfrunOptions, EverythingSet) {
@@ -88,6 +89,18 @@ TEST(TfrunOptions, EverythingSet) {
                             "2m",
                             "--binary",
                             "/opt/tofu",
+                            "--worker",
+                            "ssh -T  host1",
+                            "--worker",
+                            "ssh -T host2",
+                            "--worker",
+                            "ssh -T host1",
+                            "--slurm",
+                            "4",
+                            "--worker-program",
+                            "/opt/lt/bin/libterraform-worker",
+                            "--path-map",
+                            "/home/me/infra=/srv/infra",
                             "apply",
                             "--",
                             "-var",
@@ -116,6 +129,17 @@ TEST(TfrunOptions, EverythingSet) {
   EXPECT_EQ(o.retry, "last.json");
   EXPECT_EQ(o.heartbeat, 2min);
   EXPECT_EQ(o.binary, "/opt/tofu");
+  ASSERT_EQ(o.launchers.size(), 3u);
+  EXPECT_EQ(o.launchers[0].argv, (std::vector<std::string>{"ssh", "-T", "host1"}));
+  EXPECT_EQ(o.launchers[0].workers, 2u);  // named twice
+  EXPECT_EQ(o.launchers[1].argv, (std::vector<std::string>{"ssh", "-T", "host2"}));
+  EXPECT_EQ(o.launchers[2].argv, libterraform::slurm_launcher().argv);
+  EXPECT_EQ(o.launchers[2].workers, 4u);
+  for (const auto& launcher : o.launchers) {
+    EXPECT_EQ(launcher.worker_program, "/opt/lt/bin/libterraform-worker");
+    ASSERT_EQ(launcher.path_map.size(), 1u);
+    EXPECT_EQ(launcher.path_map[0].second, "/srv/infra");
+  }
   EXPECT_EQ(parse_args({"--heartbeat", "0", "plan"}).options->heartbeat, 0s);
   EXPECT_FALSE(parse_args({"--heartbeat", "often", "plan"}).options);
   EXPECT_TRUE(parse_args({"-y", "destroy"}).options->yes);
@@ -141,6 +165,11 @@ TEST(TfrunOptions, BadUsageIsRefusedWithAMessageAndExit64) {
   auto bad_grace = parse_args({"--stop-grace", "later", "plan"});
   EXPECT_FALSE(bad_grace.options);
   EXPECT_NE(bad_grace.message.find("--stop-grace"), std::string::npos);
+  EXPECT_EQ(parse_args({"--worker", "ssh h", "--path-map", "rel=/srv", "plan"}).exit_code, 64);
+  EXPECT_EQ(parse_args({"--worker", "ssh h", "--path-map", "/a", "plan"}).exit_code, 64);
+  EXPECT_EQ(parse_args({"--worker", " ", "plan"}).exit_code, 64);
+  auto lone_program = parse_args({"--worker-program", "/opt/w", "plan"});
+  EXPECT_NE(lone_program.message.find("need --worker or --slurm"), std::string::npos);
   auto help = parse_args({"--help"});
   EXPECT_FALSE(help.options);
   EXPECT_EQ(help.exit_code, 0);

@@ -186,7 +186,7 @@ int run(const tfrun::Options& o, const std::string& method, bool ask, tfrun::Mod
     return 1;
   }
   tfrun::Interrupts interrupts;  // before the pool starts its threads
-  PoolOptions pool_options{.max_workers = o.parallelism};
+  PoolOptions pool_options{.max_workers = o.parallelism, .launchers = o.launchers};
   pool_options.terraform.timeout = o.timeout;
   pool_options.terraform.stop_policy = o.stop_policy;
   pool_options.plugin_cache_dir = o.plugin_cache;

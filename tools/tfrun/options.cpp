@@ -22,6 +22,45 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::nullopt;
 }
 
+namespace {
+
+// A --worker value as argv: split at whitespace, as a shell would split a plain command,
+// without a shell's quoting or expansion.
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;)
+    words.push_back(word);
+  return words;
+}
+
+// The launchers of --worker (one worker each; the same argv again adds one) and
+// --slurm, with the worker program and path map of every one.
+std::vector<libterraform::WorkerLauncher> launchers_of(
+    const std::vector<std::string>& workers, unsigned slurm, const std::string& worker_program,
+    const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& path_map) {
+  std::vector<libterraform::WorkerLauncher> launchers;
+  auto add = [&](std::vector<std::string> argv, unsigned count) {
+    for (auto& launcher : launchers) {
+      if (launcher.argv == argv) {
+        launcher.workers += count;
+        return;
+      }
+    }
+    libterraform::WorkerLauncher& launcher = launchers.emplace_back();
+    launcher.argv = std::move(argv);
+    launcher.workers = count;
+    if (!worker_program.empty()) launcher.worker_program = worker_program;
+    launcher.path_map = path_map;
+  };
+  for (const auto& worker : workers)
+    add(split_words(worker), 1);
+  if (slurm > 0) add(libterraform::slurm_launcher().argv, slurm);
+  return launchers;
+}
+
+}  // namespace
+
 Parsed parse(int argc, const char* const* argv) {
   Options o;
   CLI::App app{
@@ -37,7 +76,8 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--module", o.modules, "Run these module directories instead (repeatable)")
       ->allow_extra_args(false);
   app.add_option("-p,--parallelism", o.parallelism,
-                 "How many terraform commands run at once (default: the core count)");
+                 "How many terraform commands run at once on this host (default: the core "
+                 "count; none beside --worker or --slurm)");
   app.add_option("--include", o.include, "Only modules whose name matches this glob")
       ->allow_extra_args(false);
   app.add_option("--exclude", o.exclude, "Leave out modules whose name matches this glob")
@@ -58,6 +98,20 @@ Parsed parse(int argc, const char* const* argv) {
   app.add_option("--report", o.report, "Write a JSON report of the run to this file");
   app.add_option("--html", o.html, "Write a page with the run's timeline to this file");
   app.add_option("--log-dir", o.log_dir, "Write each module's full output to DIR/NAME.log");
+  std::vector<std::string> workers;
+  unsigned slurm = 0;
+  std::string worker_program;
+  std::vector<std::string> path_maps;
+  app.add_option("--worker", workers,
+                 "Run one worker through this launcher, e.g. 'ssh -T host1': words split at "
+                 "spaces, no shell; repeat for more (docs/remote-workers.md)")
+      ->allow_extra_args(false);
+  app.add_option("--slurm", slurm, "Run N workers as Slurm job steps (srun -u -X --quiet -N1 -n1)");
+  app.add_option("--worker-program", worker_program,
+                 "The worker program on the workers' hosts (default: libterraform-worker)");
+  app.add_option("--path-map", path_maps,
+                 "LOCAL=REMOTE: the module tree is at REMOTE on the workers' hosts (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--plugin-cache", o.plugin_cache,
                  "Share one provider cache between the inits, safely (docs/plugin-cache.md)");
   std::string timeout;
@@ -135,6 +189,24 @@ Parsed parse(int argc, const char* const* argv) {
   o.progress = progress == "live"    ? Progress::live
                : progress == "lines" ? Progress::lines
                                      : Progress::automatic;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> path_map;
+  for (const auto& entry : path_maps) {
+    const auto equals = entry.find('=');
+    const std::filesystem::path local = entry.substr(0, equals);
+    const std::filesystem::path remote =
+        equals == std::string::npos ? "" : entry.substr(equals + 1);
+    if (!local.is_absolute() || !remote.is_absolute()) {
+      return usage("--path-map: not LOCAL=REMOTE with absolute paths: " + entry);
+    }
+    path_map.emplace_back(local, remote);
+  }
+  for (const auto& worker : workers) {
+    if (split_words(worker).empty()) return usage("--worker: an empty launcher");
+  }
+  o.launchers = launchers_of(workers, slurm, worker_program, path_map);
+  if (o.launchers.empty() && (!worker_program.empty() || !path_map.empty())) {
+    return usage("--worker-program and --path-map need --worker or --slurm");
+  }
   if (o.fail_fast && o.ignore_errors) {
     return usage("--fail-fast and --ignore-errors exclude each other");
   }

@@ -3,6 +3,7 @@
 // tfrun's command line, parsed into one struct.
 
 #include <libterraform/stop_policy.hpp>
+#include <libterraform/terraform_pool.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -23,7 +24,9 @@ struct Options {
   std::vector<std::string> terraform_args;     // after `--`: passed to terraform
   std::filesystem::path root = ".";            // the module tree
   std::vector<std::filesystem::path> modules;  // --module: these directories instead
-  unsigned parallelism = 0;                    // 0: the hardware's concurrency
+  unsigned parallelism = 0;  // local workers; 0: the hardware's concurrency, none beside --worker
+  // --worker, --slurm, --worker-program, --path-map: workers on other hosts
+  std::vector<libterraform::WorkerLauncher> launchers;
   std::vector<std::string> include, exclude;
   bool include_dependencies = false;  // add what the selected modules depend on
   bool include_dependents = false;    // add what depends on them
