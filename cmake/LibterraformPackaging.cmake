@@ -1,10 +1,11 @@
 # Debian packages of a shared build installed under /usr (the `shared` preset):
 #   cmake --preset shared && cmake --build --preset shared && cd build/shared && cpack
-# makes three, from the install components:
+# makes four, from the install components:
 #   libterraform<MAJOR.MINOR>  runtime: the shared library
 #   libterraform-dev           dev: headers, the libterraform.so link, CMake and
 #                              pkg-config files
 #   tfrun                      tfrun, its man page and bash completion
+#   libterraform-worker        worker: the remote pool worker and its man page
 # Debian names a library's package after its SONAME, which changes with every minor
 # version while the major one is 0.
 set(LIBTERRAFORM_SONAME_VERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
@@ -16,11 +17,13 @@ set(LIBTERRAFORM_PACKAGE_CONTACT "libterraform-cpp maintainers <maintainers@libt
   CACHE STRING "Maintainer of the Debian packages: Name <email>")
 
 # Debian wants a copyright file and a changelog in each package's doc directory.
-foreach(component runtime dev tfrun)
+foreach(component runtime dev tfrun worker)
   if(component STREQUAL runtime)
     set(package ${LIBTERRAFORM_RUNTIME_PACKAGE})
   elseif(component STREQUAL dev)
     set(package libterraform-dev)
+  elseif(component STREQUAL worker)
+    set(package libterraform-worker)
   else()
     set(package tfrun)
   endif()
@@ -38,7 +41,7 @@ set(CPACK_PACKAGE_NAME libterraform)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${LIBTERRAFORM_PACKAGE_CONTACT})
 set(CPACK_DEB_COMPONENT_INSTALL ON)
-set(CPACK_COMPONENTS_ALL runtime dev tfrun)
+set(CPACK_COMPONENTS_ALL runtime dev tfrun worker)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
@@ -54,6 +57,7 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE gzip)  # xz takes minutes over the library
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_TFRUN_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_WORKER_PACKAGE_SECTION utils)
 
 # The first line is the synopsis; CPack indents the rest, "." separates paragraphs.
 # An empty summary keeps CPack from putting the project's in front of each.
@@ -80,11 +84,21 @@ succeeded, with a live view, per-module logs and a report.
 .
 ${LIBTERRAFORM_NEEDS_TERRAFORM}")
 
+set(CPACK_DEBIAN_WORKER_DESCRIPTION "Runs a terraform pool's commands on another host
+libterraform-worker is what a pool of the libterraform library, or tfrun,
+starts on another host through ssh or Slurm's srun: it runs the commands
+the pool sends on its standard input and sends their output and results
+back on its standard output.
+.
+${LIBTERRAFORM_NEEDS_TERRAFORM}")
+
 # The headers need Boost and nlohmann/json to compile; the runtime package version to
-# link; tfrun the library it was built with (the = of shlibdeps' >=).
+# link; tfrun and the worker the library they were built with (the = of shlibdeps' >=).
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
   "${LIBTERRAFORM_RUNTIME_PACKAGE} (= ${LIBTERRAFORM_DEBIAN_VERSION}), libboost1.81-dev, libboost-filesystem1.81-dev, nlohmann-json3-dev")
 set(CPACK_DEBIAN_TFRUN_PACKAGE_DEPENDS
+  "${LIBTERRAFORM_RUNTIME_PACKAGE} (= ${LIBTERRAFORM_DEBIAN_VERSION})")
+set(CPACK_DEBIAN_WORKER_PACKAGE_DEPENDS
   "${LIBTERRAFORM_RUNTIME_PACKAGE} (= ${LIBTERRAFORM_DEBIAN_VERSION})")
 
 include(CPack)

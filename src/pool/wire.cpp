@@ -100,6 +100,9 @@ std::string FrameDecoder::end_of_stream_error() const {
 
 std::optional<Frame> FrameDecoder::next() {
   if (expect_greeting_) return next_greeting();
+  // Newlines between frames: a remote worker's, for launchers that forward by lines.
+  const std::size_t newlines = buffer_.find_first_not_of('\n');
+  buffer_.erase(0, newlines == std::string::npos ? buffer_.size() : newlines);
   if (buffer_.size() < kHeaderSize) return std::nullopt;
   Header header;
   std::memcpy(&header, buffer_.data(), kHeaderSize);

@@ -71,8 +71,9 @@ std::string encode_greeting();
 inline constexpr std::size_t kMaxGreeting = 256;
 
 // Cuts a byte stream, fed in chunks of any size, into frames; with `expect_greeting`,
-// the worker's greeting comes first, as a `hello` frame. next() throws ProtocolError on
-// a bad greeting, magic, version, type or length, VersionMismatch on a greeting of
+// the worker's greeting comes first, as a `hello` frame. Newlines between frames are
+// skipped: a remote worker ends each frame with one (see docs/remote-workers.md). next() throws
+// ProtocolError on a bad greeting, magic, version, type or length, VersionMismatch on a greeting of
 // another protocol version.
 class FrameDecoder {
  public:

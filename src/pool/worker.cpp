@@ -53,9 +53,12 @@ class Channel {
   void greet() { write_all(encode_greeting(), {}); }
 
   // Sends a whole frame; `fds` ride along with its first byte on a local channel. False
-  // once the parent is gone.
+  // once the parent is gone. A remote worker ends each frame with a newline, which the
+  // parent skips (as it does): a launcher that forwards by lines (srun without -u)
+  // then passes every frame at once.
   bool send(FrameType type, std::string_view payload, std::span<const int> fds = {}) {
-    return write_all(encode_frame(type, payload), pass_fds_ ? fds : std::span<const int>{});
+    if (pass_fds_) return write_all(encode_frame(type, payload), fds);
+    return write_all(encode_frame(type, payload) + '\n', {});
   }
 
   // Reads what is there (the channel is readable). False at end of stream: the parent

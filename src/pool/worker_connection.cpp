@@ -31,6 +31,9 @@ WorkerConnection::WorkerConnection(asio::io_context& io, WorkerId id, pid_t pid,
 void WorkerConnection::send(FrameType type, std::string_view payload) {
   if (broken_) return;
   outbox_.push_back(encode_frame(type, payload));
+  // A launcher may forward its input by lines (srun without -u): a newline after each
+  // frame, which the worker skips, passes it at once.
+  if (!passes_descriptors_) outbox_.back() += '\n';
   if (!writing_) write();
 }
 

@@ -350,6 +350,19 @@ TEST_F(RemoteWorkersTest, SshAndSlurmWorkersShareAMap) {
   EXPECT_EQ(steps, 2) << ::testing::PrintToString(workers);
 }
 
+// srun without -u forwards output by lines: a frame passes once a newline follows it.
+TEST_F(RemoteWorkersTest, FramesPassThroughSrunWithoutUnbufferedOutput) {
+  auto modules = make_modules(dir.path(), 4);
+  WorkerLauncher buffered = slurm_launcher();
+  std::erase(buffered.argv, "-u");
+  ASSERT_EQ(buffered.argv.size(), slurm_launcher().argv.size() - 1);
+  TerraformPool pool(remote_options({buffered}));
+  for (const auto& result : pool.map("init", modules, {.check = true}))
+    EXPECT_EQ(result.retcode, 0);
+  for (const auto& result : pool.map("validate", modules, {.check = true}))
+    EXPECT_TRUE(result.value->at("valid").get<bool>());
+}
+
 TEST_F(RemoteWorkersTest, CancelThroughSrunInterruptsTerraformOnce) {
   auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
   TerraformPool pool(remote_options({slurm_launcher()}));

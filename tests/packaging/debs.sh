@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 shopt -s nullglob
 debs=("$work"/packages/*.deb)
 names=$(for deb in "${debs[@]}"; do dpkg-deb -f "$deb" Package; done | sort | tr '\n' ' ')
-[[ $names == "libterraform-dev libterraform0.1 tfrun " ]] || { echo "packages: $names" >&2; exit 1; }
+[[ $names == "libterraform-dev libterraform-worker libterraform0.1 tfrun " ]] || { echo "packages: $names" >&2; exit 1; }
 
 # Two warnings are expected and suppressed:
 # - initial-upload-closes-no-bugs: the changelog closes no Debian bug (an "intent to
@@ -31,6 +31,7 @@ expect_dependency libterraform0.1 libboost-filesystem1.81.0
 expect_dependency libterraform-dev 'libterraform0.1 (= 0.1.0-1)'
 expect_dependency libterraform-dev nlohmann-json3-dev
 expect_dependency tfrun 'libterraform0.1 (= 0.1.0-1)'
+expect_dependency libterraform-worker 'libterraform0.1 (= 0.1.0-1)'
 
 root=$work/root
 for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$root"; done
@@ -52,3 +53,10 @@ grep -qF "$libdir/libterraform.so" <<<"$(ldd "$tfrun")" ||
 cmp <(zcat "$root/usr/share/man/man1/tfrun.1.gz") "$source_dir/tools/tfrun/tfrun.1"
 cmp "$root/usr/share/bash-completion/completions/tfrun" "$source_dir/tools/tfrun/tfrun.bash"
 "$source_dir/tests/tools/example_tree.sh" "$tfrun" "$source_dir"
+
+# The remote worker from the root: its man page, its version, and its greeting.
+worker=$root/usr/bin/libterraform-worker
+cmp <(zcat "$root/usr/share/man/man1/libterraform-worker.1.gz") \
+  "$source_dir/tools/worker/libterraform-worker.1"
+[[ $("$worker" --version) == "libterraform-worker 0.1.0" ]]
+"$worker" </dev/null | head -c 30 | grep -qx "libterraform-worker protocol=5"

@@ -90,6 +90,17 @@ TEST(Greeting, ComesFirstAsAHelloFrameNamingTheWorkersVersion) {
                                    " version=" + std::string(version()) + "\n");
 }
 
+TEST(Frames, NewlinesBetweenFramesAreSkipped) {
+  auto frames = decode_greeted(encode_greeting() + encode_frame(FrameType::ready, "") + "\n" +
+                               encode_frame(FrameType::output, "a\n") + "\n\n");
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[2].payload, "a\n");
+  FrameDecoder decoder;
+  decoder.feed("\n\n");
+  EXPECT_FALSE(decoder.next());
+  EXPECT_FALSE(decoder.has_partial());
+}
+
 TEST(Greeting, AnythingBeforeItIsAProtocolErrorShowingWhatCame) {
   try {
     decode_greeted("Welcome to host1!\r\n" + encode_greeting());
