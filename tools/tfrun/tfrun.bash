@@ -11,7 +11,7 @@ _tfrun() {
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       return 0
       ;;
-    --report | --html | --retry | --binary)
+    --report | --html | --retry | --binary | --worker-program)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0
       ;;
@@ -23,12 +23,13 @@ _tfrun() {
       mapfile -t COMPREPLY < <(compgen -W "auto live lines" -- "$cur")
       return 0
       ;;
-    -p | --parallelism | --include | --exclude | --changed-since | --timeout | --stop-grace | --heartbeat)
+    -p | --parallelism | --include | --exclude | --changed-since | --timeout | --stop-grace | --heartbeat | --worker | --slurm | --path-map)
       return 0 # a value of the user's own
       ;;
   esac
   if [[ $cur == -* ]]; then
-    local options="-h --help -C --root --module -p --parallelism --include --exclude
+    local options="-h --help -C --root --module -p --parallelism --worker --slurm
+      --worker-program --path-map --include --exclude
       --include-dependencies --include-dependents --changed-since --retry --fail-fast
       --ignore-errors --dry-run --report --html --log-dir --plugin-cache --timeout
       --stop-escalation --stop-grace --progress --heartbeat --binary -y --yes --version
