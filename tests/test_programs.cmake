@@ -118,6 +118,13 @@ if(LIBTERRAFORM_BUILD_TOOLS)
       $<TARGET_FILE:tfrun> $<TARGET_FILE:libterraform-worker> ${PROJECT_SOURCE_DIR})
   set_tests_properties(remote.tfrun.example_tree PROPERTIES
     FIXTURES_REQUIRED "sshd;slurm" LABELS remote TIMEOUT 300)
+  if(LIBTERRAFORM_BUILD_BENCHMARKS)
+    # The remote benchmark, small, so that CI runs it whole (its figures come from a
+    # full run by hand: docs/benchmarks.md). It starts services of its own.
+    add_test(NAME remote.benchmark
+      COMMAND remote_benchmark --workers 2 --modules 8 --tasks 50 --cancels 10)
+    set_tests_properties(remote.benchmark PROPERTIES LABELS remote TIMEOUT 300 RUN_SERIAL ON)
+  endif()
 endif()
 
 # The library in hostile hosts (run under ThreadSanitizer too, with the pool's tests).

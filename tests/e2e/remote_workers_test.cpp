@@ -119,6 +119,76 @@ std::set<pid_t> processes_in(const fs::path& dir) {
   return found;
 }
 
+// The pool's launcher processes (children of its spawner) named `name`.
+std::vector<pid_t> launchers_named(const std::string& name) {
+  std::vector<pid_t> found;
+  for (pid_t pid : testing::pool_workers()) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string command;
+    if (std::getline(comm, command) && command == name) found.push_back(pid);
+  }
+  return found;
+}
+
+// A slow apply through one launcher's worker, from the moment its provisioner runs.
+struct SlowApply {
+  fs::path module;
+  WhereItRan where;
+  std::unique_ptr<TerraformPool> pool;
+  std::atomic<bool> provisioning{false};
+  std::optional<Future<CommandResult>> apply;
+
+  SlowApply(const fs::path& parent, WorkerLauncher launcher)
+      : module(testing::make_initialized_module(parent, "slow", testing::slow_resource(30))) {
+    PoolOptions options = remote_options({std::move(launcher)});
+    options.on_start = where.callback();
+    pool = std::make_unique<TerraformPool>(options);
+    apply = pool->command(module).apply({.on_output = [this](std::string_view line) {
+      if (line.find("provision_start") != std::string_view::npos) provisioning = true;
+    }});
+    EXPECT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
+  }
+
+  // How the worker that runs it describes itself.
+  std::string worker() { return *where.workers().begin(); }
+
+  // A cancel reaches terraform as one interrupt: it stops, writes its state, unlocks.
+  void expect_cancel_stops_terraform_cleanly() {
+    EXPECT_FALSE(apply->cancel());
+    EXPECT_FALSE(apply->cancel());  // a second cancel sends nothing more
+    expect_interrupted_cleanly();
+  }
+
+  void expect_interrupted_cleanly() {
+    const auto& result = apply->get();
+    EXPECT_TRUE(result.interrupted);
+    EXPECT_EQ(result.retcode, 1);
+    EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
+    EXPECT_TRUE(testing::state_is_clean(module));
+  }
+
+  // No process runs in the module within `bound`, and the module takes the next apply.
+  void expect_terraform_gone_and_module_usable(std::chrono::seconds bound) {
+    EXPECT_TRUE(testing::eventually([&] { return processes_in(module).empty(); }, bound));
+    auto next = pool->command(module).apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
+    EXPECT_EQ(next.get().retcode, 0);
+  }
+
+  // Kills the pool's launcher process named `name` (its only one).
+  void kill_launcher(const std::string& name) {
+    auto launchers = launchers_named(name);
+    ASSERT_EQ(launchers.size(), 1u);
+    ASSERT_FALSE(processes_in(module).empty());  // the remote terraform and its sleep
+    ASSERT_EQ(::kill(launchers[0], SIGKILL), 0);
+  }
+};
+
+// Runs a Slurm command against the private cluster.
+int slurm_command(const std::string& command) {
+  auto prefix = service_prefix("slurm", "srun-prefix");  // env SLURM_CONF=... srun ...
+  return std::system((prefix[0] + " " + prefix[1] + " " + command).c_str());
+}
+
 class RemoteWorkersTest : public testing::LeakCheck {
  protected:
   TempDir dir;
@@ -178,20 +248,8 @@ TEST_F(RemoteWorkersTest, APathMapMovesTheModuleAndTheBinary) {
 }
 
 TEST_F(RemoteWorkersTest, CancelThroughALauncherInterruptsTerraformOnce) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  TerraformPool pool(remote_options({local_launcher()}));
-  std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = [&](std::string_view line) {
-    if (line.find("provision_start") != std::string_view::npos) provisioning = true;
-  }});
-  ASSERT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
-  EXPECT_FALSE(apply.cancel());
-  EXPECT_FALSE(apply.cancel());  // a second cancel sends nothing more
-  const auto& result = apply.get();
-  EXPECT_TRUE(result.interrupted);
-  EXPECT_EQ(result.retcode, 1);
-  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
-  EXPECT_TRUE(testing::state_is_clean(module));
+  SlowApply run(dir.path(), local_launcher());
+  run.expect_cancel_stops_terraform_cleanly();
 }
 
 TEST_F(RemoteWorkersTest, ALauncherThatCannotConnectLeavesTheRotationWithItsStderr) {
@@ -274,48 +332,17 @@ TEST_F(RemoteWorkersTest, SshWorkersRunAMapAndSayWhereTheyRan) {
 }
 
 TEST_F(RemoteWorkersTest, CancelThroughSshInterruptsTerraformOnce) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  TerraformPool pool(remote_options({ssh_launcher()}));
-  std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = [&](std::string_view line) {
-    if (line.find("provision_start") != std::string_view::npos) provisioning = true;
-  }});
-  ASSERT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
-  EXPECT_FALSE(apply.cancel());
-  const auto& result = apply.get();
-  EXPECT_TRUE(result.interrupted);
-  EXPECT_EQ(result.retcode, 1);
-  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
-  EXPECT_TRUE(testing::state_is_clean(module));
+  SlowApply run(dir.path(), ssh_launcher());
+  run.expect_cancel_stops_terraform_cleanly();
 }
 
-// The pool's launcher processes (children of its spawner) named `name`.
-std::vector<pid_t> launchers_named(const std::string& name) {
-  std::vector<pid_t> found;
-  for (pid_t pid : testing::pool_workers()) {
-    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-    std::string command;
-    if (std::getline(comm, command) && command == name) found.push_back(pid);
-  }
-  return found;
-}
-
+// The remote worker sees its stdin end, interrupts terraform and waits for it.
 TEST_F(RemoteWorkersTest, KillingTheLocalSshWindsTheRemoteTerraformDown) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  TerraformPool pool(remote_options({ssh_launcher()}));
-  std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = [&](std::string_view line) {
-    if (line.find("provision_start") != std::string_view::npos) provisioning = true;
-  }});
-  ASSERT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
-  auto ssh = launchers_named("ssh");
-  ASSERT_EQ(ssh.size(), 1u);
-  ASSERT_FALSE(processes_in(module).empty());  // the remote terraform and its sleep
-  ASSERT_EQ(::kill(ssh[0], SIGKILL), 0);
-  testing::expect_error<Error>(errc::worker_died, "", [&] { apply.get(); });
-  // The remote worker sees its stdin end, interrupts terraform and waits for it.
-  EXPECT_TRUE(testing::eventually([&] { return processes_in(module).empty(); }, 20s));
-  EXPECT_TRUE(testing::state_is_clean(module));
+  SlowApply run(dir.path(), ssh_launcher());
+  run.kill_launcher("ssh");
+  testing::expect_error<Error>(errc::worker_died, "", [&] { run.apply->get(); });
+  EXPECT_TRUE(testing::eventually([&] { return processes_in(run.module).empty(); }, 20s));
+  EXPECT_TRUE(testing::state_is_clean(run.module));
 }
 
 TEST_F(RemoteWorkersTest, AnUnreachableHostFailsTypedWithSshsStderr) {
@@ -364,87 +391,34 @@ TEST_F(RemoteWorkersTest, FramesPassThroughSrunWithoutUnbufferedOutput) {
 }
 
 TEST_F(RemoteWorkersTest, CancelThroughSrunInterruptsTerraformOnce) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  TerraformPool pool(remote_options({slurm_launcher()}));
-  std::atomic<bool> provisioning{false};
-  auto apply = pool.command(module).apply({.on_output = [&](std::string_view line) {
-    if (line.find("provision_start") != std::string_view::npos) provisioning = true;
-  }});
-  ASSERT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
-  EXPECT_FALSE(apply.cancel());
-  const auto& result = apply.get();
-  EXPECT_TRUE(result.interrupted);
-  EXPECT_EQ(result.retcode, 1);
-  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
-  EXPECT_TRUE(testing::state_is_clean(module));
+  SlowApply run(dir.path(), slurm_launcher());
+  run.expect_cancel_stops_terraform_cleanly();
 }
 
-// A slow apply through a Slurm worker, until its provisioner runs; `step` is the
-// worker's "JOB.STEP".
-struct SlurmApply {
-  WhereItRan where;
-  std::unique_ptr<TerraformPool> pool;
-  std::atomic<bool> provisioning{false};
-  std::optional<Future<CommandResult>> apply;
-  std::string step;
-
-  explicit SlurmApply(const fs::path& module) {
-    PoolOptions options = remote_options({slurm_launcher()});
-    options.on_start = where.callback();
-    pool = std::make_unique<TerraformPool>(options);
-    apply = pool->command(module).apply({.on_output = [this](std::string_view line) {
-      if (line.find("provision_start") != std::string_view::npos) provisioning = true;
-    }});
-    EXPECT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
-    const std::string worker = *where.workers().begin();
-    step = worker.substr(worker.find(" slurm ") + 7);
-  }
-
-  // Runs a Slurm command against the private cluster.
-  static int slurm_command(const std::string& command) {
-    auto prefix = service_prefix("slurm", "srun-prefix");  // env SLURM_CONF=... srun ...
-    return std::system((prefix[0] + " " + prefix[1] + " " + command).c_str());
-  }
-
-  // terraform has gone, and the module takes the next apply.
-  void expect_terraform_gone_and_module_usable(const fs::path& module) {
-    EXPECT_TRUE(testing::eventually([&] { return processes_in(module).empty(); }, 5s));
-    auto next = pool->command(module).apply({.vars = {{"sleep_seconds", "0"}}, .check = true});
-    EXPECT_EQ(next.get().retcode, 0);
-  }
-};
-
-// Slurm ends the step, SIGKILL to every process of it, terraform included.
+// Slurm ends the step: SIGKILL to every process of it, terraform included.
 TEST_F(RemoteWorkersTest, KillingTheLocalSrunKillsTheRemoteTerraformWithItsStep) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  SlurmApply run(module);
-  auto srun = launchers_named("srun");
-  ASSERT_EQ(srun.size(), 1u);
-  ASSERT_FALSE(processes_in(module).empty());
-  ASSERT_EQ(::kill(srun[0], SIGKILL), 0);
+  SlowApply run(dir.path(), slurm_launcher());
+  run.kill_launcher("srun");
   testing::expect_error<Error>(errc::worker_died, "", [&] { run.apply->get(); });
-  run.expect_terraform_gone_and_module_usable(module);
+  run.expect_terraform_gone_and_module_usable(5s);
 }
 
 TEST_F(RemoteWorkersTest, ScancelOfTheWorkersStepKillsItAndFailsItsTask) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  SlurmApply run(module);
-  ASSERT_EQ(SlurmApply::slurm_command("scancel " + run.step), 0);
+  SlowApply run(dir.path(), slurm_launcher());
+  const std::string worker = run.worker();
+  ASSERT_EQ(slurm_command("scancel " + worker.substr(worker.find(" slurm ") + 7)), 0);
   testing::expect_error<Error>(errc::worker_died, "CANCELLED", [&] { run.apply->get(); });
-  run.expect_terraform_gone_and_module_usable(module);
+  run.expect_terraform_gone_and_module_usable(5s);
 }
 
 // SIGTERM to every process of the job: terraform stops cleanly, and the worker exits.
 TEST_F(RemoteWorkersTest, ScancelOfTheWorkersJobStopsTerraformCleanly) {
-  auto module = testing::make_initialized_module(dir.path(), "slow", testing::slow_resource(30));
-  SlurmApply run(module);
-  const std::string job = run.step.substr(0, run.step.find('.'));
-  ASSERT_EQ(SlurmApply::slurm_command("scancel " + job), 0);
-  const auto& result = run.apply->get();
-  EXPECT_TRUE(result.interrupted);
-  EXPECT_NE(result.output.find("apply_errored"), std::string::npos);
-  EXPECT_TRUE(testing::state_is_clean(module));
-  run.expect_terraform_gone_and_module_usable(module);
+  SlowApply run(dir.path(), slurm_launcher());
+  const std::string worker = run.worker();
+  const std::string step = worker.substr(worker.find(" slurm ") + 7);
+  ASSERT_EQ(slurm_command("scancel " + step.substr(0, step.find('.'))), 0);
+  run.expect_interrupted_cleanly();
+  run.expect_terraform_gone_and_module_usable(5s);
 }
 
 TEST_F(RemoteWorkersTest, AGraphRunOverTheExampleTreeThroughSshAndSlurm) {

@@ -9,6 +9,7 @@
 # Needs root (slurmd starts tasks as the submitting user) and slurmctld, slurmd,
 # slurm-client, munge.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
 
 usage() { echo "usage: slurm.sh start|stop DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
@@ -22,24 +23,6 @@ node=localhost
 
 # Is PID one of DIR's daemons? (A pid file may outlive its process and the pid be reused.)
 ours() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "$dir/"; }
-
-# The PIDs that still run; a zombie counts as gone.
-running() {
-  local pid stat
-  for pid; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    [[ ${stat:0:1} == Z ]] || echo "$pid"
-  done
-}
-
-# descendants PID...: their children, grandchildren, ...
-descendants() {
-  local pid child
-  for pid; do
-    for child in $(ps -o pid= --ppid "$pid"); do echo "$child"; descendants "$child"; done
-  done
-}
 
 # The slurmstepd processes of DIR's cluster, found by the SLURM_CONF they inherit.
 step_daemons() {
@@ -85,20 +68,6 @@ stop() {
       kill_after 5 "$pid"
     fi
     rm -f "$dir/pids/$name.pid"
-  done
-}
-
-# A port in 10000-32767 (below the kernel's ephemeral range) that no socket uses and
-# that is not one of the ports given as arguments.
-free_port() {
-  local port
-  while :; do
-    port=$((10000 + RANDOM % 22768))
-    if [[ " $* " != *" $port "* ]] &&
-      ! grep -qi "^ *[0-9]*: [0-9A-F]*:$(printf %04X "$port") " /proc/net/tcp /proc/net/tcp6; then
-      echo "$port"
-      return
-    fi
   done
 }
 

@@ -8,6 +8,7 @@
 # /run/sshd) and openssh-server, openssh-client. The remote command runs through the
 # login shell, so the user's ~/.bashrc runs first.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
 
 usage() { echo "usage: sshd.sh start|stop DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
@@ -19,24 +20,6 @@ config=$dir/sshd_config
 # Is PID the sshd started from DIR? (A pid file may outlive its process and the pid be
 # reused.) sshd rewrites its command line into one string, so compare with spaces.
 ours() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "-f $config "; }
-
-# The PIDs that still run; a zombie counts as gone.
-running() {
-  local pid stat
-  for pid; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    [[ ${stat:0:1} == Z ]] || echo "$pid"
-  done
-}
-
-# descendants PID...: their children, grandchildren, ...
-descendants() {
-  local pid child
-  for pid; do
-    for child in $(ps -o pid= --ppid "$pid"); do echo "$child"; descendants "$child"; done
-  done
-}
 
 # terminate PID...: SIGTERM, then SIGKILL to those still running after 3 s.
 terminate() {
@@ -58,18 +41,6 @@ stop() {
     terminate "${procs[@]}"
   fi
   rm -f "$pid_file"
-}
-
-# A port in 10000-32767 (below the kernel's ephemeral range) that no socket uses.
-free_port() {
-  local port
-  while :; do
-    port=$((10000 + RANDOM % 22768))
-    if ! grep -qi "^ *[0-9]*: [0-9A-F]*:$(printf %04X "$port") " /proc/net/tcp /proc/net/tcp6; then
-      echo "$port"
-      return
-    fi
-  done
 }
 
 start() {
