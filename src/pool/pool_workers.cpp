@@ -387,10 +387,11 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how, bool between_com
     closing = closing_;
   }
   Scheduler::Lost lost = scheduler_.worker_lost(id);  // a prefetched task goes back
-  if (auto task = lost.failed ? find_task(*lost.failed) : nullptr;
-      task && between_commands && !task->started) {
-    scheduler_.requeue(task->id, task->module);
-    lost.failed.reset();
+  // The task it ran, unless that goes back to the queue too.
+  TaskPtr failed = lost.failed ? find_task(*lost.failed) : nullptr;
+  if (failed && between_commands && !failed->started) {
+    scheduler_.requeue(failed->id, failed->module);
+    failed = nullptr;
   }
   WorkerHandles& handles = handles_.at(id);
   std::string launcher_said;
@@ -400,7 +401,7 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how, bool between_com
   }
   if (handles.greeting_timer) handles.greeting_timer->cancel();
   const std::size_t slot = handles.slot;
-  WorkerLifecycle::End end = lifecycle_.ended(id, how, closing && !lost.failed);
+  WorkerLifecycle::End end = lifecycle_.ended(id, how, closing && !lost.failed.has_value());
   if (!launcher_said.empty()) {
     end.task_failure.message += "; its launcher said: " + launcher_said;
     if (end.pool_failure) end.pool_failure->message += "; its launcher said: " + launcher_said;
@@ -419,7 +420,7 @@ void PoolCore::worker_gone(WorkerId id, const std::string& how, bool between_com
     if (auto task = find_task(*lost.cancelled)) cancelled(task);
   }
   if (end.pool_failure) break_pool(end.pool_failure->code, end.pool_failure->message);
-  if (auto task = lost.failed ? find_task(*lost.failed) : nullptr) {
+  if (const TaskPtr& task = failed) {
     if (task->started && task->terraform.pidfd) {
       wind_down_orphan(task, std::move(end.task_failure));
     } else {
