@@ -153,7 +153,7 @@ class PoolCore : public detail::TaskCanceller, public std::enable_shared_from_th
                   process::UniqueFd launcher_stderr);
   // A launcher's worker ended before it was ready: its launcher rests or leaves the
   // rotation; when none is left, the pool fails typed.
-  void launcher_failed(std::size_t slot, WorkerFailure failure);
+  void launcher_failed(std::size_t slot, const WorkerFailure& failure);
   // `shortage` (descriptors, processes, memory): the pool stays usable; the commands
   // that no worker is left to run fail, and no worker is started for a while.
   void on_spawn_failed(WorkerId id, const std::string& reason, bool shortage);

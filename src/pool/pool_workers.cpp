@@ -15,7 +15,7 @@
 namespace libterraform::pool {
 namespace {
 
-std::string describe_exit(std::string who, int wait_status) {
+std::string describe_exit(const std::string& who, int wait_status) {
   if (WIFSIGNALED(wait_status)) {
     int signal = WTERMSIG(wait_status);
     // NOLINTNEXTLINE(concurrency-mt-unsafe): glibc's strsignal has a buffer per thread
@@ -174,7 +174,7 @@ void PoolCore::on_spawned(WorkerId id, pid_t pid, process::UniqueFd channel,
   });
 }
 
-void PoolCore::launcher_failed(std::size_t slot, WorkerFailure failure) {
+void PoolCore::launcher_failed(std::size_t slot, const WorkerFailure& failure) {
   const bool version_mismatch = failure.code == errc::worker_version_mismatch;
   // Another protocol version will not change by trying again.
   bool retired = slots_.failed(slot, failure.message, std::chrono::steady_clock::now());
