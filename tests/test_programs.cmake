@@ -29,9 +29,9 @@ target_compile_definitions(test_support PUBLIC
 add_dependencies(test_support child_helper pool_parent)
 libterraform_warnings(test_support)
 
-# libterraform_test(<name> LABEL <label> [FIXTURES <fixtures...>] SOURCES <files...>)
+# libterraform_test(<name> LABEL <label> [FIXTURES <fixture>] SOURCES <files...>)
 function(libterraform_test name)
-  cmake_parse_arguments(TEST "" "LABEL" "SOURCES;FIXTURES" ${ARGN})
+  cmake_parse_arguments(TEST "" "LABEL;FIXTURES" "SOURCES" ${ARGN})
   add_executable(${name} ${TEST_SOURCES})
   target_link_libraries(${name} PRIVATE test_support)
   libterraform_warnings(${name})
@@ -97,7 +97,7 @@ if(LIBTERRAFORM_BUILD_TOOLS)
   # Remote workers: libterraform-worker through launchers, among them a private sshd and
   # a one-node Slurm cluster that fixtures start and stop (tests/remote/).
   set(remote_dir ${CMAKE_CURRENT_BINARY_DIR}/remote)
-  libterraform_test(remote_tests LABEL remote FIXTURES sshd slurm SOURCES e2e/remote_workers_test.cpp)
+  libterraform_test(remote_tests LABEL remote FIXTURES remote_services SOURCES e2e/remote_workers_test.cpp)
   target_compile_definitions(remote_tests PRIVATE
     LIBTERRAFORM_WORKER_PROGRAM="$<TARGET_FILE:libterraform-worker>"
     LIBTERRAFORM_TFRUN="$<TARGET_FILE:tfrun>"
@@ -109,15 +109,15 @@ if(LIBTERRAFORM_BUILD_TOOLS)
     add_test(NAME remote.${service}.stop
       COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/${service}.sh stop ${remote_dir}/${service})
     set_tests_properties(remote.${service}.start PROPERTIES
-      FIXTURES_SETUP ${service} LABELS remote TIMEOUT 60)
+      FIXTURES_SETUP remote_services LABELS remote TIMEOUT 60)
     set_tests_properties(remote.${service}.stop PROPERTIES
-      FIXTURES_CLEANUP ${service} LABELS remote TIMEOUT 60)
+      FIXTURES_CLEANUP remote_services LABELS remote TIMEOUT 60)
   endforeach()
   add_test(NAME remote.tfrun.example_tree
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/remote/tfrun_example_tree.sh ${remote_dir}
       $<TARGET_FILE:tfrun> $<TARGET_FILE:libterraform-worker> ${PROJECT_SOURCE_DIR})
   set_tests_properties(remote.tfrun.example_tree PROPERTIES
-    FIXTURES_REQUIRED "sshd;slurm" LABELS remote TIMEOUT 300)
+    FIXTURES_REQUIRED remote_services LABELS remote TIMEOUT 300)
   if(LIBTERRAFORM_BUILD_BENCHMARKS)
     # The remote benchmark, small, so that CI runs it whole (its figures come from a
     # full run by hand: docs/benchmarks.md). It starts services of its own.

@@ -149,8 +149,14 @@ struct SlowApply {
     EXPECT_TRUE(testing::eventually([&] { return provisioning.load(); }, 60s));
   }
 
-  // How the worker that runs it describes itself.
-  std::string worker() { return *where.workers().begin(); }
+  // The Slurm step of the worker that runs it, "JOB.STEP", from how it describes itself.
+  std::string slurm_step() {
+    const auto workers = where.workers();
+    const std::string worker = workers.empty() ? std::string() : *workers.begin();
+    const auto at = worker.find(" slurm ");
+    EXPECT_NE(at, std::string::npos) << "worker: " << worker;
+    return at == std::string::npos ? std::string() : worker.substr(at + 7);
+  }
 
   // A cancel reaches terraform as one interrupt: it stops, writes its state, unlocks.
   void expect_cancel_stops_terraform_cleanly() {
@@ -405,8 +411,9 @@ TEST_F(RemoteWorkersTest, KillingTheLocalSrunKillsTheRemoteTerraformWithItsStep)
 
 TEST_F(RemoteWorkersTest, ScancelOfTheWorkersStepKillsItAndFailsItsTask) {
   SlowApply run(dir.path(), slurm_launcher());
-  const std::string worker = run.worker();
-  ASSERT_EQ(slurm_command("scancel " + worker.substr(worker.find(" slurm ") + 7)), 0);
+  const std::string step = run.slurm_step();
+  ASSERT_FALSE(step.empty());
+  ASSERT_EQ(slurm_command("scancel " + step), 0);
   testing::expect_error<Error>(errc::worker_died, "CANCELLED", [&] { run.apply->get(); });
   run.expect_terraform_gone_and_module_usable(5s);
 }
@@ -414,8 +421,8 @@ TEST_F(RemoteWorkersTest, ScancelOfTheWorkersStepKillsItAndFailsItsTask) {
 // SIGTERM to every process of the job: terraform stops cleanly, and the worker exits.
 TEST_F(RemoteWorkersTest, ScancelOfTheWorkersJobStopsTerraformCleanly) {
   SlowApply run(dir.path(), slurm_launcher());
-  const std::string worker = run.worker();
-  const std::string step = worker.substr(worker.find(" slurm ") + 7);
+  const std::string step = run.slurm_step();
+  ASSERT_FALSE(step.empty());
   ASSERT_EQ(slurm_command("scancel " + step.substr(0, step.find('.'))), 0);
   run.expect_interrupted_cleanly();
   run.expect_terraform_gone_and_module_usable(5s);
