@@ -95,9 +95,9 @@ class Channel {
   }
 
   std::optional<Frame> next_buffered() { return decoder_.next(); }
-  // The parent is gone, or going: its end of the channel has closed either way. A
-  // remote worker may still be able to write when its input has ended (Slurm closes a
-  // cancelled step's stdin), so a command's last frames are still sent.
+  // The parent is gone, or going: its end of the channel has closed either way. Output
+  // may still reach the parent after the input has ended (a launcher that closes its
+  // side's stdin first), so a command's last frames are still sent.
   bool parent_gone() const { return input_ended_ || output_broken_; }
 
  private:
